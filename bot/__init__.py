@@ -1,0 +1,1 @@
+"""Application wiring: store, scheduler, delivery, web server and their lifecycle."""

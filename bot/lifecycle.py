@@ -1,0 +1,81 @@
+"""Running until told to stop: signals, logging, and what the operator sees at start."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from bot.app import SummitWatch
+from config.settings import Settings
+
+__all__ = ["configure_logging", "serve", "startup_banner"]
+
+
+def configure_logging(level: str, *, stream: TextIO | None = None) -> None:
+    """One line per event, ``key=value``, to stderr (stdout carries the console reminders)."""
+    logging.basicConfig(
+        level=level,
+        stream=stream or sys.stderr,
+        format="%(asctime)s level=%(levelname)s logger=%(name)s %(message)s",
+        force=True,
+    )
+    for noisy in ("httpx", "apscheduler", "uvicorn.error"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+
+
+def startup_banner(app: SummitWatch) -> str:
+    settings, store, reminders = app.settings, app.store, app.reminders
+    url = app.public_url
+    upcoming = store.events.upcoming(app.now())
+    next_fire = reminders.next_fire_time()
+    if next_fire is not None:
+        next_line = f"next reminder due {next_fire:%Y-%m-%d %H:%M} UTC"
+    elif upcoming:
+        next_line = "no reminder due before the upcoming events begin"
+    else:
+        next_line = f"none: all {len(store.events)} events are in the past (they stay in the feed)"
+    telegram = (
+        "on" if settings.telegram_token else "off (no TELEGRAM_BOT_TOKEN): reminders print here"
+    )
+    topics = ", ".join(settings.topics)
+    return "\n".join(
+        [
+            "SummitWatch is running.",
+            f"  Calendar feed:  {url}/calendar.ics",
+            f"  Topic feeds:    {url}/calendar/<topic>.ics  ({topics})",
+            f"  Health:         {url}/healthz",
+            f"  Database:       {store.path} ({len(store.events)} events, "
+            f"{len(store.subscribers)} subscribers)",
+            f"  Telegram:       {telegram}",
+            f"  Reminders:      {next_line}",
+            "Press Ctrl+C to stop.",
+        ]
+    )
+
+
+async def serve(
+    settings: Settings,
+    *,
+    stop: asyncio.Event | None = None,
+    ready: Callable[[SummitWatch], None] | None = None,
+) -> None:
+    """Run SummitWatch until SIGINT/SIGTERM (or ``stop`` is set), then shut down cleanly."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGINT, signal.SIGTERM)
+    for sig in signals:
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with SummitWatch(settings) as app:
+            print(startup_banner(app), flush=True)
+            if ready is not None:
+                ready(app)
+            await stop.wait()
+            print("Stopping…", flush=True)
+    finally:
+        for sig in signals:
+            loop.remove_signal_handler(sig)

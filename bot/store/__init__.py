@@ -1,0 +1,50 @@
+"""The database: one ``Store`` opened at start, closed (and compacted) at shutdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tinydb import TinyDB
+
+from bot.store.journal import JournalStorage, JournalTable
+from bot.store.repositories import (
+    AuditLog,
+    DeliveryLog,
+    EventRepository,
+    SeedReport,
+    SubscriberRepository,
+)
+
+__all__ = [
+    "AuditLog",
+    "DeliveryLog",
+    "EventRepository",
+    "SeedReport",
+    "Store",
+    "SubscriberRepository",
+]
+
+
+class _Database(TinyDB):
+    table_class = JournalTable
+
+
+class Store:
+    """The one door to the database; raises StoreCorrupted rather than touch a bad file."""
+
+    def __init__(self, path: str | Path, *, compact_min: int = 10_000) -> None:
+        self.path = Path(path)
+        self._db = _Database(self.path, storage=JournalStorage, compact_min=compact_min)
+        self.events = EventRepository(self._db.table("events"))
+        self.subscribers = SubscriberRepository(self._db.table("subscribers"))
+        self.deliveries = DeliveryLog(self._db.table("deliveries"))
+        self.audit = AuditLog(self._db.table("audit"))
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

@@ -1,0 +1,304 @@
+"""Crash-safe TinyDB storage whose cost per write does not grow with the database.
+
+TinyDB's ``JSONStorage`` truncates and rewrites the whole file on every write: a crash
+can leave half a file, and a write at 100k records costs a hundred times one at 1k.
+Here the data lives in memory and on disk as two files:
+
+``<path>``          a snapshot ``{"format": "summitwatch-store", "version": 1, "seq": N,
+                    "tables": {...}}``, only ever replaced whole: written to a temporary
+                    file, fsynced, renamed over the old one, directory fsynced;
+``<path>.journal``  one JSON line per write ``{"seq": n, "table": t, "set": {...},
+                    "delete": [...]}``, appended and fsynced before the write returns.
+
+A write that returned is on disk. On open the snapshot is loaded and the journal replayed;
+a torn last line (the process died mid-append, so that write was never acknowledged) is
+cut off; anything else unreadable stops the open with :class:`StoreCorrupted` and the
+files are left untouched. When the journal outgrows the data it is folded into a new
+snapshot (compaction), so replay stays short.
+
+``JournalTable`` replaces TinyDB's ``Table._update_table`` (which copies the whole table on
+every write) with one that records just the documents an operation touched.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterator, MutableMapping
+from pathlib import Path
+from typing import Any
+
+from tinydb import Storage
+from tinydb.table import Table
+
+from calendars.errors import StoreCorrupted, StoreError
+
+__all__ = ["JournalStorage", "JournalTable"]
+
+logger = logging.getLogger(__name__)
+
+FORMAT = "summitwatch-store"
+VERSION = 1
+Doc = dict[str, Any]
+Tables = dict[str, dict[str, Doc]]
+
+
+class JournalStorage(Storage):
+    """TinyDB storage: in-memory state, fsynced append-only journal, atomic snapshots."""
+
+    def __init__(self, path: str | os.PathLike[str], *, compact_min: int = 10_000) -> None:
+        self.path = Path(path)
+        self.journal_path = self.path.with_name(self.path.name + ".journal")
+        self._compact_min = compact_min
+        self._lock = threading.RLock()
+        self._tables: Tables = {}
+        self._seq = 0
+        self._journal_lines = 0
+        self._records = 0
+        self._closed = False
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._load()
+        self._journal = self.journal_path.open("ab", buffering=0)
+
+    # ---- TinyDB's Storage interface ----------------------------------------------------
+
+    def read(self) -> Tables:
+        return self._tables
+
+    def write(self, data: Tables) -> None:
+        """Whole-database writes (TinyDB's ``drop_table(s)``): rare, so a snapshot."""
+        with self._lock:
+            self._tables = {name: dict(docs) for name, docs in data.items()}
+            self._records = sum(len(t) for t in self._tables.values())
+            self.compact()
+
+    def close(self) -> None:
+        """Fold the journal into the snapshot, so the next start has nothing to replay."""
+        with self._lock:
+            if self._closed:
+                return
+            if self._journal_lines:
+                self.compact()
+            self._journal.close()
+            self._closed = True
+
+    # ---- what JournalTable calls ---------------------------------------------------------
+
+    def table_data(self, name: str) -> dict[str, Doc]:
+        return self._tables.get(name, {})
+
+    def apply(self, table: str, sets: dict[str, Doc], deletes: list[str]) -> None:
+        """Make one change durable, then visible; on failure raise StoreError, change nothing."""
+        with self._lock:
+            if self._closed:
+                raise StoreError(f"database {self.path} is closed")
+            entry = {"seq": self._seq + 1, "table": table, "set": sets, "delete": deletes}
+            line = json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
+            try:
+                self._journal.write(line.encode("utf-8"))
+                os.fsync(self._journal.fileno())
+            except OSError as exc:
+                raise StoreError(f"cannot write to {self.journal_path}: {exc}") from exc
+            self._seq += 1
+            self._journal_lines += 1
+            self._apply_entry(entry)
+            if self._journal_lines > max(self._compact_min, self._records):
+                self.compact()
+
+    def compact(self) -> None:
+        """Write the whole state as a new snapshot and start an empty journal."""
+        with self._lock:
+            snapshot = {"format": FORMAT, "version": VERSION, "seq": self._seq}
+            snapshot["tables"] = self._tables
+            _atomic_write(self.path, json.dumps(snapshot, ensure_ascii=False).encode("utf-8"))
+            # Replay skips entries at or below the snapshot's seq, so a crash between
+            # the rename above and this truncation loses nothing and repeats nothing.
+            if not self._closed and not self._journal.closed:
+                self._journal.truncate(0)
+                os.fsync(self._journal.fileno())
+            self._journal_lines = 0
+
+    # ---- loading ---------------------------------------------------------------------
+
+    def _load(self) -> None:
+        if self.path.exists():
+            self._load_snapshot()
+        if self.journal_path.exists():
+            self._replay_journal()
+        self._records = sum(len(t) for t in self._tables.values())
+
+    def _load_snapshot(self) -> None:
+        try:
+            data = json.loads(self.path.read_bytes())
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise StoreCorrupted(str(self.path), f"not readable JSON ({exc})") from exc
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise StoreCorrupted(str(self.path), "not a SummitWatch database file")
+        if data.get("version") != VERSION:
+            raise StoreCorrupted(str(self.path), f"unsupported version {data.get('version')!r}")
+        tables, seq = data.get("tables"), data.get("seq")
+        if not isinstance(tables, dict) or not isinstance(seq, int):
+            raise StoreCorrupted(str(self.path), "missing 'tables' or 'seq'")
+        for name, docs in tables.items():
+            if not isinstance(docs, dict) or not all(isinstance(d, dict) for d in docs.values()):
+                raise StoreCorrupted(str(self.path), f"table {name!r} is malformed")
+        self._tables, self._seq = tables, seq
+
+    def _replay_journal(self) -> None:
+        raw = self.journal_path.read_bytes()
+        offset, number = 0, 0
+        while offset < len(raw):
+            number += 1
+            newline = raw.find(b"\n", offset)
+            entry = None if newline == -1 else _decode_entry(raw[offset:newline])
+            if entry is None:
+                if newline in (-1, len(raw) - 1):
+                    self._cut_torn_tail(offset, number)  # an append that never finished
+                    return
+                raise StoreCorrupted(str(self.journal_path), f"line {number} is not a valid entry")
+            offset = newline + 1
+            if entry["seq"] <= self._seq:
+                continue  # already in the snapshot: compaction stopped before truncating
+            if entry["seq"] != self._seq + 1:
+                raise StoreCorrupted(
+                    str(self.journal_path),
+                    f"line {number} has seq {entry['seq']}, expected {self._seq + 1}",
+                )
+            self._seq = entry["seq"]
+            self._journal_lines += 1
+            self._apply_entry(entry)
+
+    def _cut_torn_tail(self, offset: int, number: int) -> None:
+        """Drop a last line cut short by a crash: its write was never acknowledged."""
+        logger.warning(
+            "store.torn_write path=%s line=%d action=truncated", self.journal_path, number
+        )
+        with self.journal_path.open("r+b") as handle:
+            handle.truncate(offset)
+            os.fsync(handle.fileno())
+
+    def _apply_entry(self, entry: dict[str, Any]) -> None:
+        table = self._tables.setdefault(entry["table"], {})
+        before = len(table)
+        table.update(entry["set"])
+        for doc_id in entry["delete"]:
+            table.pop(doc_id, None)
+        self._records += len(table) - before
+
+
+def _decode_entry(line: bytes) -> dict[str, Any] | None:
+    try:
+        entry = json.loads(line)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    valid = (
+        isinstance(entry, dict)
+        and isinstance(entry.get("seq"), int)
+        and isinstance(entry.get("table"), str)
+        and isinstance(entry.get("set"), dict)
+        and isinstance(entry.get("delete"), list)
+    )
+    return entry if valid else None
+
+
+def _atomic_write(path: Path, payload: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temporary.replace(path)
+        directory = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise StoreError(f"cannot write {path}: {exc}") from exc
+
+
+class _ChangeView(MutableMapping[str, Doc]):
+    """The table as an updater sees it: reads give copies, and every change is recorded.
+
+    TinyDB's updaters mutate documents in place (``table[id].update(fields)``); handing out
+    shallow copies lets us compare afterwards and journal only what really changed.
+    """
+
+    def __init__(self, live: dict[str, Doc]) -> None:
+        self._live = live
+        self._touched: dict[str, Doc] = {}
+        self._deleted: set[str] = set()
+
+    def __getitem__(self, key: str) -> Doc:
+        key = str(key)
+        if key in self._touched:
+            return self._touched[key]
+        if key in self._deleted or key not in self._live:
+            raise KeyError(key)
+        self._touched[key] = copy = dict(self._live[key])
+        return copy
+
+    def __setitem__(self, key: str, value: Doc) -> None:
+        key = str(key)
+        self._deleted.discard(key)
+        self._touched[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        key = str(key)
+        if key not in self:
+            raise KeyError(key)
+        self._touched.pop(key, None)
+        self._deleted.add(key)
+
+    def __contains__(self, key: object) -> bool:
+        key = str(key)
+        if key in self._touched:
+            return True
+        return key not in self._deleted and key in self._live
+
+    def __iter__(self) -> Iterator[str]:
+        for key in self._live:
+            if key not in self._deleted:
+                yield key
+        for key in self._touched:
+            if key not in self._live:
+                yield key
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def changes(self) -> tuple[dict[str, Doc], list[str]]:
+        sets = {k: v for k, v in self._touched.items() if self._live.get(k) != v}
+        deletes = [k for k in self._deleted if k in self._live]
+        return sets, deletes
+
+
+class JournalTable(Table):
+    """A TinyDB table with string document ids whose writes journal only what changed.
+
+    Natural keys (an event's slug, a delivery's key) are the document ids, so reads by id
+    are dictionary look-ups. Inserts without an id get the next free number, as strings.
+    """
+
+    document_id_class = str  # type: ignore[assignment]  # natural keys, not numbers
+
+    def _get_next_id(self) -> str:
+        cached: int | None = self._next_id
+        if cached is None:
+            cached = max((int(k) for k in self._read_table() if k.isdigit()), default=0) + 1
+        self._next_id = cached + 1  # type: ignore[assignment]  # tinydb types it as None
+        return str(cached)
+
+    def _update_table(self, updater: Callable[[Any], None]) -> None:
+        storage = self._storage
+        assert isinstance(storage, JournalStorage), "JournalTable needs a JournalStorage"
+        view = _ChangeView(storage.table_data(self.name))
+        updater(view)
+        sets, deletes = view.changes()
+        if sets or deletes:
+            storage.apply(self.name, sets, deletes)
+        self.clear_cache()

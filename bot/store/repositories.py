@@ -1,0 +1,231 @@
+"""Repositories: typed access to each table; the rest of the app never sees TinyDB.
+
+Calls are synchronous and short (a dict look-up, or one fsynced journal append), and are
+made from the event loop's thread, so they never interleave. Events and subscribers are
+also kept as immutable objects in memory: the feed renderer reads them from worker
+threads, and 10,000 events are not rebuilt from JSON on every request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Generic, Protocol, TypeVar, cast
+
+from tinydb.table import Document, Table
+
+from calendars.errors import StoreCorrupted
+from calendars.events import Event
+from calendars.subscribers import Subscriber
+
+__all__ = [
+    "AuditLog",
+    "DeliveryLog",
+    "EventRepository",
+    "SeedReport",
+    "SubscriberRepository",
+]
+
+
+def _keyed(data: dict[str, Any], key: str) -> Document:
+    # tinydb types document ids as int; JournalTable uses natural string keys.
+    return Document(data, doc_id=cast(Any, key))
+
+
+def _by_key(table: Table, key: str) -> dict[str, Any] | None:
+    doc = table.get(doc_id=cast(Any, key))
+    return dict(doc) if isinstance(doc, dict) else None
+
+
+class _Record(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    def to_record(self) -> dict[str, Any]: ...
+
+
+T = TypeVar("T", bound=_Record)
+
+
+class _CachedRepository(Generic[T]):
+    """Objects by id, mirrored in memory; ``version`` changes on every write."""
+
+    def __init__(self, table: Table, decode: Callable[[dict[str, Any]], T]) -> None:
+        self._table = table
+        self._objects: dict[str, T] = {}
+        self.version = 0
+        self._snapshot: tuple[int, tuple[T, ...]] | None = None
+        for doc in table:
+            try:
+                self._objects[str(doc.doc_id)] = decode(doc["data"])
+            except (KeyError, TypeError, ValueError) as exc:
+                raise StoreCorrupted(
+                    f"{table.name} record {doc.doc_id!r}", f"cannot be read ({exc})"
+                ) from exc
+
+    def get(self, object_id: str) -> T | None:
+        return self._objects.get(object_id)
+
+    def __contains__(self, object_id: str) -> bool:
+        return object_id in self._objects
+
+    def __len__(self) -> int:
+        return len(self._objects)
+
+    def all(self) -> tuple[T, ...]:
+        """Every object, as an immutable snapshot that worker threads may hold."""
+        if self._snapshot is None or self._snapshot[0] != self.version:
+            self._snapshot = (self.version, tuple(self._objects.values()))
+        return self._snapshot[1]
+
+    def _write(self, obj: T, **extra: Any) -> None:
+        self._table.upsert(_keyed({"data": obj.to_record(), **extra}, obj.id))
+        self._objects[obj.id] = obj
+        self.version += 1
+
+    def _meta(self, object_id: str) -> dict[str, Any]:
+        return _by_key(self._table, object_id) or {}
+
+    def remove(self, object_id: str) -> bool:
+        if object_id not in self._objects:
+            return False
+        self._table.remove(doc_ids=[cast(Any, object_id)])
+        del self._objects[object_id]
+        self.version += 1
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class SeedReport:
+    added: tuple[str, ...]
+    updated: tuple[str, ...]
+    kept: tuple[str, ...]  # edited by an admin since seeding: the admin's version wins
+
+
+_SEEDED_FIELDS = (
+    "title",
+    "start",
+    "end",
+    "timezone",
+    "location",
+    "description",
+    "tags",
+    "keywords",
+    "urls",
+    "status",
+)
+
+
+def _seed_digest(event: Event) -> str:
+    record = event.to_record()
+    for volatile in ("sequence", "created", "updated"):
+        record.pop(volatile)
+    return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()[:16]
+
+
+class EventRepository(_CachedRepository[Event]):
+    def __init__(self, table: Table) -> None:
+        super().__init__(table, Event.from_record)
+
+    def save(self, event: Event, *, by_admin: bool = True) -> None:
+        """Store an event; an admin's write marks it so seeding never overwrites it."""
+        meta = self._meta(event.id)
+        self._write(
+            event,
+            seed_digest=meta.get("seed_digest"),
+            admin_edited=by_admin or bool(meta.get("admin_edited")),
+        )
+
+    def seed(self, events: Iterable[Event], *, now: datetime) -> SeedReport:
+        """Upsert the shipped events, never overwriting one an admin has edited."""
+        added, updated, kept = [], [], []
+        for fresh in events:
+            digest = _seed_digest(fresh)
+            current, meta = self.get(fresh.id), self._meta(fresh.id)
+            if current is None:
+                self._write(fresh.as_new(now=now), seed_digest=digest, admin_edited=False)
+                added.append(fresh.id)
+            elif meta.get("admin_edited"):
+                kept.append(fresh.id)
+            elif meta.get("seed_digest") != digest:
+                changes = {f: getattr(fresh, f) for f in _SEEDED_FIELDS}
+                self._write(
+                    current.revised(now=now, **changes), seed_digest=digest, admin_edited=False
+                )
+                updated.append(fresh.id)
+        return SeedReport(tuple(added), tuple(updated), tuple(kept))
+
+    def sorted_by_start(self) -> list[Event]:
+        return sorted(self.all(), key=lambda e: (e.starts_at, e.id))
+
+    def upcoming(self, now: datetime, *, tag: str | None = None) -> list[Event]:
+        """Events not over yet and not cancelled, soonest first."""
+        return [
+            e
+            for e in self.sorted_by_start()
+            if not e.cancelled and not e.is_over(now) and (tag is None or tag in e.tags)
+        ]
+
+    def tags(self) -> set[str]:
+        return {tag for event in self.all() for tag in event.tags}
+
+
+class SubscriberRepository(_CachedRepository[Subscriber]):
+    def __init__(self, table: Table) -> None:
+        super().__init__(table, Subscriber.from_record)
+
+    def save(self, subscriber: Subscriber) -> None:
+        self._write(subscriber)
+
+    def following(self, event: Event) -> Iterator[Subscriber]:
+        return (s for s in self.all() if event.follows_topics(s.topics))
+
+
+class DeliveryLog:
+    """What was delivered, keyed by a delivery key, so restarts neither repeat nor drop."""
+
+    DONE = frozenset({"sent", "skipped"})
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def is_done(self, key: str) -> bool:
+        doc = _by_key(self._table, key)
+        return doc is not None and doc.get("status") in self.DONE
+
+    def record(self, key: str, status: str, *, at: datetime, detail: str = "") -> None:
+        doc = {"status": status, "at": at.astimezone(UTC).isoformat(), "detail": detail}
+        self._table.upsert(_keyed(doc, key))
+
+    def counts(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for doc in self._table:
+            totals[doc["status"]] = totals.get(doc["status"], 0) + 1
+        return totals
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+
+class AuditLog:
+    """Who did what, when: every admin action, kept for accountability."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def append(self, *, actor: str, action: str, detail: str, at: datetime) -> None:
+        self._table.insert(
+            {
+                "actor": actor,
+                "action": action,
+                "detail": detail,
+                "at": at.astimezone(UTC).isoformat(),
+            }
+        )
+
+    def recent(self, limit: int = 20) -> list[dict[str, Any]]:
+        docs = sorted(self._table, key=lambda d: int(d.doc_id), reverse=True)
+        return [dict(d) for d in docs[:limit]]

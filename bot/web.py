@@ -1,0 +1,76 @@
+"""The HTTP side: one Starlette app (feeds, health; later webhooks and pages) on uvicorn.
+
+uvicorn runs inside the bot's own event loop. We bind the socket ourselves, so "address
+in use" is a clear error instead of uvicorn's ``sys.exit``, and the process — not
+uvicorn — owns SIGINT/SIGTERM, so one signal stops the bot, scheduler and server together.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from calendars.errors import ConfigError
+
+__all__ = ["WebServer", "bind_socket", "build_web_app"]
+
+logger = logging.getLogger(__name__)
+
+
+def build_web_app(
+    routes: Sequence[BaseRoute], *, health: Callable[[], dict[str, Any]]
+) -> Starlette:
+    async def healthz(request: Request) -> Response:
+        report = health()
+        return JSONResponse(report, status_code=200 if report.get("ok") else 503)
+
+    return Starlette(routes=[*routes, Route("/healthz", healthz, methods=["GET", "HEAD"])])
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """Claim the port before anything else starts, so links can name the real port."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family)
+    except OSError as exc:
+        raise ConfigError(
+            "SUMMITWATCH_PORT",
+            f"cannot listen on {host}:{port}: {exc.strerror}; choose a free port",
+        ) from exc
+
+
+class WebServer:
+    """uvicorn on a socket we bound, started and stopped by the application's lifecycle."""
+
+    def __init__(self, app: Starlette, sock: socket.socket) -> None:
+        self._config = uvicorn.Config(app, lifespan="off", log_config=None, access_log=False)
+        self._server = uvicorn.Server(self._config)
+        self._socket = sock
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._config.load()
+        self._server.lifespan = self._config.lifespan_class(self._config)
+        await self._server.startup(sockets=[self._socket])
+        self._task = asyncio.create_task(self._server.main_loop(), name="uvicorn-main-loop")
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    async def stop(self) -> None:
+        if self._task is None:
+            return
+        self._server.should_exit = True
+        await self._task
+        await self._server.shutdown(sockets=[self._socket])
+        self._task = None

@@ -1,0 +1,92 @@
+"""Every error SummitWatch raises on purpose, in one tree.
+
+    SummitWatchError
+    ├── InvalidInput (ValueError)        untrusted text could not be understood
+    │   ├── InvalidEvent                 an event breaks a rule (end before start, ...)
+    │   ├── InvalidWhen                  a date/time expression could not be parsed
+    │   ├── InvalidOffsets               a reminder offset list could not be parsed
+    │   └── InvalidCalendarFile          an .ics file could not be imported
+    ├── NotFound (LookupError)           no event / feed / subscriber with that id
+    ├── ConfigError (ValueError)         a setting is missing or malformed; names the key
+    └── StoreError (OSError)             the database cannot be used
+        └── StoreCorrupted               a database file is unreadable; never overwritten
+
+Each ``InvalidInput`` carries an ``example`` of correct input, so the user is told
+both what was wrong and how to write it right.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigError",
+    "InvalidCalendarFile",
+    "InvalidEvent",
+    "InvalidInput",
+    "InvalidOffsets",
+    "InvalidWhen",
+    "NotFound",
+    "StoreCorrupted",
+    "StoreError",
+    "SummitWatchError",
+]
+
+
+class SummitWatchError(Exception):
+    """Base of every deliberate SummitWatch error."""
+
+
+class InvalidInput(SummitWatchError, ValueError):
+    """Outside input was refused; ``str(err)`` is safe to show to the person who sent it."""
+
+    def __init__(self, message: str, *, example: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.example = example
+
+    def user_message(self) -> str:
+        """The message plus a correct example, as a user should see it."""
+        if self.example:
+            return f"{self.message}\nExample: {self.example}"
+        return self.message
+
+
+class InvalidEvent(InvalidInput):
+    """An event's fields break a rule."""
+
+
+class InvalidWhen(InvalidInput):
+    """A date/time expression could not be parsed."""
+
+
+class InvalidOffsets(InvalidInput):
+    """A list of reminder offsets could not be parsed."""
+
+
+class InvalidCalendarFile(InvalidInput):
+    """An iCalendar file could not be imported."""
+
+
+class NotFound(SummitWatchError, LookupError):
+    """Nothing has the requested id."""
+
+
+class ConfigError(SummitWatchError, ValueError):
+    """A setting is missing or malformed."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"{key}: {problem}")
+        self.key = key
+        self.problem = problem
+
+
+class StoreError(SummitWatchError, OSError):
+    """The database cannot be used."""
+
+
+class StoreCorrupted(StoreError):
+    """A database file cannot be read; the file is left exactly as it was found."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"cannot load database file {path}: {problem}")
+        self.path = path
+        self.problem = problem

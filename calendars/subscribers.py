@@ -1,0 +1,78 @@
+"""Who wants reminders, in which zone, for which topics and how long before."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from calendars.errors import InvalidInput
+from calendars.events import normalise_tag
+from calendars.zones import zone_or_none
+
+__all__ = ["Subscriber"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Subscriber:
+    """A chat (or the console) that receives reminders and notices.
+
+    ``topics`` None means every topic; ``offsets`` None means the configured defaults.
+    ``reminders_since`` is when the subscription or its offsets last changed: reminders
+    that fell due before it are not owed to this subscriber.
+    """
+
+    id: str
+    kind: str = "private"
+    title: str = ""
+    zone: str = "UTC"
+    topics: frozenset[str] | None = None
+    offsets: tuple[timedelta, ...] | None = None
+    thread_id: int | None = None
+    subscribed_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    reminders_since: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def __post_init__(self) -> None:
+        zone = zone_or_none(self.zone)
+        if zone is None:
+            raise InvalidInput(f"unknown time zone {self.zone!r}", example="Asia/Kolkata")
+        object.__setattr__(self, "zone", zone.key)
+        if self.topics is not None:
+            object.__setattr__(self, "topics", frozenset(normalise_tag(t) for t in self.topics))
+
+    def offsets_or(self, default: tuple[timedelta, ...]) -> tuple[timedelta, ...]:
+        return default if self.offsets is None else self.offsets
+
+    def replace(self, **changes: Any) -> Subscriber:
+        return dataclasses.replace(self, **changes)
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "title": self.title,
+            "zone": self.zone,
+            "topics": None if self.topics is None else sorted(self.topics),
+            "offsets": None
+            if self.offsets is None
+            else [int(o.total_seconds()) for o in self.offsets],
+            "thread_id": self.thread_id,
+            "subscribed_at": self.subscribed_at.astimezone(UTC).isoformat(),
+            "reminders_since": self.reminders_since.astimezone(UTC).isoformat(),
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Subscriber:
+        topics, offsets = record.get("topics"), record.get("offsets")
+        return cls(
+            id=record["id"],
+            kind=record.get("kind", "private"),
+            title=record.get("title", ""),
+            zone=record.get("zone", "UTC"),
+            topics=None if topics is None else frozenset(topics),
+            offsets=None if offsets is None else tuple(timedelta(seconds=s) for s in offsets),
+            thread_id=record.get("thread_id"),
+            subscribed_at=datetime.fromisoformat(record["subscribed_at"]),
+            reminders_since=datetime.fromisoformat(record["reminders_since"]),
+        )

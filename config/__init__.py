@@ -1,0 +1,1 @@
+"""Settings loading and the default data files shipped with SummitWatch."""

@@ -1,0 +1,195 @@
+"""Settings: read from an environment mapping passed in, then an optional TOML file.
+
+Precedence: command-line flags > environment variables > config file > defaults. Every
+problem raises ``ConfigError`` naming the key, so an operator knows what to fix.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from calendars.errors import ConfigError, InvalidInput
+from calendars.events import normalise_tag
+from calendars.offsets import parse_offsets
+from calendars.zones import zone_or_none
+from config.seed import DEFAULT_SEED
+
+__all__ = ["SETTINGS_DOC", "Settings", "load_settings"]
+
+T = TypeVar("T")
+
+DEFAULT_TOPICS = ("sco", "india-russia", "india-china", "defence", "energy", "trade", "state-visit")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    telegram_token: str | None = None
+    telegram_api_base_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    admin_ids: frozenset[int] = frozenset()
+    public_url: str = ""
+    db_path: Path = Path("data/summitwatch.json")
+    host: str = "127.0.0.1"
+    port: int = 8080
+    reminder_offsets: tuple[timedelta, ...] = (
+        timedelta(days=7),
+        timedelta(days=1),
+        timedelta(hours=1),
+    )
+    timezone: str = "UTC"
+    topics: tuple[str, ...] = DEFAULT_TOPICS
+    seed_path: Path | None = DEFAULT_SEED
+    calendar_name: str = "SummitWatch"
+    feed_refresh: timedelta = timedelta(hours=1)
+    log_level: str = "INFO"
+
+    def public_url_for(self, port: int) -> str:
+        """Where people reach the server: the configured URL, else the address bound."""
+        return self.public_url or f"http://{self.host}:{port}"
+
+
+# key, attribute, parser, help text — the one list behind the loader, --help and README.
+def _text(value: str) -> str:
+    return value.strip()
+
+
+def _url(value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an http:// or https:// URL")
+    return value.strip().rstrip("/")
+
+
+def _ids(value: str) -> frozenset[int]:
+    try:
+        return frozenset(int(v) for v in value.replace(",", " ").split())
+    except ValueError:
+        raise ValueError(
+            "must be Telegram user ids separated by commas, e.g. 12345,67890"
+        ) from None
+
+
+def _port(value: str) -> int:
+    port = int(value) if value.strip().isdigit() else -1
+    if not 0 <= port <= 65535:
+        raise ValueError("must be a port number 0-65535")
+    return port
+
+
+def _offsets(value: str) -> tuple[timedelta, ...]:
+    try:
+        return parse_offsets(value)
+    except InvalidInput as exc:
+        raise ValueError(exc.user_message()) from exc
+
+
+def _zone(value: str) -> str:
+    zone = zone_or_none(value)
+    if zone is None:
+        raise ValueError("must be an IANA time zone name such as Europe/Berlin")
+    return zone.key
+
+
+def _topics(value: str) -> tuple[str, ...]:
+    try:
+        return tuple(normalise_tag(t) for t in value.replace(",", " ").split())
+    except InvalidInput as exc:
+        raise ValueError(exc.message) from exc
+
+
+def _path(value: str) -> Path:
+    return Path(value.strip()).expanduser()
+
+
+def _optional_path(value: str) -> Path | None:
+    return None if value.strip().lower() in ("", "none", "off") else _path(value)
+
+
+def _duration(value: str) -> timedelta:
+    offsets = _offsets(value)
+    if len(offsets) != 1:
+        raise ValueError("must be one duration such as 1h")
+    return offsets[0]
+
+
+def _level(value: str) -> str:
+    level = value.strip().upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+    return level
+
+
+_SPEC: tuple[tuple[str, str, Callable[[str], Any], str], ...] = (
+    (
+        "TELEGRAM_BOT_TOKEN",
+        "telegram_token",
+        _text,
+        "Bot token from @BotFather; unset: console only",
+    ),
+    ("TELEGRAM_API_BASE_URL", "telegram_api_base_url", _url, "Self-hosted Bot API server URL"),
+    ("SUMMITWATCH_WEBHOOK_URL", "webhook_url", _url, "Public URL for Telegram webhooks"),
+    ("SUMMITWATCH_WEBHOOK_SECRET", "webhook_secret", _text, "Secret token Telegram echoes back"),
+    ("SUMMITWATCH_ADMIN_IDS", "admin_ids", _ids, "Telegram user ids allowed to edit"),
+    ("SUMMITWATCH_PUBLIC_URL", "public_url", _url, "Base URL in links (default: host:port)"),
+    ("SUMMITWATCH_DB", "db_path", _path, "Database file (default data/summitwatch.json)"),
+    ("SUMMITWATCH_HOST", "host", _text, "Address the web server listens on (127.0.0.1)"),
+    ("SUMMITWATCH_PORT", "port", _port, "Port of the web server (8080; 0 picks a free one)"),
+    ("SUMMITWATCH_REMINDER_OFFSETS", "reminder_offsets", _offsets, "Default offsets (7d 1d 1h)"),
+    ("SUMMITWATCH_TIMEZONE", "timezone", _zone, "Zone of the console subscriber (UTC)"),
+    ("SUMMITWATCH_TOPICS", "topics", _topics, "Topics offered to subscribers"),
+    ("SUMMITWATCH_SEED", "seed_path", _optional_path, "Seed events file; 'off' to skip"),
+    ("SUMMITWATCH_CALENDAR_NAME", "calendar_name", _text, "Name calendars show (SummitWatch)"),
+    ("SUMMITWATCH_FEED_REFRESH", "feed_refresh", _duration, "Suggested feed refresh (1h)"),
+    ("SUMMITWATCH_LOG_LEVEL", "log_level", _level, "DEBUG, INFO, WARNING or ERROR"),
+)
+
+SETTINGS_DOC = tuple((key, text) for key, _attr, _parse, text in _SPEC)
+
+
+def _parse(key: str, parser: Callable[[str], T], raw: object) -> T:
+    text = ",".join(map(str, raw)) if isinstance(raw, list) else str(raw)
+    try:
+        return parser(text)
+    except ValueError as exc:
+        raise ConfigError(key, str(exc) or "has an invalid value") from exc
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError("SUMMITWATCH_CONFIG", f"file {path} does not exist") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError("SUMMITWATCH_CONFIG", f"cannot read {path}: {exc}") from exc
+    section = data.get("summitwatch", data)
+    known = {key for key, *_ in _SPEC}
+    unknown = sorted(k for k in section if k.upper() not in known)
+    if unknown:
+        raise ConfigError("SUMMITWATCH_CONFIG", f"unknown keys in {path}: {', '.join(unknown)}")
+    return {k.upper(): v for k, v in section.items()}
+
+
+def load_settings(
+    environ: Mapping[str, str],
+    *,
+    config_file: Path | None = None,
+    overrides: Mapping[str, str] | None = None,
+) -> Settings:
+    """Settings from ``overrides`` > ``environ`` > the config file > defaults."""
+    if config_file is None and environ.get("SUMMITWATCH_CONFIG"):
+        config_file = Path(environ["SUMMITWATCH_CONFIG"])
+    sources: dict[str, object] = _read_file(config_file) if config_file else {}
+    sources.update({k: v for k, v in environ.items() if v != ""})
+    sources.update(overrides or {})
+    values = {
+        attr: _parse(key, parse, sources[key]) for key, attr, parse, _ in _SPEC if key in sources
+    }
+    names = {f.name for f in fields(Settings)}
+    return Settings(**{k: v for k, v in values.items() if k in names})
