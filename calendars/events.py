@@ -191,7 +191,7 @@ class Event:
 
     @property
     def starts_at(self) -> datetime:
-        """The instant the event begins (midnight in its own zone when all-day)."""
+        """The instant (UTC) the event begins: midnight in its own zone when all-day."""
         return _instant(self.start, self.zone)
 
     @property
@@ -277,9 +277,11 @@ class Event:
 
 
 def _instant(value: date | datetime, zone: ZoneInfo) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    return datetime.combine(value, time(0), tzinfo=zone)
+    """In UTC: arithmetic on datetimes of one zone is wall-clock arithmetic (PEP 495),
+    and "one hour before" must stay one real hour across a DST change."""
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time(0), tzinfo=zone)
+    return value.astimezone(UTC)
 
 
 def _wall_clock(value: date | datetime) -> str:

@@ -9,7 +9,8 @@ Choices that calendar clients depend on (see FIELD-NOTES):
 - UID ``{id}@{host}`` never changes; SEQUENCE grows on every edit; cancelled events stay
   with STATUS:CANCELLED so subscribed calendars remove them;
 - DTSTAMP is the event's last change, so the bytes (and the ETag) only change with the data;
-- a VTIMEZONE for every zone used (Outlook shifts events by an hour without one);
+- a VTIMEZONE for every zone used (Outlook shifts events by an hour without one), in the
+  compact RRULE form Outlook understands (see ``vtimezone``);
 - X-WR-CALNAME / X-WR-CALDESC beside RFC 7986 NAME / DESCRIPTION (Google reads the former);
 - TRANSP:TRANSPARENT: someone else's summit should not mark the reader as busy.
 """
@@ -19,13 +20,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Timezone, vDuration
+from icalendar import Calendar, vDuration
 from icalendar import Event as VEvent
 
 from calendars.events import Event
+from calendars.vtimezone import vtimezone
 
 __all__ = ["FeedMeta", "IcalRenderer"]
 
@@ -50,9 +51,16 @@ class FeedMeta:
         return f"{self.public_url.rstrip('/')}/events/{event_id}.ics"
 
 
-@lru_cache(maxsize=64)
-def _vtimezone(zone: str) -> Timezone:
-    return Timezone.from_tzid(zone)
+def _zone_years(events: Sequence[Event]) -> dict[str, tuple[int, int]]:
+    """For each zone that timed events use, the years they span (VTIMEZONE must cover them)."""
+    spans: dict[str, tuple[int, int]] = {}
+    for event in events:
+        if event.all_day or event.timezone == "UTC":
+            continue  # all-day dates float; UTC times are written with Z
+        first, last = event.starts_at.year, event.ends_at.year + 1
+        known = spans.get(event.timezone, (first, last))
+        spans[event.timezone] = (min(known[0], first), max(known[1], last))
+    return spans
 
 
 class IcalRenderer:
@@ -91,10 +99,10 @@ class IcalRenderer:
             calscale="GREGORIAN",
             method="PUBLISH",
         )
+        header["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"  # required by RFC 7986 §5.7
         header.add("X-PUBLISHED-TTL", vDuration(self.meta.refresh))
-        zones = sorted({e.timezone for e in events if not e.all_day and e.timezone != "UTC"})
-        for zone in zones:
-            header.add_component(_vtimezone(zone))
+        for zone, (first_year, last_year) in sorted(_zone_years(events).items()):
+            header.add_component(vtimezone(zone, first_year, last_year))
         framing: bytes = header.to_ical()
         body = b"".join(self.vevent(event) for event in events)
         return framing[: -len(_END)] + body + _END

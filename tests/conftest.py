@@ -1,0 +1,64 @@
+"""Shared fixtures: settings for a throw-away instance, and waiting without sleeping blind."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.app import SummitWatch
+from bot.delivery import ConsoleNotifier
+from calendars.events import Event
+from config.settings import Settings
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(params=["UTC", "Europe/Berlin", "Asia/Singapore"])
+def zone_name(request: pytest.FixtureRequest) -> str:
+    """Time-sensitive tests run in several zones, as python-telegram-bot's suite does."""
+    return str(request.param)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(db_path=tmp_path / "db" / "summitwatch.json", port=0, seed_path=None)
+
+
+def timed_event(event_id: str, start: datetime, *, hours: float = 2, **fields: object) -> Event:
+    fields.setdefault("title", f"Event {event_id}")
+    fields.setdefault("timezone", getattr(start.tzinfo, "key", "UTC"))
+    return Event(
+        id=event_id,
+        start=start,
+        end=start + timedelta(hours=hours),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def at(text: str, zone: str = "UTC") -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone))
+
+
+async def until(condition: Callable[[], bool], *, timeout: float = 5.0, what: str = "") -> None:
+    """Yield to the loop until ``condition`` holds; fail (not hang) after ``timeout``."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what or condition}")
+        await asyncio.sleep(0.005)
+
+
+@asynccontextmanager
+async def running(settings: Settings, console: io.StringIO | None = None) -> AsyncIterator[SummitWatch]:
+    """A real instance (store, scheduler, uvicorn on a free port) printing to ``console``."""
+    app = SummitWatch(settings, notifier=ConsoleNotifier(console or io.StringIO()))
+    async with app:
+        yield app
