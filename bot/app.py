@@ -117,12 +117,16 @@ class SummitWatch:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    async def wait_background(self) -> None:
+        """Wait for the work started at start-up (feed warm-up, reminder catch-up)."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
     async def stop(self) -> None:
         """Stop serving, stop the scheduler, finish background work, flush the store."""
         await self.web.stop()
         self.reminders.stop()
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.wait_background()
         self.store.close()
         logger.info("app.stopped")
 

@@ -40,11 +40,13 @@ class Notifier(Protocol):
 
 
 _TAG_RE = re.compile(r"<[^>]+>")
+_LINK_RE = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.DOTALL)
 
 
 def html_to_text(markup: str) -> str:
-    """What a message says without its markup, for consoles and logs."""
-    return html.unescape(_TAG_RE.sub("", markup))
+    """What a message says without its markup, for consoles and logs; links keep their URL."""
+    with_urls = _LINK_RE.sub(lambda m: f"{m.group(2)}: {m.group(1)}", markup)
+    return html.unescape(_TAG_RE.sub("", with_urls))
 
 
 class ConsoleNotifier:

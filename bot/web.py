@@ -37,15 +37,26 @@ def build_web_app(
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
-    """Claim the port before anything else starts, so links can name the real port."""
+    """Claim the port before anything else starts, so links can name the real port.
+
+    The socket is made with ``IPPROTO_TCP`` on purpose: asyncio only sets TCP_NODELAY on
+    accepted connections of such sockets, and without it every response with a body
+    waits ~40 ms for a delayed ACK (700 instead of ~10,000 requests/s).
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
-        return socket.create_server((host, port), family=family)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+        sock.setblocking(False)
     except OSError as exc:
+        sock.close()
         raise ConfigError(
             "SUMMITWATCH_PORT",
             f"cannot listen on {host}:{port}: {exc.strerror}; choose a free port",
         ) from exc
+    return sock
 
 
 class WebServer:

@@ -80,6 +80,14 @@ class FeedService:
 
         return self._cached(f"event:{event_id}", select)
 
+    def cached(self, scope: str) -> RenderedFeed | None:
+        """The feed for ``scope`` if already rendered from current data: no work at all.
+
+        Scopes are ``"all"``, ``"tag:<tag>"`` and ``"event:<id>"``.
+        """
+        hit = self._cache.get(scope)
+        return hit[1] if hit is not None and hit[0] == self._version() else None
+
     def warm(self) -> None:
         """Render the main feed now, so the first subscriber does not wait for it."""
         self.everything()

@@ -59,24 +59,25 @@ def feed_routes(feeds: FeedService) -> list[Route]:
     """``/calendar.ics``, ``/calendar/{tag}.ics`` and ``/events/{id}.ics`` (GET and HEAD)."""
 
     async def render(
-        request: Request, produce: Callable[[], RenderedFeed | None], missing: str
+        request: Request, scope: str, produce: Callable[[], RenderedFeed | None], missing: str
     ) -> Response:
-        # A cold render of a big calendar takes seconds: keep it off the event loop.
-        feed = await run_in_threadpool(produce)
+        # Current bytes are served at once; a render (seconds when cold and large) runs
+        # in a worker thread so the bot's event loop never waits for it.
+        feed = feeds.cached(scope) or await run_in_threadpool(produce)
         return _feed_response(request, feed) if feed else _not_found(missing)
 
     async def all_events(request: Request) -> Response:
-        return await render(request, feeds.everything, "")
+        return await render(request, "all", feeds.everything, "")
 
     async def one_topic(request: Request) -> Response:
         tag = request.path_params["tag"]
-        return await render(request, lambda: feeds.topic(tag), f"No topic called {tag!r}.")
+        missing = f"No topic called {tag!r}."
+        return await render(request, f"tag:{tag}", lambda: feeds.topic(tag), missing)
 
     async def one_event(request: Request) -> Response:
         event_id = request.path_params["event_id"]
-        return await render(
-            request, lambda: feeds.event(event_id), f"No event with id {event_id!r}."
-        )
+        missing = f"No event with id {event_id!r}."
+        return await render(request, f"event:{event_id}", lambda: feeds.event(event_id), missing)
 
     return [
         Route("/calendar.ics", all_events, methods=["GET", "HEAD"]),

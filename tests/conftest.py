@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
@@ -18,6 +19,10 @@ from calendars.events import Event
 from config.settings import Settings
 
 DATA = Path(__file__).parent / "data"
+
+# python-telegram-bot 22 warns on RetryAfter unless durations are opted into as timedelta;
+# the suite turns warnings into errors, and the app uses timedelta throughout.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
 @pytest.fixture(params=["UTC", "Europe/Berlin", "Asia/Singapore"])
@@ -46,10 +51,10 @@ def at(text: str, zone: str = "UTC") -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone))
 
 
-async def until(condition: Callable[[], bool], *, timeout: float = 5.0, what: str = "") -> None:
-    """Yield to the loop until ``condition`` holds; fail (not hang) after ``timeout``."""
+async def until(condition: Callable[[], bool], *, within: float = 5.0, what: str = "") -> None:
+    """Yield to the loop until ``condition`` holds; fail (not hang) after ``within`` seconds."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + within
     while not condition():
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting for {what or condition}")
@@ -57,7 +62,9 @@ async def until(condition: Callable[[], bool], *, timeout: float = 5.0, what: st
 
 
 @asynccontextmanager
-async def running(settings: Settings, console: io.StringIO | None = None) -> AsyncIterator[SummitWatch]:
+async def running(
+    settings: Settings, console: io.StringIO | None = None
+) -> AsyncIterator[SummitWatch]:
     """A real instance (store, scheduler, uvicorn on a free port) printing to ``console``."""
     app = SummitWatch(settings, notifier=ConsoleNotifier(console or io.StringIO()))
     async with app:

@@ -35,8 +35,14 @@ class Store:
     def __init__(self, path: str | Path, *, compact_min: int = 10_000) -> None:
         self.path = Path(path)
         self._db = _Database(self.path, storage=JournalStorage, compact_min=compact_min)
-        self.events = EventRepository(self._db.table("events"))
-        self.subscribers = SubscriberRepository(self._db.table("subscribers"))
+        try:
+            self.events = EventRepository(self._db.table("events"))
+            self.subscribers = SubscriberRepository(self._db.table("subscribers"))
+        except BaseException:
+            storage = self._db.storage
+            if isinstance(storage, JournalStorage):
+                storage.release()  # refuse to start without writing a byte
+            raise
         self.deliveries = DeliveryLog(self._db.table("deliveries"))
         self.audit = AuditLog(self._db.table("audit"))
 

@@ -22,6 +22,7 @@ every write) with one that records just the documents an operation touched.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import os
@@ -57,7 +58,9 @@ class JournalStorage(Storage):
         self._seq = 0
         self._journal_lines = 0
         self._records = 0
+        self._next_compaction = compact_min
         self._closed = False
+        self._broken: str | None = None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._load()
         self._journal = self.journal_path.open("ab", buffering=0)
@@ -79,8 +82,15 @@ class JournalStorage(Storage):
         with self._lock:
             if self._closed:
                 return
-            if self._journal_lines:
-                self.compact()
+            try:
+                if self._journal_lines and self._broken is None:
+                    self.compact()
+            finally:
+                self.release()
+
+    def release(self) -> None:
+        """Close the files without writing anything (a refused start must change nothing)."""
+        with self._lock:
             self._journal.close()
             self._closed = True
 
@@ -94,18 +104,39 @@ class JournalStorage(Storage):
         with self._lock:
             if self._closed:
                 raise StoreError(f"database {self.path} is closed")
+            if self._broken is not None:
+                raise StoreError(
+                    f"database {self.path} refuses writes until restarted: {self._broken}"
+                )
             entry = {"seq": self._seq + 1, "table": table, "set": sets, "delete": deletes}
             line = json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
-            try:
-                self._journal.write(line.encode("utf-8"))
-                os.fsync(self._journal.fileno())
-            except OSError as exc:
-                raise StoreError(f"cannot write to {self.journal_path}: {exc}") from exc
+            self._append(line.encode("utf-8"))
             self._seq += 1
             self._journal_lines += 1
             self._apply_entry(entry)
-            if self._journal_lines > max(self._compact_min, self._records):
-                self.compact()
+            if self._journal_lines > max(self._next_compaction, self._records):
+                try:
+                    self.compact()
+                except StoreError as exc:
+                    # The write above is durable; only the tidy-up failed. Try again later.
+                    self._next_compaction = self._journal_lines * 2
+                    logger.warning("store.compaction_failed path=%s error=%s", self.path, exc)
+
+    def _append(self, payload: bytes) -> None:
+        """Append and fsync, or leave the journal exactly as it was and raise StoreError."""
+        fileno = self._journal.fileno()
+        size = os.fstat(fileno).st_size
+        try:
+            self._journal.write(payload)
+            os.fsync(fileno)
+        except OSError as exc:
+            try:
+                # An unacknowledged line must never replay. The next successful fsync makes
+                # this truncation durable too, so only a failed truncate is fatal.
+                os.ftruncate(fileno, size)
+            except OSError as undo:
+                self._broken = f"could not undo a failed write ({undo})"
+            raise StoreError(f"cannot write to {self.journal_path}: {exc}") from exc
 
     def compact(self) -> None:
         """Write the whole state as a new snapshot and start an empty journal."""
@@ -119,6 +150,7 @@ class JournalStorage(Storage):
                 self._journal.truncate(0)
                 os.fsync(self._journal.fileno())
             self._journal_lines = 0
+            self._next_compaction = self._compact_min
 
     # ---- loading ---------------------------------------------------------------------
 
@@ -225,7 +257,7 @@ class _ChangeView(MutableMapping[str, Doc]):
     """The table as an updater sees it: reads give copies, and every change is recorded.
 
     TinyDB's updaters mutate documents in place (``table[id].update(fields)``); handing out
-    shallow copies lets us compare afterwards and journal only what really changed.
+    copies lets us compare afterwards and journal only what really changed.
     """
 
     def __init__(self, live: dict[str, Doc]) -> None:
@@ -239,8 +271,9 @@ class _ChangeView(MutableMapping[str, Doc]):
             return self._touched[key]
         if key in self._deleted or key not in self._live:
             raise KeyError(key)
-        self._touched[key] = copy = dict(self._live[key])
-        return copy
+        # Deep: tinydb.operations mutate nested lists in place, and those changes must show.
+        self._touched[key] = document = copy.deepcopy(self._live[key])
+        return document
 
     def __setitem__(self, key: str, value: Doc) -> None:
         key = str(key)

@@ -21,7 +21,11 @@ def test_timed_event_keeps_its_venue_zone_and_exposes_the_instant() -> None:
 
 def test_all_day_event_begins_at_midnight_where_it_happens() -> None:
     event = Event(
-        id="sco", title="SCO", start=date(2025, 8, 31), end=date(2025, 9, 2), timezone="Asia/Shanghai"
+        id="sco",
+        title="SCO",
+        start=date(2025, 8, 31),
+        end=date(2025, 9, 2),
+        timezone="Asia/Shanghai",
     )
     assert event.all_day
     assert event.starts_at == datetime(2025, 8, 30, 16, 0, tzinfo=UTC)
@@ -41,7 +45,9 @@ def test_all_day_event_begins_at_midnight_where_it_happens() -> None:
         ({"location": "a\x00b"}, "control characters"),
     ],
 )
-def test_invalid_fields_are_refused_with_a_clear_message(changes: dict[str, object], message: str) -> None:
+def test_invalid_fields_are_refused_with_a_clear_message(
+    changes: dict[str, object], message: str
+) -> None:
     fields: dict[str, object] = {
         "id": "ok",
         "title": "Talks",
@@ -56,7 +62,9 @@ def test_invalid_fields_are_refused_with_a_clear_message(changes: dict[str, obje
 def test_end_before_start_is_refused_with_an_example() -> None:
     start = at("2026-12-04T10:00", "Asia/Kolkata")
     with pytest.raises(InvalidEvent, match="must end after it starts") as caught:
-        Event(id="x", title="X", start=start, end=start - timedelta(hours=1), timezone="Asia/Kolkata")
+        Event(
+            id="x", title="X", start=start, end=start - timedelta(hours=1), timezone="Asia/Kolkata"
+        )
     assert caught.value.example
 
 
@@ -82,7 +90,9 @@ def test_a_wall_time_in_a_dst_gap_becomes_the_real_instant() -> None:
 def test_the_repeated_hour_after_dst_survives_storage() -> None:
     berlin = ZoneInfo("Europe/Berlin")
     second = datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=berlin)  # the second 02:30 (CET)
-    event = Event(id="x", title="X", start=second, end=second + timedelta(hours=2), timezone="Europe/Berlin")
+    event = Event(
+        id="x", title="X", start=second, end=second + timedelta(hours=2), timezone="Europe/Berlin"
+    )
     restored = Event.from_record(event.to_record())
     assert restored.starts_at == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
     assert restored.start.fold == 1
@@ -93,7 +103,8 @@ def test_revised_bumps_sequence_and_updated_but_keeps_identity() -> None:
     later = datetime(2026, 12, 1, tzinfo=UTC)
     revised = event.revised(now=later, title="New title", status=Status.TENTATIVE)
     assert (revised.id, revised.sequence, revised.updated) == ("talks", 1, later)
-    assert revised.title == "New title" and revised.status is Status.TENTATIVE
+    assert revised.title == "New title"
+    assert revised.status is Status.TENTATIVE
     with pytest.raises(InvalidEvent, match="cannot be edited"):
         event.revised(now=later, id="other")
 
@@ -103,7 +114,9 @@ def test_tags_are_normalised_as_people_type_them() -> None:
     assert event.tags == ("india-russia", "sco")
 
 
-zones = st.sampled_from(["UTC", "Asia/Kolkata", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe"])
+zones = st.sampled_from(
+    ["UTC", "Asia/Kolkata", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe"]
+)
 
 
 @given(
@@ -112,9 +125,13 @@ zones = st.sampled_from(["UTC", "Asia/Kolkata", "Europe/Berlin", "America/New_Yo
     zone=zones,
     fold=st.sampled_from([0, 1]),
 )
-def test_storage_round_trip_keeps_the_same_instants(start: datetime, minutes: int, zone: str, fold: int) -> None:
+def test_storage_round_trip_keeps_the_same_instants(
+    start: datetime, minutes: int, zone: str, fold: int
+) -> None:
     begin = start.replace(tzinfo=ZoneInfo(zone), fold=fold)
-    event = Event(id="x", title="X", start=begin, end=begin + timedelta(minutes=minutes), timezone=zone)
+    event = Event(
+        id="x", title="X", start=begin, end=begin + timedelta(minutes=minutes), timezone=zone
+    )
     restored = Event.from_record(event.to_record())
     assert restored == event
     assert restored.starts_at == event.starts_at

@@ -26,7 +26,9 @@ def sample_events() -> list[Event]:
         created=STAMP,
         updated=STAMP,
     )
-    berlin = timed_event("berlin-meeting", at("2026-03-29T10:00", "Europe/Berlin"), created=STAMP, updated=STAMP)
+    berlin = timed_event(
+        "berlin-meeting", at("2026-03-29T10:00", "Europe/Berlin"), created=STAMP, updated=STAMP
+    )
     summit = Event(
         id="sco-summit",
         title="SCO Summit",
@@ -50,8 +52,14 @@ def test_feed_is_rfc5545_shaped_crlf_folded_with_calendar_names() -> None:
     assert body.endswith(b"END:VCALENDAR\r\n")
     assert b"\n" not in body.replace(b"\r\n", b"")
     assert all(len(line) <= 75 for line in body.split(b"\r\n"))
-    for needle in (b"X-WR-CALNAME:SummitWatch", b"NAME:SummitWatch", b"X-WR-CALDESC:",
-                   b"REFRESH-INTERVAL;VALUE=DURATION:PT1H", b"X-PUBLISHED-TTL:PT1H", b"METHOD:PUBLISH"):
+    for needle in (
+        b"X-WR-CALNAME:SummitWatch",
+        b"NAME:SummitWatch",
+        b"X-WR-CALDESC:",
+        b"REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+        b"X-PUBLISHED-TTL:PT1H",
+        b"METHOD:PUBLISH",
+    ):
         assert needle in body.replace(b"\r\n ", b""), needle
 
 
@@ -71,10 +79,14 @@ def test_icalendar_reads_back_every_event_with_its_properties() -> None:
     assert talks.categories == ["india-russia", "defence"]
     assert str(talks["URL"]) == "https://www.mea.gov.in/"
     assert str(talks["LOCATION"]) == "Hyderabad House, New Delhi"
-    assert str(talks["DESCRIPTION"]).startswith("Line one\nLine two, with a comma; and a semicolon.")
-    assert talks["DTSTAMP"].dt == STAMP and talks["LAST-MODIFIED"].dt == STAMP
+    assert str(talks["DESCRIPTION"]).startswith(
+        "Line one\nLine two, with a comma; and a semicolon."
+    )
+    assert talks["DTSTAMP"].dt == STAMP
+    assert talks["LAST-MODIFIED"].dt == STAMP
     summit = events["sco-summit@summitwatch.example.org"]
-    assert summit.start == date(2026, 8, 31) and summit.end == date(2026, 9, 2)
+    assert summit.start == date(2026, 8, 31)
+    assert summit.end == date(2026, 9, 2)
     assert summit["DTSTART"].params.get("VALUE") == "DATE"
 
 

@@ -25,7 +25,12 @@ def test_off_means_no_reminders() -> None:
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("", "at least one"), ("7x", "not an offset"), ("0m", "out of range"), ("61d", "out of range")],
+    [
+        ("", "at least one"),
+        ("7x", "not an offset"),
+        ("0m", "out of range"),
+        ("61d", "out of range"),
+    ],
 )
 def test_bad_offsets_say_what_is_wrong_and_show_an_example(text: str, message: str) -> None:
     with pytest.raises(InvalidOffsets, match=message) as caught:

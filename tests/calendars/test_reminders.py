@@ -26,14 +26,19 @@ def plan(event, sub, now, done=frozenset()):  # type: ignore[no-untyped-def]
 def test_one_hour_reminder_is_due_exactly_one_hour_before(zone_name: str) -> None:
     start = at("2026-12-04T10:00", zone_name)
     event = timed_event("talks", start, created=LONG_AGO, updated=LONG_AGO)
-    assert plan(event, subscriber(), start - timedelta(hours=1, seconds=1)).send.offset == timedelta(days=1)
+    assert plan(
+        event, subscriber(), start - timedelta(hours=1, seconds=1)
+    ).send.offset == timedelta(days=1)
     due = plan(event, subscriber(), start - timedelta(hours=1)).send
-    assert due is not None and due.offset == timedelta(hours=1)
+    assert due is not None
+    assert due.offset == timedelta(hours=1)
 
 
 def test_offsets_are_real_hours_across_a_dst_change() -> None:
     # Berlin falls back at 03:00 CEST on 25 Oct 2026: 04:00 CET is two real hours after 01:00 CEST.
-    event = timed_event("early", at("2026-10-25T04:00", "Europe/Berlin"), created=LONG_AGO, updated=LONG_AGO)
+    event = timed_event(
+        "early", at("2026-10-25T04:00", "Europe/Berlin"), created=LONG_AGO, updated=LONG_AGO
+    )
     times = fire_times(event, [timedelta(hours=1), timedelta(days=1)])
     assert times[timedelta(hours=1)] == datetime(2026, 10, 25, 2, 0, tzinfo=UTC)
     assert times[timedelta(days=1)] == datetime(2026, 10, 24, 3, 0, tzinfo=UTC)
@@ -53,7 +58,8 @@ def test_after_downtime_only_the_nearest_missed_reminder_is_sent() -> None:
     start = at("2026-12-04T10:00")
     event = timed_event("talks", start, created=LONG_AGO, updated=LONG_AGO)
     result = plan(event, subscriber(), start - timedelta(minutes=20))
-    assert result.send is not None and result.send.offset == timedelta(hours=1)
+    assert result.send is not None
+    assert result.send.offset == timedelta(hours=1)
     assert {r.offset for r in result.skip} == {timedelta(days=7), timedelta(days=1)}
 
 
@@ -72,7 +78,8 @@ def test_nobody_is_reminded_of_a_moment_before_they_subscribed_or_the_event_exis
     event = timed_event("talks", start, created=created, updated=created)
     # the 7d and 1d moments passed before the event existed: only the 1h reminder is owed
     result = plan(event, subscriber(), start - timedelta(hours=1))
-    assert result.send is not None and result.send.offset == timedelta(hours=1)
+    assert result.send is not None
+    assert result.send.offset == timedelta(hours=1)
     assert result.skip == ()
     late = subscriber(reminders_since=start - timedelta(minutes=50))
     assert plan(event, late, start - timedelta(minutes=45)).send is None
@@ -84,10 +91,15 @@ def test_per_subscriber_offsets_and_topics_are_respected() -> None:
     custom = subscriber(offsets=(timedelta(minutes=30),))
     assert plan(event, custom, start - timedelta(hours=1)).send is None
     assert plan(event, custom, start - timedelta(minutes=30)).send.offset == timedelta(minutes=30)
-    assert plan(event, subscriber(topics=frozenset({"energy"})), start - timedelta(hours=1)).send is None
+    assert (
+        plan(event, subscriber(topics=frozenset({"energy"})), start - timedelta(hours=1)).send
+        is None
+    )
 
 
 def test_moving_an_event_re_arms_its_reminders() -> None:
     event = timed_event("talks", at("2026-12-04T10:00"), created=LONG_AGO, updated=LONG_AGO)
     moved = event.revised(now=LONG_AGO, start=at("2026-12-05T10:00"), end=at("2026-12-05T12:00"))
-    assert reminder_key(event, timedelta(hours=1), "42") != reminder_key(moved, timedelta(hours=1), "42")
+    assert reminder_key(event, timedelta(hours=1), "42") != reminder_key(
+        moved, timedelta(hours=1), "42"
+    )

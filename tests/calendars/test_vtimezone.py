@@ -50,4 +50,5 @@ def test_regular_zones_get_the_compact_rrule_form_outlook_reads() -> None:
     assert "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3" in text
     assert "DTSTART:19700329T020000" in text
     assert "RDATE" not in text
-    assert text.count("BEGIN:STANDARD") == 1 and text.count("BEGIN:DAYLIGHT") == 1
+    assert text.count("BEGIN:STANDARD") == 1
+    assert text.count("BEGIN:DAYLIGHT") == 1

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from calendars.errors import ConfigError
+from config.settings import load_settings
+
+
+def test_defaults_run_with_no_configuration_at_all() -> None:
+    settings = load_settings({})
+    assert settings.telegram_token is None
+    assert (settings.host, settings.port) == ("127.0.0.1", 8080)
+    assert settings.public_url_for(8080) == "http://127.0.0.1:8080"
+    assert settings.reminder_offsets == (timedelta(days=7), timedelta(days=1), timedelta(hours=1))
+
+
+def test_environment_beats_the_file_and_flags_beat_both(tmp_path: Path) -> None:
+    file = tmp_path / "summitwatch.toml"
+    file.write_text("[summitwatch]\nsummitwatch_port = 9000\nsummitwatch_admin_ids = [1, 2]\n")
+    settings = load_settings({"SUMMITWATCH_PORT": "9100"}, config_file=file)
+    assert settings.port == 9100
+    assert settings.admin_ids == frozenset({1, 2})
+    flagged = load_settings(
+        {"SUMMITWATCH_PORT": "9100"}, config_file=file, overrides={"SUMMITWATCH_PORT": "9200"}
+    )
+    assert flagged.port == 9200
+
+
+def test_public_url_and_offsets_are_parsed() -> None:
+    settings = load_settings(
+        {
+            "SUMMITWATCH_PUBLIC_URL": "https://cal.example.org/",
+            "SUMMITWATCH_REMINDER_OFFSETS": "2d, 3h",
+        }
+    )
+    assert settings.public_url_for(8080) == "https://cal.example.org"
+    assert settings.reminder_offsets == (timedelta(days=2), timedelta(hours=3))
+
+
+@pytest.mark.parametrize(
+    ("environ", "key"),
+    [
+        ({"SUMMITWATCH_ADMIN_IDS": "alice"}, "SUMMITWATCH_ADMIN_IDS"),
+        ({"SUMMITWATCH_PUBLIC_URL": "cal.example.org"}, "SUMMITWATCH_PUBLIC_URL"),
+        ({"SUMMITWATCH_PORT": "70000"}, "SUMMITWATCH_PORT"),
+        ({"SUMMITWATCH_LOG_LEVEL": "chatty"}, "SUMMITWATCH_LOG_LEVEL"),
+        ({"SUMMITWATCH_TOPICS": "Not A Tag!"}, "SUMMITWATCH_TOPICS"),
+    ],
+)
+def test_errors_name_the_key(environ: dict[str, str], key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ)
+    assert caught.value.key == key
+    assert str(caught.value).startswith(key)
+
+
+def test_unknown_keys_in_the_file_are_refused(tmp_path: Path) -> None:
+    file = tmp_path / "summitwatch.toml"
+    file.write_text("summitwatch_prot = 1\n")
+    with pytest.raises(ConfigError, match=r"unknown keys .*summitwatch_prot"):
+        load_settings({}, config_file=file)

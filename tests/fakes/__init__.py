@@ -1,0 +1,1 @@
+"""In-process fakes of external services, so tests exercise real client code over real sockets."""

@@ -1,0 +1,128 @@
+"""``python run.py`` as an operator runs it: a real process, real signals, real HTTP."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SUMMITWATCH_", "TELEGRAM_"))}
+    env.update({"SUMMITWATCH_DB": str(tmp_path / "data" / "db.json"), "SUMMITWATCH_PORT": "0"})
+    env.update(extra)
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+@contextmanager
+def started(tmp_path: Path, **extra: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "run.py")],
+        env=env_for(tmp_path, **extra),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
+    try:
+        assert process.stdout is not None
+        lines = []
+        for line in process.stdout:  # the banner comes once the server listens
+            lines.append(line)
+            if line.startswith("Press Ctrl+C"):
+                break
+        feed = next(line.split()[-1] for line in lines if "Calendar feed:" in line)
+        yield process, feed
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_run_serves_the_feed_with_no_token_and_stops_cleanly(
+    tmp_path: Path, stop_signal: int
+) -> None:
+    with started(tmp_path) as (process, feed):
+        assert feed.startswith("http://127.0.0.1:")
+        assert feed.endswith("/calendar.ics")
+        response = httpx.get(feed, timeout=10)
+        assert response.status_code == 200
+        assert b"sco-tianjin-2025@" in response.content
+        process.send_signal(stop_signal)
+        out, err = process.communicate(timeout=15)
+    assert process.returncode == 0, err
+    assert "Stopping" in out
+    assert "app.stopped" in err
+    journal = tmp_path / "data" / "db.json.journal"
+    assert journal.exists()
+    assert journal.stat().st_size == 0
+
+
+def test_help_lists_every_setting() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), "--help"], capture_output=True, text=True, check=True
+    )
+    for key in (
+        "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_API_BASE_URL",
+        "SUMMITWATCH_ADMIN_IDS",
+        "SUMMITWATCH_PUBLIC_URL",
+        "SUMMITWATCH_DB",
+        "SUMMITWATCH_HOST",
+        "SUMMITWATCH_PORT",
+        "SUMMITWATCH_REMINDER_OFFSETS",
+    ):
+        assert key in result.stdout
+
+
+def test_a_corrupt_database_stops_start_up_and_is_left_untouched(tmp_path: Path) -> None:
+    database = tmp_path / "data" / "db.json"
+    database.parent.mkdir()
+    database.write_bytes(b'{"format": "summitwatch-store", "tables": {"events": [')
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "run.py")],
+        env=env_for(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert f"cannot load database file {database}" in result.stderr
+    assert database.read_bytes() == b'{"format": "summitwatch-store", "tables": {"events": ['
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("SUMMITWATCH_PORT", "eighty", "SUMMITWATCH_PORT: must be a port number"),
+        (
+            "SUMMITWATCH_REMINDER_OFFSETS",
+            "soon",
+            "SUMMITWATCH_REMINDER_OFFSETS: 'soon' is not an offset",
+        ),
+        ("SUMMITWATCH_TIMEZONE", "Mars/Base", "SUMMITWATCH_TIMEZONE: must be an IANA time zone"),
+    ],
+)
+def test_a_bad_setting_is_named_in_the_error(
+    tmp_path: Path, key: str, value: str, message: str
+) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "run.py")],
+        env=env_for(tmp_path, **{key: value}),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert message in result.stderr
