@@ -113,7 +113,9 @@ class JournalStorage(Storage):
             self._append(line.encode("utf-8"))
             self._seq += 1
             self._journal_lines += 1
-            self._apply_entry(entry)
+            # Apply what was written, not the caller's objects: memory then holds exactly
+            # what a restart will read (no shared lists, no tuples that come back as lists).
+            self._apply_entry(json.loads(line))
             if self._journal_lines > max(self._next_compaction, self._records):
                 try:
                     self.compact()
@@ -127,7 +129,12 @@ class JournalStorage(Storage):
         fileno = self._journal.fileno()
         size = os.fstat(fileno).st_size
         try:
-            self._journal.write(payload)
+            remaining = memoryview(payload)
+            while remaining:  # a filling disk may take only part of the line
+                written = self._journal.write(remaining)
+                if not written:
+                    raise OSError(28, "No space left on device")
+                remaining = remaining[written:]
             os.fsync(fileno)
         except OSError as exc:
             try:
@@ -147,14 +154,19 @@ class JournalStorage(Storage):
             # Replay skips entries at or below the snapshot's seq, so a crash between
             # the rename above and this truncation loses nothing and repeats nothing.
             if not self._closed and not self._journal.closed:
-                self._journal.truncate(0)
-                os.fsync(self._journal.fileno())
+                try:
+                    self._journal.truncate(0)
+                    os.fsync(self._journal.fileno())
+                except OSError as exc:
+                    raise StoreError(f"cannot truncate {self.journal_path}: {exc}") from exc
             self._journal_lines = 0
             self._next_compaction = self._compact_min
 
     # ---- loading ---------------------------------------------------------------------
 
     def _load(self) -> None:
+        for leftover in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            leftover.unlink(missing_ok=True)  # a snapshot that was never renamed into place
         if self.path.exists():
             self._load_snapshot()
         if self.journal_path.exists():
@@ -304,6 +316,10 @@ class _ChangeView(MutableMapping[str, Doc]):
     def __len__(self) -> int:
         return sum(1 for _ in self)
 
+    def clear(self) -> None:
+        self._touched.clear()
+        self._deleted = set(self._live)
+
     def changes(self) -> tuple[dict[str, Doc], list[str]]:
         sets = {k: v for k, v in self._touched.items() if self._live.get(k) != v}
         deletes = [k for k in self._deleted if k in self._live]
@@ -325,6 +341,14 @@ class JournalTable(Table):
             cached = max((int(k) for k in self._read_table() if k.isdigit()), default=0) + 1
         self._next_id = cached + 1  # type: ignore[assignment]  # tinydb types it as None
         return str(cached)
+
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        """As TinyDB's, but a document read by id is a deep copy: changing it changes nothing.
+
+        (``search`` and iteration hand out TinyDB's shallow copies: treat them as read-only.)
+        """
+        found = super().get(*args, **kwargs)
+        return copy.deepcopy(found) if isinstance(found, dict) else found
 
     def _update_table(self, updater: Callable[[Any], None]) -> None:
         storage = self._storage

@@ -63,7 +63,8 @@ class _CachedRepository(Generic[T]):
                 self._objects[str(doc.doc_id)] = decode(doc["data"])
             except (KeyError, TypeError, ValueError) as exc:
                 raise StoreCorrupted(
-                    f"{table.name} record {doc.doc_id!r}", f"cannot be read ({exc})"
+                    str(table.storage.path) if hasattr(table.storage, "path") else table.name,
+                    f"{table.name} record {doc.doc_id!r} cannot be read ({exc})",
                 ) from exc
 
     def get(self, object_id: str) -> T | None:

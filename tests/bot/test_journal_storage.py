@@ -614,3 +614,66 @@ def test_a_refused_start_leaves_no_file_open(tmp_path: Path) -> None:
         assert "cannot be read" in refused()
         gc.collect()
     assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
+
+
+# ---- short writes, aliasing between memory and disk, and reads that are written to ----
+
+
+@contextmanager
+def file_size_limit(limit: int) -> Iterator[None]:
+    """Let this process's files grow to ``limit`` bytes: write() then stops short, as on
+    a disk that fills up mid-line (SIGXFSZ ignored, so the kernel returns a short count)."""
+    resource = pytest.importorskip("resource")
+    signal = pytest.importorskip("signal")
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous)
+
+
+def test_a_write_the_disk_took_only_part_of_is_not_acknowledged(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    with Store(path) as store:
+        store.deliveries.record("rem:1", "sent", at=AT)
+        acknowledged = ["rem:1"]
+        with file_size_limit(journal_of(path).stat().st_size + 20):
+            try:
+                store.deliveries.record("rem:2", "sent", at=AT)
+                acknowledged.append("rem:2")
+            except StoreError:
+                pass  # refused: fine, as long as it is not acknowledged
+        store.deliveries.record("rem:3", "sent", at=AT)  # the disk has room again
+        acknowledged.append("rem:3")
+        crashed = crash_copy(path, tmp_path / "crashed")
+
+    with Store(crashed) as again:
+        assert [key for key in acknowledged if not again.deliveries.is_done(key)] == []
+
+
+def test_the_database_after_a_restart_is_the_one_written_before_it(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    with opened(path) as db:
+        table = db.table("t")
+        written = {"tags": ["a"], "pair": ("x", "y")}
+        table.insert(written)
+        written["tags"].append("changed by the caller afterwards")
+        before = rows(db, "t")
+        crashed = crash_copy(path, tmp_path / "crashed")
+    with opened(crashed) as again:
+        assert rows(again, "t") == before == {"1": {"tags": ["a"], "pair": ["x", "y"]}}
+
+
+def test_modifying_a_document_that_was_read_does_not_change_the_database(
+    tmp_path: Path,
+) -> None:
+    with opened(tmp_path / "db.json") as db:
+        table = db.table("t")
+        table.insert({"tags": ["a"]})
+        read = table.get(doc_id="1")
+        assert read is not None
+        read["tags"].append("changed by a reader")
+        assert rows(db, "t") == {"1": {"tags": ["a"]}}
