@@ -1,5 +1,8 @@
 """The wiring point: ``SummitWatch(settings)`` owns every service of one running instance.
 
+It is the one module of ``bot`` that imports ``handlers`` (to register them): imports
+otherwise point from handlers to bot to calendars.
+
 Start order matters: the store first (a corrupt database stops everything before a
 port is taken), then the port (links must name the real one), the services, and the web
 server last; stop runs the same list backwards.
@@ -9,14 +12,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from bot.broadcaster import Broadcaster
 from bot.delivery import CONSOLE_ID, ConsoleNotifier, Notifier
 from bot.events import EventService
+from bot.fetch import http_client
 from bot.reminders import ReminderService, utc_now
 from bot.store import Store
+from bot.subscriptions import SubscriptionService
+from bot.telegram.application import TelegramRunner, build_application
+from bot.telegram.context import Services
+from bot.telegram.delivery import TelegramNotifier
 from bot.web import WebServer, bind_socket, build_web_app
 from calendars.feeds import FeedService
 from calendars.ical import FeedMeta, IcalRenderer
@@ -24,6 +34,7 @@ from calendars.routes import feed_routes
 from calendars.subscribers import Subscriber
 from config.seed import load_seed
 from config.settings import Settings
+from handlers import register as register_handlers
 
 __all__ = ["SummitWatch"]
 
@@ -39,8 +50,11 @@ class SummitWatch:
         *,
         notifier: Notifier | None = None,
         clock: Callable[[], datetime] = utc_now,
+        listen_socket: socket.socket | None = None,
     ) -> None:
+        """``listen_socket``: an already bound socket to serve on (else host:port is bound)."""
         self.settings = settings
+        self._listen_socket = listen_socket
         self._notifier = notifier
         self._clock = clock
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -66,7 +80,7 @@ class SummitWatch:
                 len(report.updated),
                 len(report.kept),
             )
-        sock = bind_socket(settings.host, settings.port)
+        sock = self._listen_socket or bind_socket(settings.host, settings.port)
         self.port = sock.getsockname()[1]
         self.public_url = settings.public_url_for(self.port)
         self.meta = FeedMeta(
@@ -78,27 +92,74 @@ class SummitWatch:
             version=lambda: self.store.events.version,
             topics=lambda: settings.topics,
         )
-        notifier = self._notifier or ConsoleNotifier()
-        if isinstance(notifier, ConsoleNotifier):
-            self._ensure_console_subscriber()
+        self.http = http_client()
+        self.telegram = self._telegram_runner()
+        notifier = self._notifier or (
+            TelegramNotifier(self.telegram.application.bot) if self.telegram else ConsoleNotifier()
+        )
+        self._prepare_console_subscriber(console=isinstance(notifier, ConsoleNotifier))
+        self.broadcaster = Broadcaster(store=self.store, notifier=notifier, clock=self._clock)
         self.reminders = ReminderService(
             store=self.store,
-            notifier=notifier,
+            broadcaster=self.broadcaster,
             default_offsets=settings.reminder_offsets,
             meta=self.meta,
             clock=self._clock,
         )
-        self.events = EventService(store=self.store, reminders=self.reminders, clock=self._clock)
+        self.events = EventService(
+            store=self.store,
+            reminders=self.reminders,
+            broadcaster=self.broadcaster,
+            clock=self._clock,
+        )
+        self.subscriptions = SubscriptionService(
+            store=self.store,
+            reminders=self.reminders,
+            offered_topics=lambda: settings.topics,
+            clock=self._clock,
+        )
         self.reminders.start()
-        self.web = WebServer(build_web_app(feed_routes(self.feeds), health=self.health), sock)
+        routes = feed_routes(self.feeds)
+        if self.telegram is not None:
+            self.telegram.application.bot_data["services"] = self._services()
+            if settings.webhook_url:
+                routes.append(self.telegram.webhook_route())
+        self.web = WebServer(build_web_app(routes, health=self.health), sock)
         await self.web.start()
+        if self.telegram is not None:
+            await self.telegram.start()
         self._spawn(asyncio.to_thread(self.feeds.warm), "warm-feed-cache")
         self._spawn(self.reminders.catch_up(), "reminder-catch-up")
+        self._spawn(self.broadcaster.resume(), "broadcast-resume")
         logger.info("app.started url=%s events=%d", self.public_url, len(self.store.events))
 
-    def _ensure_console_subscriber(self) -> None:
+    def _telegram_runner(self) -> TelegramRunner | None:
+        if not self.settings.telegram_token:
+            return None
+        application = build_application(self.settings, register=register_handlers)
+        return TelegramRunner(application, self.settings)
+
+    def _services(self) -> Services:
+        return Services(
+            settings=self.settings,
+            store=self.store,
+            events=self.events,
+            subscriptions=self.subscriptions,
+            broadcaster=self.broadcaster,
+            feeds=self.feeds,
+            http=self.http,
+            meta=self.meta,
+            default_offsets=self.settings.reminder_offsets,
+            now=self._clock,
+        )
+
+    def _prepare_console_subscriber(self, *, console: bool) -> None:
         """With no Telegram, the console follows everything and prints the reminders."""
         current = self.store.subscribers.get(CONSOLE_ID)
+        if not console:
+            if current is not None:
+                self.store.subscribers.remove(CONSOLE_ID)
+            return
         if current is None or current.zone != self.settings.timezone:
             now = self._clock()
             self.store.subscribers.save(
@@ -123,10 +184,13 @@ class SummitWatch:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def stop(self) -> None:
-        """Stop serving, stop the scheduler, finish background work, flush the store."""
+        """Stop the bot and the server, stop the scheduler, finish background work, flush."""
+        if self.telegram is not None:
+            await self.telegram.stop()
         await self.web.stop()
         self.reminders.stop()
         await self.wait_background()
+        await self.http.aclose()
         self.store.close()
         logger.info("app.stopped")
 
@@ -137,6 +201,11 @@ class SummitWatch:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.stop()
 
+    def _telegram_state(self) -> str:
+        if self.telegram is None:
+            return "off (console)"
+        return "connected" if self.telegram.connected else "connecting"
+
     def now(self) -> datetime:
         return self._clock()
 
@@ -146,6 +215,7 @@ class SummitWatch:
             "ok": self.reminders.running,
             "store": str(self.store.path),
             "scheduler": "running" if self.reminders.running else "stopped",
+            "telegram": self._telegram_state(),
             "events": len(self.store.events),
             "subscribers": len(self.store.subscribers),
             "next_reminder": next_fire.isoformat() if next_fire else None,

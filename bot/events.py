@@ -10,12 +10,19 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from bot.broadcaster import Broadcaster
+from bot.delivery import Outgoing
+from bot.messages import change_notice
 from bot.reminders import ReminderService, utc_now
 from bot.store import Store
 from calendars.errors import InvalidEvent, NotFound
 from calendars.events import Event, Status
 
-__all__ = ["EventService"]
+__all__ = ["IMPORTED_FIELDS", "EventService"]
+
+# What an import may change; keywords are ours (an .ics file has none to offer).
+IMPORTED_FIELDS: tuple[str, ...] = ("title", "start", "end", "timezone", "location", "description")
+IMPORTED_FIELDS += ("tags", "urls", "status")
 
 
 class EventService:
@@ -24,10 +31,12 @@ class EventService:
         *,
         store: Store,
         reminders: ReminderService,
+        broadcaster: Broadcaster,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._store = store
         self._reminders = reminders
+        self._broadcaster = broadcaster
         self._clock = clock
 
     def get(self, event_id: str) -> Event:
@@ -41,17 +50,57 @@ class EventService:
             raise InvalidEvent(f"an event with id {event.id!r} already exists; edit it instead")
         return await self._commit(event.as_new(now=self._clock()), actor=actor, action="add")
 
+    async def upsert(self, event: Event, *, actor: str) -> str:
+        """Add, or update the fields that differ (imports): "added", "updated" or "unchanged"."""
+        current = self._store.events.get(event.id)
+        if current is None:
+            await self.add(event, actor=actor)
+            return "added"
+        changes = {
+            name: getattr(event, name)
+            for name in IMPORTED_FIELDS
+            if getattr(event, name) != getattr(current, name)
+        }
+        if not changes:
+            return "unchanged"
+        await self.edit(event.id, actor=actor, **changes)
+        return "updated"
+
     async def edit(self, event_id: str, *, actor: str, **changes: Any) -> Event:
         current = self.get(event_id)
         revised = current.revised(now=self._clock(), **changes)
-        return await self._commit(revised, actor=actor, action="edit", detail=sorted(changes))
+        saved = await self._commit(revised, actor=actor, action="edit", detail=sorted(changes))
+        await self._tell_followers(current, saved)
+        return saved
 
     async def cancel(self, event_id: str, *, actor: str) -> Event:
         current = self.get(event_id)
         if current.cancelled:
             return current
         revised = current.revised(now=self._clock(), status=Status.CANCELLED)
-        return await self._commit(revised, actor=actor, action="cancel")
+        saved = await self._commit(revised, actor=actor, action="cancel")
+        await self._tell_followers(current, saved)
+        return saved
+
+    async def _tell_followers(self, before: Event, after: Event) -> None:
+        """A change of time, place or status to an upcoming event is news to its followers.
+
+        Calendar apps may take a day to refresh a feed, so this goes out at once.
+        """
+        if before.is_over(self._clock()):
+            return
+        fields = ("start", "end", "timezone", "location", "status")
+        if all(getattr(before, f) == getattr(after, f) for f in fields):
+            return
+        deliveries = [
+            (
+                f"change:{after.id}@{after.sequence}/{subscriber.id}",
+                subscriber,
+                Outgoing(change_notice(before, after, zone=subscriber.zone)),
+            )
+            for subscriber in self._store.subscribers.following(after)
+        ]
+        await self._broadcaster.deliver_all(deliveries)
 
     async def _commit(self, event: Event, *, actor: str, action: str, detail: object = "") -> Event:
         self._store.events.save(event, by_admin=True)

@@ -11,7 +11,7 @@ from calendars.ical import FeedMeta
 from calendars.reminders import Reminder
 from calendars.timefmt import format_event_when, format_until
 
-__all__ = ["event_lines", "reminder_message"]
+__all__ = ["change_notice", "event_lines", "reminder_message", "split_message"]
 
 
 def event_lines(event: Event, zone: str) -> list[str]:
@@ -20,6 +20,24 @@ def event_lines(event: Event, zone: str) -> list[str]:
     if event.location:
         lines.append(f"📍 {escape(event.location)}")
     return lines
+
+
+def change_notice(before: Event, after: Event, *, zone: str) -> str:
+    """What changed about an event, for its followers."""
+    if after.cancelled:
+        head, *rest = event_lines(before, zone)
+        return "\n".join(
+            [f"❌ Cancelled: {head}", *rest, "It stays in the calendar, marked cancelled."]
+        )
+    head, *rest = event_lines(after, zone)
+    lines = [f"✏️ Changed: {head}", *rest]
+    if (before.start, before.end, before.timezone) != (after.start, after.end, after.timezone):
+        lines.append(f"Was: {escape(format_event_when(before, zone))}")
+    if before.location != after.location and before.location:
+        lines.append(f"Was at: {escape(before.location)}")
+    if before.status != after.status:
+        lines.append(f"Status: {escape(after.status.value)}")
+    return "\n".join(lines)
 
 
 def reminder_message(reminder: Reminder, *, now: datetime, meta: FeedMeta) -> Outgoing:
@@ -32,3 +50,37 @@ def reminder_message(reminder: Reminder, *, now: datetime, meta: FeedMeta) -> Ou
         f'<a href="{ics}">Add to your calendar (.ics)</a> · id <code>{escape(event.id)}</code>',
     ]
     return Outgoing("\n".join(lines))
+
+
+TELEGRAM_LIMIT = 4096
+_ENTITY_TAIL = 10  # "&#x1F600;" is the longest entity we emit
+
+
+def split_message(markup: str, *, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Telegram refuses messages over 4096 characters: split at line boundaries.
+
+    Lines are never split unless one alone is too long (then it is cut, never inside an
+    HTML entity); our markup never opens a tag on one line and closes it on another.
+    """
+    chunks: list[str] = []
+    current = ""
+    for line in markup.split("\n"):
+        while len(line) > limit:
+            cut = limit
+            amp = line.rfind("&", limit - _ENTITY_TAIL, limit)
+            if amp != -1 and ";" not in line[amp:limit]:
+                cut = amp
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(line[:cut])
+            line = line[cut:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = candidate
+    if current.strip():
+        chunks.append(current)
+    return chunks or [""]

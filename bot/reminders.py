@@ -16,7 +16,8 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.delivery import Notifier, Outcome
+from bot.broadcaster import Broadcaster, Delivery
+from bot.delivery import Outcome
 from bot.messages import reminder_message
 from bot.store import Store
 from calendars.events import Event
@@ -37,13 +38,13 @@ class ReminderService:
         self,
         *,
         store: Store,
-        notifier: Notifier,
+        broadcaster: Broadcaster,
         default_offsets: tuple[timedelta, ...],
         meta: FeedMeta,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._store = store
-        self._notifier = notifier
+        self._broadcaster = broadcaster
         self.default_offsets = default_offsets
         self._meta = meta
         self._clock = clock
@@ -139,9 +140,9 @@ class ReminderService:
             event = self._store.events.get(event_id)
             if event is None:
                 return 0
-            sent = 0
-            for subscriber in list(self._store.subscribers.following(event)):
-                now = self._clock()
+            now = self._clock()
+            deliveries: list[Delivery] = []
+            for subscriber in self._store.subscribers.following(event):
                 plan = plan_reminders(
                     event,
                     subscriber,
@@ -153,21 +154,11 @@ class ReminderService:
                     self._store.deliveries.record(
                         skipped.key, "skipped", at=now, detail="superseded"
                     )
-                if plan.send is None:
-                    continue
-                outcome = await self._notifier.send(
-                    subscriber, reminder_message(plan.send, now=now, meta=self._meta)
-                )
-                self._store.deliveries.record(plan.send.key, outcome.value, at=self._clock())
-                logger.info(
-                    "reminder.%s event=%s subscriber=%s offset=%s",
-                    outcome.value,
-                    event.id,
-                    subscriber.id,
-                    plan.send.offset,
-                )
-                if outcome is Outcome.SENT:
-                    sent += 1
-                elif outcome is Outcome.GONE:
-                    self._store.subscribers.remove(subscriber.id)
-            return sent
+                if plan.send is not None:
+                    message = reminder_message(plan.send, now=now, meta=self._meta)
+                    deliveries.append((plan.send.key, subscriber, message))
+            if not deliveries:
+                return 0
+            outcomes = await self._broadcaster.deliver_all(deliveries)
+            logger.info("reminders.sent event=%s %s", event.id, dict(outcomes))
+            return outcomes[Outcome.SENT]

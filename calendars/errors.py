@@ -8,6 +8,7 @@
     │   └── InvalidCalendarFile          an .ics file could not be imported
     ├── NotFound (LookupError)           no event / feed / subscriber with that id
     ├── ConfigError (ValueError)         a setting is missing or malformed; names the key
+    ├── FetchFailed (OSError)            an outside URL could not be fetched; says why
     └── StoreError (OSError)             the database cannot be used
         └── StoreCorrupted               a database file is unreadable; never overwritten
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 __all__ = [
     "ConfigError",
+    "FetchFailed",
     "InvalidCalendarFile",
     "InvalidEvent",
     "InvalidInput",
@@ -77,6 +79,10 @@ class ConfigError(SummitWatchError, ValueError):
         super().__init__(f"{key}: {problem}")
         self.key = key
         self.problem = problem
+
+
+class FetchFailed(SummitWatchError, OSError):
+    """An outside URL could not be fetched (refused, too big, unreachable, ...)."""
 
 
 class StoreError(SummitWatchError, OSError):

@@ -9,6 +9,7 @@ from tinydb import TinyDB
 from bot.store.journal import JournalStorage, JournalTable
 from bot.store.repositories import (
     AuditLog,
+    BroadcastLog,
     DeliveryLog,
     EventRepository,
     SeedReport,
@@ -45,6 +46,7 @@ class Store:
             raise
         self.deliveries = DeliveryLog(self._db.table("deliveries"))
         self.audit = AuditLog(self._db.table("audit"))
+        self.broadcasts = BroadcastLog(self._db.table("broadcasts"))
 
     def close(self) -> None:
         self._db.close()

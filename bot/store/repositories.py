@@ -23,6 +23,7 @@ from calendars.subscribers import Subscriber
 
 __all__ = [
     "AuditLog",
+    "BroadcastLog",
     "DeliveryLog",
     "EventRepository",
     "SeedReport",
@@ -70,7 +71,7 @@ class _CachedRepository(Generic[T]):
     def get(self, object_id: str) -> T | None:
         return self._objects.get(object_id)
 
-    def __contains__(self, object_id: str) -> bool:
+    def __contains__(self, object_id: object) -> bool:
         return object_id in self._objects
 
     def __len__(self) -> int:
@@ -230,3 +231,21 @@ class AuditLog:
     def recent(self, limit: int = 20) -> list[dict[str, Any]]:
         docs = sorted(self._table, key=lambda d: int(d.doc_id), reverse=True)
         return [dict(d) for d in docs[:limit]]
+
+
+class BroadcastLog:
+    """Broadcasts in progress, so a restart finishes them (their deliveries are keyed)."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def start(self, broadcast_id: str, *, html: str, actor: str, at: datetime) -> None:
+        doc = {"html": html, "actor": actor, "at": at.astimezone(UTC).isoformat(), "done": False}
+        self._table.upsert(_keyed(doc, broadcast_id))
+
+    def finish(self, broadcast_id: str) -> None:
+        self._table.update({"done": True}, doc_ids=[cast(Any, broadcast_id)])
+
+    def unfinished(self) -> list[tuple[str, str]]:
+        """(id, html) of every broadcast that was still being sent."""
+        return [(str(d.doc_id), d["html"]) for d in self._table if not d.get("done")]

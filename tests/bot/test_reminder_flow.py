@@ -103,7 +103,9 @@ async def test_moving_an_event_moves_its_reminders(settings: Settings) -> None:
     assert console.getvalue().count("⏰") == 1
 
 
-async def test_a_cancelled_event_loses_its_reminders(settings: Settings) -> None:
+async def test_a_cancelled_event_loses_its_reminders_and_followers_are_told(
+    settings: Settings,
+) -> None:
     console = io.StringIO()
     with time_machine.travel(T0, tick=False) as clock:
         async with running(settings, console) as app:
@@ -112,7 +114,8 @@ async def test_a_cancelled_event_loses_its_reminders(settings: Settings) -> None
             assert app.reminders.next_fire_time() is None
             clock.move_to(START - timedelta(hours=1))
             assert await app.reminders.dispatch("talks") == 0
-    assert console.getvalue() == ""
+    assert console.getvalue().count("❌ Cancelled: Event talks") == 1
+    assert "⏰" not in console.getvalue()
 
 
 async def test_a_subscriber_with_its_own_offsets_is_reminded_then(settings: Settings) -> None:

@@ -1,0 +1,1 @@
+"""The Telegram side of the app: delivery, the python-telegram-bot Application, webhooks."""

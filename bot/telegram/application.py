@@ -1,0 +1,186 @@
+"""The python-telegram-bot Application, run inside SummitWatch's own event loop.
+
+Long polling by default; with ``SUMMITWATCH_WEBHOOK_URL`` set, Telegram posts updates to
+a route on our Starlette app instead, and a request without the right
+``X-Telegram-Bot-Api-Secret-Token`` is refused. ``TELEGRAM_API_BASE_URL`` points the bot
+at a self-hosted Bot API server (or the tests' fake).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import secrets
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+from bot.replies import ADMIN_COMMANDS, USER_COMMANDS
+from bot.telegram.context import BotContext
+from calendars.errors import ConfigError
+from config.settings import Settings
+
+__all__ = ["TelegramRunner", "api_urls", "build_application"]
+
+logger = logging.getLogger(__name__)
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def api_urls(base_url: str) -> tuple[str, str]:
+    """``http://host:8081`` or ``http://host:8081/bot`` → the bot and file URL prefixes."""
+    base = base_url.rstrip("/")
+    if not base.endswith("/bot"):
+        base += "/bot"
+    return base, base[: -len("bot")] + "file/bot"
+
+
+def rate_limiter() -> AIORateLimiter:
+    """Telegram's limits as even spacing: a leaky bucket's burst would trip a sliding window.
+
+    29/s overall (a little under ~30/s), one message per 3.1 s per group (20/min); up to
+    three waits on RetryAfter, during which every request pauses.
+    """
+    return AIORateLimiter(
+        overall_max_rate=1,
+        overall_time_period=1 / 29,
+        group_max_rate=1,
+        group_time_period=3.1,
+        max_retries=3,
+    )
+
+
+def build_application(
+    settings: Settings, *, register: Callable[[AnyApplication], None]
+) -> AnyApplication:
+    """The Application; ``register`` adds the handlers (the wiring point passes them in).
+
+    Its ``bot_data["services"]`` is filled by the wiring point once the services exist:
+    they need this Application's bot to deliver messages.
+    """
+    if not settings.telegram_token:
+        raise ConfigError("TELEGRAM_BOT_TOKEN", "is needed to run the Telegram bot")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_token)
+        .context_types(ContextTypes(context=BotContext))
+        .rate_limiter(rate_limiter())
+        .concurrent_updates(8)
+    )
+    if settings.telegram_api_base_url:
+        bot_url, file_url = api_urls(settings.telegram_api_base_url)
+        builder = builder.base_url(bot_url).base_file_url(file_url)
+    if settings.webhook_url:
+        builder = builder.updater(None)
+    application: AnyApplication = builder.build()
+    register(application)
+    return application
+
+
+class TelegramRunner:
+    """Starts and stops the Application: initialise, command menus, then poll or webhook."""
+
+    def __init__(self, application: AnyApplication, settings: Settings) -> None:
+        self.application = application
+        self._settings = settings
+        self._secret = settings.webhook_secret or secrets.token_urlsafe(32)
+        self.connected = False
+        self._retry: asyncio.Task[None] | None = None
+
+    @property
+    def webhook_path(self) -> str:
+        return urlsplit(self._settings.webhook_url or "").path or "/telegram/webhook"
+
+    async def start(self) -> None:
+        try:
+            await self._connect()
+        except InvalidToken as exc:
+            raise ConfigError("TELEGRAM_BOT_TOKEN", f"Telegram rejected the token ({exc})") from exc
+        except NetworkError as exc:
+            # Feeds and the page keep working; the bot joins when Telegram is reachable.
+            logger.warning("telegram.unreachable error=%r action=retrying", str(exc))
+            self._retry = asyncio.create_task(self._reconnect(), name="telegram-reconnect")
+
+    async def _reconnect(self) -> None:
+        delay = 5.0
+        while not self.connected:
+            await asyncio.sleep(delay)
+            try:
+                await self._connect()
+            except NetworkError as exc:
+                logger.warning("telegram.unreachable error=%r retry_in=%.0fs", str(exc), delay)
+                delay = min(delay * 2, 300)
+
+    async def _connect(self) -> None:
+        application = self.application
+        await application.initialize()
+        await self._publish_commands()
+        await application.start()
+        if self._settings.webhook_url:
+            await application.bot.set_webhook(
+                url=self._settings.webhook_url,
+                secret_token=self._secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        elif application.updater is not None:
+            await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        self.connected = True
+        mode = "webhook" if self._settings.webhook_url else "polling"
+        logger.info("telegram.started bot=@%s mode=%s", application.bot.username, mode)
+
+    async def _publish_commands(self) -> None:
+        bot = self.application.bot
+        users = [BotCommand(name, text[:256]) for name, text in USER_COMMANDS]
+        admins = users + [BotCommand(name, text[:256]) for name, text in ADMIN_COMMANDS]
+        await bot.set_my_commands(users, scope=BotCommandScopeDefault())
+        for admin_id in sorted(self._settings.admin_ids):
+            try:
+                await bot.set_my_commands(admins, scope=BotCommandScopeChat(admin_id))
+            except BadRequest as exc:  # the admin has not talked to the bot yet
+                logger.info("telegram.admin_menu_skipped admin=%s reason=%r", admin_id, exc.message)
+
+    async def stop(self) -> None:
+        if self._retry is not None:
+            self._retry.cancel()
+            await asyncio.gather(self._retry, return_exceptions=True)
+        if not self.connected:
+            return
+        application = self.application
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        try:
+            await application.shutdown()
+        except TelegramError as exc:
+            logger.warning("telegram.shutdown_error error=%r", str(exc))
+        self.connected = False
+
+    def webhook_route(self) -> Route:
+        application = self.application
+
+        async def receive(request: Request) -> Response:
+            given = request.headers.get(SECRET_HEADER, "")
+            if not hmac.compare_digest(given.encode(), self._secret.encode()):
+                return PlainTextResponse(
+                    "Forbidden: wrong or missing secret token\n", status_code=403
+                )
+            try:
+                data = json.loads(await request.body())
+                update = Update.de_json(data, application.bot)
+            except (ValueError, TypeError, KeyError) as exc:
+                return PlainTextResponse(f"Bad Request: not an update ({exc})\n", status_code=400)
+            await application.update_queue.put(update)
+            return Response(status_code=200)
+
+        return Route(self.webhook_path, receive, methods=["POST"])

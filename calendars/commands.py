@@ -1,0 +1,226 @@
+"""The arguments of admin commands (``/addevent``, ``/editevent``), read into events.
+
+Text in, validated values out: handlers only send the reply. Every refusal names the part
+that is wrong and carries an example of the command written correctly.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shlex
+import unicodedata
+from collections.abc import Callable, Container
+from datetime import datetime, timedelta
+from itertools import count
+from typing import Any
+
+from calendars.errors import InvalidEvent, InvalidInput, InvalidWhen, NotFound
+from calendars.events import Event, normalise_tag
+from calendars.when import parse_when
+
+__all__ = [
+    "ADDEVENT_EXAMPLE",
+    "ADDEVENT_USAGE",
+    "EDITABLE_FIELDS",
+    "EDITEVENT_EXAMPLE",
+    "MAX_COMMAND_LENGTH",
+    "parse_addevent",
+    "parse_editevent",
+    "slugify",
+]
+
+MAX_COMMAND_LENGTH = 5000  # a Telegram message holds 4096 characters; more is not typed
+MAX_SLUG = 64
+ADDEVENT_EXAMPLE = (
+    "/addevent 2026-12-04 10:00 - 2026-12-05 18:00 Asia/Kolkata | Modi–Putin talks | "
+    "Hyderabad House, New Delhi | india-russia defence | Annual summit"
+)
+ADDEVENT_USAGE = f"""\
+/addevent <when> | <title> | <location> | <tags> [| <description>]
+<when> is one of:
+  2026-12-04 10:00 Asia/Kolkata  (one hour)
+  2026-12-04 10:00-12:00 Asia/Kolkata
+  2026-12-04 10:00 - 2026-12-05 18:00 Asia/Kolkata
+  2026-12-04 Asia/Kolkata  (all day)
+  2026-12-04..2026-12-05 Asia/Kolkata  (all day, both days)
+Without a time zone, the bot's default zone is used.
+<location> may be - for none; <tags> are separated by spaces or commas.
+Example: {ADDEVENT_EXAMPLE}"""
+EDITABLE_FIELDS = ("title", "when", "location", "tags", "keywords", "description", "status", "url")
+EDITEVENT_EXAMPLE = (
+    '/editevent putin-new-delhi-2025 location="Hyderabad House, New Delhi" status=tentative'
+)
+_PARTS = ("when", "title", "location", "tags", "description")
+_NONE = frozenset({"", "-"})
+# Letters NFKD leaves whole; everything else outside ASCII becomes a dash.
+_LATIN = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "œ": "oe", "Œ": "oe", "đ": "d"}
+    | {"Đ": "d", "ł": "l", "Ł": "l", "þ": "th", "Þ": "th", "ı": "i", "'": "", "’": ""}
+)
+
+
+def slugify(title: str, *, year: int, taken: Container[str]) -> str:
+    """``"Modi–Putin talks in Delhi"``, 2026 → ``"modi-putin-talks-in-delhi-2026"``.
+
+    Ids end up in URLs and in commands typed on phones, so they are plain ASCII; a title
+    with nothing left in ASCII becomes ``event-2026``. Taken ids get ``-2``, ``-3``, ...
+    """
+    decomposed = unicodedata.normalize("NFKD", title.translate(_LATIN))
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    base = re.sub(r"[^a-z0-9]+", "-", letters.lower()).strip("-")
+    if base == str(year) or base.endswith(f"-{year}"):  # "SCO Summit 2025" has its year
+        base = base[: -len(str(year))].rstrip("-")
+    base = base or "event"
+    for number in count(1):
+        extra = f"-{year}" + (f"-{number}" if number > 1 else "")
+        candidate = base[: MAX_SLUG - len(extra)].rstrip("-") + extra
+        if candidate not in taken:
+            return candidate
+    raise AssertionError("unreachable")  # pragma: no cover - count() never ends
+
+
+def parse_addevent(text: str, *, default_zone: str, now: datetime, taken: Container[str]) -> Event:
+    """``<when> | <title> | <location> | <tags> [| <description>]`` → a new event."""
+    _check_length(text, ADDEVENT_EXAMPLE)
+    parts = [part.strip() for part in text.split("|", len(_PARTS) - 1)]
+    if len(parts) < 4:
+        raise InvalidInput(
+            f"expected 4 or 5 parts separated by |, got {len(parts)}: "
+            "<when> | <title> | <location> | <tags> [| <description>]",
+            example=ADDEVENT_EXAMPLE,
+        )
+    when_text, title, location, tag_text = parts[:4]
+    description = parts[4] if len(parts) > 4 else ""
+    try:
+        when = parse_when(when_text, default_zone=default_zone)
+    except InvalidWhen as exc:
+        raise InvalidWhen(f"part 1 (when): {exc.message}", example=exc.example) from exc
+    if not title:
+        raise InvalidEvent("part 2 (title) is empty", example=ADDEVENT_EXAMPLE)
+    tags = _tags(tag_text, "part 4 (tags)")
+    return _new_event(
+        id=slugify(title, year=when.start.year, taken=taken),
+        title=title,
+        start=when.start,
+        end=when.end,
+        timezone=when.timezone,
+        location="" if location in _NONE else location,
+        description=description,
+        tags=tags,
+        created=now,
+        updated=now,
+    )
+
+
+def parse_editevent(
+    text: str, *, current_lookup: Callable[[str], Event | None]
+) -> tuple[str, dict[str, Any]]:
+    """``<id> field=value field="value with spaces"`` → the id and the changes to make.
+
+    The changes are :class:`Event` field names, checked by building the revised event,
+    so ``Event.revised(**changes)`` will not refuse them later.
+    """
+    _check_length(text, EDITEVENT_EXAMPLE)
+    try:
+        words = shlex.split(text)
+    except ValueError as exc:  # "No closing quotation", "No escaped character"
+        raise InvalidInput(
+            f"the quotes do not match ({str(exc).lower()}): "
+            'put each value with spaces in one pair of "double quotes"',
+            example=EDITEVENT_EXAMPLE,
+        ) from exc
+    if not words:
+        raise InvalidInput("give the event id and the fields to change", example=EDITEVENT_EXAMPLE)
+    event_id, assignments = words[0].lower(), words[1:]
+    if not assignments:
+        raise InvalidInput(
+            f"nothing to change: after the id, write field=value ({', '.join(EDITABLE_FIELDS)})",
+            example=EDITEVENT_EXAMPLE,
+        )
+    current = current_lookup(event_id)
+    if current is None:
+        raise NotFound(f"no event with id {event_id[:64]!r}; /upcoming lists the ids")
+    changes: dict[str, Any] = {}
+    seen: set[str] = set()
+    for assignment in assignments:
+        name, value = _assignment(assignment)
+        if name in seen:
+            raise InvalidInput(f"{name} is given twice", example=EDITEVENT_EXAMPLE)
+        seen.add(name)
+        changes.update(_change(name, value, current))
+    try:
+        current.revised(now=current.updated, **changes)
+    except InvalidEvent as exc:
+        raise InvalidEvent(exc.message, example=exc.example or EDITEVENT_EXAMPLE) from exc
+    return current.id, changes
+
+
+def _check_length(text: str, example: str) -> None:
+    if len(text) > MAX_COMMAND_LENGTH:
+        raise InvalidInput(
+            f"the command is {len(text)} characters long; the limit is {MAX_COMMAND_LENGTH}",
+            example=example,
+        )
+
+
+def _tags(text: str, part: str) -> tuple[str, ...]:
+    tags = []
+    for word in re.split(r"[\s,]+", text.strip()):
+        if word in _NONE:
+            continue
+        try:
+            tags.append(normalise_tag(word))
+        except InvalidEvent as exc:
+            raise InvalidEvent(f"{part}: {exc.message}", example=exc.example) from exc
+    return tuple(tags)
+
+
+def _assignment(word: str) -> tuple[str, str]:
+    name, equals, value = word.partition("=")
+    name = name.strip().lower()
+    if not equals:
+        raise InvalidInput(
+            f"{word[:40]!r} is not field=value; put values with spaces in quotes, "
+            'as in title="Modi Putin talks"',
+            example=EDITEVENT_EXAMPLE,
+        )
+    if name not in EDITABLE_FIELDS:
+        close = difflib.get_close_matches(name, EDITABLE_FIELDS, n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise InvalidInput(
+            f"{name[:30]!r} cannot be edited; {hint}editable fields: {', '.join(EDITABLE_FIELDS)}",
+            example=EDITEVENT_EXAMPLE,
+        )
+    return name, value.strip()
+
+
+def _change(name: str, value: str, current: Event) -> dict[str, Any]:
+    if name == "when":
+        # Moving a timed event keeps its length unless a new end is given.
+        duration = current.ends_at - current.starts_at if not current.all_day else None
+        try:
+            when = parse_when(
+                value,
+                default_zone=current.timezone,
+                default_duration=duration or timedelta(hours=1),
+            )
+        except InvalidWhen as exc:
+            raise InvalidWhen(f"when: {exc.message}", example=exc.example) from exc
+        return {"start": when.start, "end": when.end, "timezone": when.timezone}
+    if name == "tags":
+        return {"tags": _tags(value, "tags")}
+    if name == "keywords":
+        return {"keywords": tuple(k.strip() for k in value.split(",") if k.strip())}
+    if name == "url":
+        return {"urls": (value,) if value else ()}
+    if name == "location" and value in _NONE:
+        return {"location": ""}
+    return {name: value}
+
+
+def _new_event(**fields: Any) -> Event:
+    try:
+        return Event(**fields)
+    except InvalidEvent as exc:
+        raise InvalidEvent(exc.message, example=exc.example or ADDEVENT_EXAMPLE) from exc

@@ -1,0 +1,127 @@
+"""What every handler needs: who is asking, what they typed, and replying safely."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Coroutine
+from html import escape
+from typing import Any
+
+from telegram import ChatMember, LinkPreviewOptions, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import TelegramError
+
+from bot.messages import split_message
+from bot.subscriptions import ChatRef
+from bot.telegram.context import BotContext
+from calendars.errors import InvalidInput, NotFound
+
+__all__ = [
+    "Handler",
+    "admin_only",
+    "chat_manager_only",
+    "chat_ref",
+    "command_text",
+    "reply",
+    "user_errors",
+]
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
+_CHAT_ADMINS = (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
+
+
+def chat_ref(update: Update) -> ChatRef:
+    chat = update.effective_chat
+    if chat is None:
+        raise NotFound("this update has no chat")
+    message = update.effective_message
+    thread = message.message_thread_id if message is not None and message.is_topic_message else None
+    title = chat.title or chat.full_name or chat.username or ""
+    return ChatRef(id=str(chat.id), kind=chat.type, title=title, thread_id=thread)
+
+
+def command_text(update: Update) -> str:
+    """Everything after ``/command`` (or ``/command@Bot``), line breaks and quotes kept."""
+    message = update.effective_message
+    text = (message.text or message.caption or "") if message else ""
+    parts = text.split(maxsplit=1)
+    return parts[1].strip() if len(parts) == 2 and parts[0].startswith("/") else ""
+
+
+async def reply(update: Update, html: str, **kwargs: Any) -> None:
+    """Reply in HTML, split at line boundaries when over Telegram's 4096 characters."""
+    message = update.effective_message
+    if message is None:
+        return
+    chunks = split_message(html)
+    for number, chunk in enumerate(chunks, start=1):
+        extra = kwargs if number == len(chunks) else {}  # a keyboard goes on the last part
+        await message.reply_text(
+            chunk,
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+            **extra,
+        )
+
+
+def problem(text: str) -> str:
+    return f"❗ {escape(text)}"
+
+
+def user_errors(handler: Handler) -> Handler:
+    """Bad input gets an answer saying what was wrong and how to write it right."""
+
+    @functools.wraps(handler)
+    async def wrapper(update: Update, context: BotContext) -> Any:
+        try:
+            return await handler(update, context)
+        except InvalidInput as exc:
+            await reply(update, problem(exc.user_message()))
+        except NotFound as exc:
+            await reply(update, problem(str(exc)))
+        return None
+
+    return wrapper
+
+
+def admin_only(handler: Handler) -> Handler:
+    """Only user ids in SUMMITWATCH_ADMIN_IDS; everyone else gets a polite refusal."""
+
+    @functools.wraps(handler)
+    async def wrapper(update: Update, context: BotContext) -> Any:
+        user = update.effective_user
+        if not context.services.is_admin(user.id if user else None):
+            await reply(
+                update, "Sorry, only SummitWatch admins can do that. /help lists what you can do."
+            )
+            return None
+        return await handler(update, context)
+
+    return wrapper
+
+
+def chat_manager_only(handler: Handler) -> Handler:
+    """In groups, only the group's admins (or SummitWatch admins) change its settings."""
+
+    @functools.wraps(handler)
+    async def wrapper(update: Update, context: BotContext) -> Any:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is not None and chat.type != ChatType.PRIVATE and user is not None:
+            allowed = context.services.is_admin(user.id)
+            if not allowed:
+                try:
+                    member = await context.bot.get_chat_member(chat.id, user.id)
+                    allowed = member.status in _CHAT_ADMINS
+                except TelegramError as exc:
+                    logger.warning(
+                        "telegram.member_check_failed chat=%s error=%r", chat.id, str(exc)
+                    )
+            if not allowed:
+                await reply(update, "Only this group's admins can change its SummitWatch settings.")
+                return None
+        return await handler(update, context)
+
+    return wrapper

@@ -1,0 +1,234 @@
+"""Commands for everyone: subscribe, browse events, choose zone, topics and reminders."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import TelegramError
+
+from bot.replies import (
+    calendar_links,
+    event_details,
+    help_text,
+    settings_summary,
+    upcoming_list,
+    welcome,
+)
+from bot.subscriptions import ChatRef
+from bot.telegram.context import BotContext
+from calendars.errors import InvalidInput
+from calendars.offsets import describe_offsets
+from calendars.subscribers import Subscriber
+from handlers.common import chat_manager_only, chat_ref, command_text, reply, user_errors
+
+UPCOMING_LIMIT = 5
+TOPIC_PREFIX = "topic:"
+
+
+def _zone(context: BotContext, update: Update) -> str:
+    chat = update.effective_chat
+    subscriber = context.subscriptions.get(str(chat.id)) if chat else None
+    return subscriber.zone if subscriber else context.services.settings.timezone
+
+
+@user_errors
+@chat_manager_only
+async def start(update: Update, context: BotContext) -> None:
+    """Subscribe this chat to everything and say what the bot does."""
+    subscriber, new = context.subscriptions.subscribe(chat_ref(update))
+    now = context.now()
+    upcoming = context.services.store.events.upcoming(now)
+    following = [e for e in upcoming if e.follows_topics(subscriber.topics)]
+    await reply(
+        update,
+        welcome(
+            subscriber,
+            next_event=following[0] if following else None,
+            now=now,
+            meta=context.meta,
+            default_offsets=context.services.default_offsets,
+            new=new,
+        ),
+    )
+
+
+@user_errors
+@chat_manager_only
+async def stop(update: Update, context: BotContext) -> None:
+    """Unsubscribe and forget this chat's settings."""
+    removed = context.subscriptions.unsubscribe(chat_ref(update).id)
+    text = "Unsubscribed; this chat's settings are deleted. /start subscribes again."
+    await reply(update, text if removed else "This chat was not subscribed. /start subscribes it.")
+
+
+@user_errors
+async def help_command(update: Update, context: BotContext) -> None:
+    """List the commands (admin ones too, for admins)."""
+    user = update.effective_user
+    await reply(update, help_text(is_admin=context.services.is_admin(user.id if user else None)))
+
+
+@user_errors
+async def upcoming(update: Update, context: BotContext) -> None:
+    """The next events, optionally of one topic."""
+    text = command_text(update)
+    topic = context.subscriptions.check_topic(text) if text else None
+    now = context.now()
+    events = context.services.store.events.upcoming(now, tag=topic)[:UPCOMING_LIMIT]
+    await reply(update, upcoming_list(events, zone=_zone(context, update), now=now, topic=topic))
+
+
+@user_errors
+async def event(update: Update, context: BotContext) -> None:
+    """One event's details, its sources, and its .ics file."""
+    event_id = command_text(update).split()[0] if command_text(update) else ""
+    if not event_id:
+        raise InvalidInput("which event? Give its id", example="/event putin-new-delhi-2025")
+    found = context.events.get(event_id.lower())
+    zone, now = _zone(context, update), context.now()
+    await reply(update, event_details(found, zone=zone, now=now, meta=context.meta))
+    feed = context.services.feeds.event(found.id)
+    message = update.effective_message
+    if feed is not None and message is not None:
+        await message.reply_document(document=feed.body, filename=feed.filename)
+
+
+@user_errors
+async def calendar(update: Update, context: BotContext) -> None:
+    """Links to add the calendar (and this chat's topics) to calendar apps."""
+    chat = update.effective_chat
+    subscriber = context.subscriptions.get(str(chat.id)) if chat else None
+    topics = sorted(subscriber.topics) if subscriber and subscriber.topics is not None else []
+    await reply(update, calendar_links(context.meta, topics=topics))
+
+
+def topics_keyboard(subscriber: Subscriber, topics: list[str]) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(
+            f"{'✅' if subscriber.topics is None or t in subscriber.topics else '▫️'} {t}",
+            callback_data=f"{TOPIC_PREFIX}{t}",
+        )
+        for t in topics
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+@user_errors
+@chat_manager_only
+async def topics(update: Update, context: BotContext) -> None:
+    """A keyboard to choose which topics this chat follows."""
+    subscriber = context.subscriptions.require(chat_ref(update).id)
+    offered = context.subscriptions.topics()
+    await reply(
+        update,
+        "Tap a topic to follow or stop following it:",
+        reply_markup=topics_keyboard(subscriber, offered),
+    )
+
+
+@chat_manager_only
+async def toggle_topic(update: Update, context: BotContext) -> None:
+    """A tap on the topics keyboard."""
+    query = update.callback_query
+    if query is None or not query.data:
+        return
+    tag = query.data.removeprefix(TOPIC_PREFIX)
+    try:
+        subscriber = context.subscriptions.toggle(chat_ref(update).id, tag)
+    except (InvalidInput, LookupError) as exc:
+        await query.answer(str(exc)[:190], show_alert=True)
+        return
+    following = subscriber.topics is None or tag in subscriber.topics
+    await query.answer(f"{'Following' if following else 'Stopped following'} {tag}")
+    await query.edit_message_reply_markup(
+        topics_keyboard(subscriber, context.subscriptions.topics())
+    )
+
+
+@user_errors
+@chat_manager_only
+async def subscribe(update: Update, context: BotContext) -> None:
+    """Follow one topic."""
+    await _follow(update, context, on=True)
+
+
+@user_errors
+@chat_manager_only
+async def unsubscribe(update: Update, context: BotContext) -> None:
+    """Stop following one topic."""
+    await _follow(update, context, on=False)
+
+
+async def _follow(update: Update, context: BotContext, *, on: bool) -> None:
+    tag = command_text(update)
+    if not tag:
+        verb = "subscribe" if on else "unsubscribe"
+        raise InvalidInput(
+            "which topic? " + ", ".join(context.subscriptions.topics()),
+            example=f"/{verb} india-russia",
+        )
+    subscriber = context.subscriptions.follow(chat_ref(update).id, tag, on=on)
+    await reply(
+        update, settings_summary(subscriber, default_offsets=context.services.default_offsets)
+    )
+
+
+@user_errors
+@chat_manager_only
+async def timezone(update: Update, context: BotContext) -> None:
+    """Set the zone this chat sees times in."""
+    subscriber = context.subscriptions.set_zone(chat_ref(update).id, command_text(update))
+    await reply(update, f"Times are now shown in <b>{escape(subscriber.zone)}</b>.")
+
+
+@user_errors
+@chat_manager_only
+async def remind(update: Update, context: BotContext) -> None:
+    """Choose how long before events this chat is reminded."""
+    text = command_text(update)
+    if not text:
+        raise InvalidInput(
+            "when should I remind you? Give offsets, or 'off'", example="/remind 7d 1d 2h 30m"
+        )
+    subscriber = context.subscriptions.set_offsets(chat_ref(update).id, text)
+    offsets = subscriber.offsets_or(context.services.default_offsets)
+    await reply(update, f"Reminders: <b>{escape(describe_offsets(offsets))}</b> each event.")
+
+
+@user_errors
+async def addchannel(update: Update, context: BotContext) -> None:
+    """Subscribe a channel the bot posts in; only that channel's admins may."""
+    name = command_text(update).split()[0] if command_text(update) else ""
+    if not name.startswith("@") or len(name) < 2:
+        raise InvalidInput("give the channel's @username", example="/addchannel @summitwatch_news")
+    user = update.effective_user
+    try:
+        channel = await context.bot.get_chat(name)
+        bot_member = await context.bot.get_chat_member(channel.id, context.bot.id)
+        user_member = await context.bot.get_chat_member(channel.id, user.id) if user else None
+    except TelegramError as exc:
+        raise InvalidInput(
+            f"I cannot see {name}: add me to the channel as an admin first ({exc.message})",
+            example="/addchannel @summitwatch_news",
+        ) from exc
+    if channel.type != ChatType.CHANNEL:
+        raise InvalidInput(
+            f"{name} is not a channel; use /start in groups", example="/addchannel @name"
+        )
+    if bot_member.status != ChatMemberStatus.ADMINISTRATOR:
+        raise InvalidInput(f"make me an admin of {name} who can post messages, then try again")
+    is_channel_admin = user_member is not None and user_member.status in (
+        ChatMemberStatus.OWNER,
+        ChatMemberStatus.ADMINISTRATOR,
+    )
+    if not is_channel_admin and not context.services.is_admin(user.id if user else None):
+        raise InvalidInput(f"only admins of {name} can subscribe it")
+    ref = ChatRef(id=str(channel.id), kind="channel", title=channel.title or name)
+    subscriber, new = context.subscriptions.subscribe(ref)
+    state = "subscribed" if new else "already subscribed"
+    await reply(
+        update,
+        f"{escape(name)} is {state}: reminders for all topics, times in {escape(subscriber.zone)}.",
+    )

@@ -1,0 +1,56 @@
+"""The real bot, started as run.py starts it, against the fake Telegram Bot API server."""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+
+from bot.app import SummitWatch
+from config.settings import Settings
+from tests.fakes.telegram_api import FakeTelegram
+
+ADMIN = 1001
+USER = 2002
+OTHER_USER = 3003
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTelegram]:
+    with FakeTelegram() as server:
+        yield server
+
+
+def bot_settings(settings: Settings, fake: FakeTelegram, **changes: Any) -> Settings:
+    return dataclasses.replace(
+        settings,
+        telegram_token=fake.token,
+        telegram_api_base_url=fake.base_url,
+        admin_ids=frozenset({ADMIN}),
+        **changes,
+    )
+
+
+@asynccontextmanager
+async def bot_running(
+    settings: Settings, *, listen_socket: socket.socket | None = None
+) -> AsyncIterator[SummitWatch]:
+    async with SummitWatch(settings, listen_socket=listen_socket) as app:
+        yield app
+
+
+def texts(fake: FakeTelegram, chat_id: int) -> list[str]:
+    return [m["text"] for m in fake.sent_messages(chat_id) if "text" in m]
+
+
+async def say(fake: FakeTelegram, chat_id: int, text: str, **fields: Any) -> str:
+    """Send ``text`` as a user and return the bot's next reply in that chat."""
+    before = len(fake.sent_messages(chat_id))
+    fake.push_message(chat_id=chat_id, text=text, **fields)
+    sent = await fake.wait_for_messages(chat_id, before + 1)
+    reply: str = sent[before].get("text", "")
+    return reply

@@ -1,0 +1,245 @@
+"""Admin commands and delivery end to end, against the fake Bot API server."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+import time_machine
+
+from bot.web import bind_socket
+from config.settings import Settings
+from tests.conftest import timed_event
+from tests.fakes.telegram_api import FakeTelegram
+from tests.handlers.conftest import ADMIN, OTHER_USER, USER, bot_running, bot_settings, say, texts
+
+pytestmark = pytest.mark.asyncio
+
+T0 = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+async def test_an_admins_event_reminds_the_subscriber_once_even_across_a_restart(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    configured = bot_settings(settings, fake)
+    with time_machine.travel(T0, tick=False) as clock:
+        async with bot_running(configured) as app:
+            await say(fake, USER, "/start")
+            added = await say(
+                fake,
+                ADMIN,
+                "/addevent 2026-12-01 09:10 UTC | Modi–Putin talks | New Delhi | india-russia",
+            )
+            assert "Added <code>modi-putin-talks-2026</code>" in added
+            clock.move_to(T0 + timedelta(minutes=10))  # one hour before the start
+            app.reminders.wake()
+            sent = await fake.wait_for_messages(USER, 2)
+            assert "⏰ <b>Modi–Putin talks</b> starts in 1 hour" in sent[1]["text"]
+        clock.move_to(T0 + timedelta(minutes=20))
+        async with bot_running(configured) as app:
+            await app.wait_background()
+            assert await app.reminders.catch_up() == 0
+    reminders = [t for t in texts(fake, USER) if t.startswith("⏰")]
+    assert len(reminders) == 1
+
+
+async def test_a_non_admin_cannot_add_edit_or_cancel(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    async with bot_running(bot_settings(settings, fake)) as app:
+        for command in (
+            "/addevent 2026-12-04 | X | Y | sco",
+            "/editevent a title=b",
+            "/cancelevent a",
+            "/broadcast hi",
+        ):
+            assert "only SummitWatch admins" in await say(fake, OTHER_USER, command)
+        assert len(app.store.events) == 0
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("/addevent tomorrow | Talks | Delhi | sco", "Example:"),
+        ("/addevent 2026-12-04 10:00 Mars/Base | Talks | Delhi | sco", "Mars/Base"),
+        ("/addevent 2026-12-04 | | Delhi | sco", "title"),
+        ("/editevent nope title=X", "no event with id"),
+        ("/cancelevent", "Example: /cancelevent"),
+        ("/importics ftp://example.org/x.ics", "is not an http:// or https:// URL"),
+    ],
+)
+async def test_malformed_admin_commands_say_what_was_wrong(
+    settings: Settings, fake: FakeTelegram, command: str, expected: str
+) -> None:
+    async with bot_running(bot_settings(settings, fake)):
+        answer = await say(fake, ADMIN, command)
+    assert answer.startswith("❗")
+    assert expected in answer
+
+
+async def test_the_guided_addevent_dialogue_builds_the_same_event(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    async with bot_running(bot_settings(settings, fake)) as app:
+        assert "When is it?" in await say(fake, ADMIN, "/addevent")
+        assert "❗" in await say(fake, ADMIN, "next week")  # asked again
+        assert "Title?" in await say(fake, ADMIN, "2026-12-04..2026-12-05 Asia/Kolkata")
+        assert "Where?" in await say(fake, ADMIN, "Putin's state visit")
+        assert "Topics" in await say(fake, ADMIN, "New Delhi")
+        assert "description" in await say(fake, ADMIN, "india-russia state-visit")
+        done = await say(fake, ADMIN, "/skip")
+        assert "Added <code>putins-state-visit-2026</code>" in done
+        event = app.store.events.get("putins-state-visit-2026")
+    assert event is not None
+    assert event.all_day
+    assert event.tags == ("india-russia", "state-visit")
+
+
+async def test_cancel_leaves_the_dialogue_without_adding(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    async with bot_running(bot_settings(settings, fake)) as app:
+        await say(fake, ADMIN, "/addevent")
+        assert "nothing was added" in await say(fake, ADMIN, "/cancel")
+        assert len(app.store.events) == 0
+
+
+async def test_edit_and_cancel_tell_the_followers_and_are_audited(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    async with bot_running(bot_settings(settings, fake)) as app:
+        await say(fake, USER, "/start")
+        await app.events.add(
+            timed_event("talks", app.now() + timedelta(days=5), location="Delhi"), actor="t"
+        )
+        edited = await say(fake, ADMIN, '/editevent talks location="Hyderabad House, New Delhi"')
+        assert "Updated (version 1)" in edited
+        notice = (await fake.wait_for_messages(USER, 2))[1]["text"]
+        assert "✏️ Changed:" in notice
+        assert "Was at: Delhi" in notice
+        assert "marked cancelled" in await say(fake, ADMIN, "/cancelevent talks")
+        cancelled = (await fake.wait_for_messages(USER, 3))[2]["text"]
+        assert cancelled.startswith("❌ Cancelled:")
+        actions = [entry["action"] for entry in app.store.audit.recent()]
+    assert actions[:2] == ["event.cancel", "event.edit"]
+
+
+async def test_importics_upserts_the_events_of_an_attached_file(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    content = (DATA / "google.ics").read_bytes()
+    async with bot_running(bot_settings(settings, fake)) as app:
+        fake.push_document(
+            chat_id=ADMIN,
+            user_id=ADMIN,
+            file_name="google.ics",
+            content=content,
+            caption="/importics",
+        )
+        first = (await fake.wait_for_messages(ADMIN, 1))[0]["text"]
+        assert "Imported:" in first
+        assert " added," in first
+        added = len(app.store.events)
+        assert added >= 1
+        fake.push_document(
+            chat_id=ADMIN,
+            user_id=ADMIN,
+            file_name="google.ics",
+            content=content,
+            caption="/importics",
+        )
+        second = (await fake.wait_for_messages(ADMIN, 2))[1]["text"]
+        assert "0 added" in second
+        assert f"{added} unchanged" in second
+
+
+async def test_importics_refuses_a_file_that_is_not_a_calendar(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    async with bot_running(bot_settings(settings, fake)):
+        fake.push_document(
+            chat_id=ADMIN, user_id=ADMIN, file_name="x.ics", content=b"hello", caption="/importics"
+        )
+        answer = (await fake.wait_for_messages(ADMIN, 1))[0]["text"]
+    assert answer.startswith("❗")
+    assert "not an iCalendar file" in answer
+
+
+async def test_a_blocked_user_is_unsubscribed_and_others_still_get_the_broadcast(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    async with bot_running(bot_settings(settings, fake)) as app:
+        await say(fake, USER, "/start")
+        await say(fake, OTHER_USER, "/start")
+        fake.block_chat(USER)
+        fake.push_message(chat_id=ADMIN, text="/broadcast The summit moved to <Friday> & more")
+        replies = await fake.wait_for_messages(ADMIN, 2)
+        assert "1 sent, 0 failed, 1 chats gone" in replies[1]["text"]
+        assert app.store.subscribers.get(str(USER)) is None
+    assert texts(fake, OTHER_USER)[-1] == "📢 The summit moved to &lt;Friday&gt; &amp; more"
+
+
+async def test_flood_control_is_waited_out_and_nothing_is_lost(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    async with bot_running(bot_settings(settings, fake)) as app:
+        await say(fake, USER, "/start")
+        fake.fail_next(
+            "sendMessage",
+            status=429,
+            description="Too Many Requests: retry after 1",
+            retry_after=1,
+            chat_id=USER,
+        )
+        outcomes = await app.broadcaster.broadcast("hello", actor="test")
+    assert sum(outcomes.values()) == 1
+    assert texts(fake, USER)[-1] == "hello"
+
+
+async def test_timeouts_and_server_errors_are_retried(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    async with bot_running(bot_settings(settings, fake)) as app:
+        await say(fake, USER, "/start")
+        fake.fail_next("sendMessage", status=502, description="Bad Gateway", times=2, chat_id=USER)
+        await app.broadcaster.broadcast("after two 502s", actor="test")
+    assert texts(fake, USER)[-1] == "after two 502s"
+
+
+async def test_a_long_broadcast_is_split_at_line_boundaries(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    line = "Line with some words about the summit agenda. " * 2
+    async with bot_running(bot_settings(settings, fake)) as app:
+        await say(fake, USER, "/start")
+        await app.broadcaster.broadcast("\n".join([line] * 60), actor="test")
+    parts = texts(fake, USER)[1:]
+    assert len(parts) == 2
+    assert all(len(part) <= 4096 for part in parts)
+    assert "\n".join(parts).count("Line with") == 120
+
+
+async def test_webhook_mode_takes_updates_only_with_the_secret(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    listener = bind_socket("127.0.0.1", 0)
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/telegram/webhook"
+    configured = bot_settings(settings, fake, webhook_url=url, webhook_secret="s3cret-token")
+    async with bot_running(configured, listen_socket=listener):
+        registered = [p for m, p in fake.requests if m == "setWebhook"]
+        assert registered[-1]["url"] == url
+        assert registered[-1]["secret_token"] == "s3cret-token"
+        assert "Welcome" in await say(fake, USER, "/start")
+        async with httpx.AsyncClient() as http:
+            forged = await http.post(url, json={"update_id": 1})
+            wrong = await http.post(
+                url, json={"update_id": 1}, headers={"X-Telegram-Bot-Api-Secret-Token": "x"}
+            )
+            garbage = await http.post(
+                url, content=b"{", headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+            )
+    assert (forged.status_code, wrong.status_code, garbage.status_code) == (403, 403, 400)
+    assert not [m for m, _ in fake.requests if m == "getUpdates"]
