@@ -15,12 +15,14 @@ import logging
 import socket
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from bot.broadcaster import Broadcaster
 from bot.delivery import CONSOLE_ID, ConsoleNotifier, Notifier
 from bot.events import EventService
 from bot.fetch import http_client
+from bot.news import NewsService, feed_id_for
 from bot.reminders import ReminderService, utc_now
 from bot.store import Store
 from bot.subscriptions import SubscriptionService
@@ -32,6 +34,7 @@ from calendars.feeds import FeedService
 from calendars.ical import FeedMeta, IcalRenderer
 from calendars.routes import feed_routes
 from calendars.subscribers import Subscriber
+from config.news import load_feeds
 from config.seed import load_seed
 from config.settings import Settings
 from handlers import register as register_handlers
@@ -51,9 +54,12 @@ class SummitWatch:
         notifier: Notifier | None = None,
         clock: Callable[[], datetime] = utc_now,
         listen_socket: socket.socket | None = None,
+        poll_news: bool = True,
     ) -> None:
-        """``listen_socket``: an already bound socket to serve on (else host:port is bound)."""
+        """``listen_socket``: an already bound socket to serve on (else host:port is bound);
+        ``poll_news=False`` leaves polling to explicit ``news.poll`` calls (tests)."""
         self.settings = settings
+        self._poll_news = poll_news
         self._listen_socket = listen_socket
         self._notifier = notifier
         self._clock = clock
@@ -92,7 +98,7 @@ class SummitWatch:
             version=lambda: self.store.events.version,
             topics=lambda: settings.topics,
         )
-        self.http = http_client()
+        self.http = http_client(timeout=settings.fetch_timeout)
         self.telegram = self._telegram_runner()
         notifier = self._notifier or (
             TelegramNotifier(self.telegram.application.bot) if self.telegram else ConsoleNotifier()
@@ -118,6 +124,18 @@ class SummitWatch:
             offered_topics=lambda: settings.topics,
             clock=self._clock,
         )
+        self.news = NewsService(
+            store=self.store,
+            http=self.http,
+            broadcaster=self.broadcaster,
+            events=self.events,
+            clock=self._clock,
+            interval=settings.news_interval,
+            digest_over=settings.news_digest_over,
+            retention=settings.news_retention,
+        )
+        if settings.feeds_path is not None:
+            self._sync_configured_feeds(settings.feeds_path)
         self.reminders.start()
         routes = feed_routes(self.feeds)
         if self.telegram is not None:
@@ -131,7 +149,23 @@ class SummitWatch:
         self._spawn(asyncio.to_thread(self.feeds.warm), "warm-feed-cache")
         self._spawn(self.reminders.catch_up(), "reminder-catch-up")
         self._spawn(self.broadcaster.resume(), "broadcast-resume")
+        self._spawn(self.news.send_pending(), "news-resume")
+        self._poller: asyncio.Task[None] | None = None
+        if self._poll_news:
+            self._poller = asyncio.create_task(self.news.run_forever(), name="news-poller")
         logger.info("app.started url=%s events=%d", self.public_url, len(self.store.events))
+
+    def _sync_configured_feeds(self, path: Path) -> None:
+        """Enabled feeds of the config file are watched; an admin's /rmfeed of one sticks."""
+        for configured in load_feeds(path):
+            feed_id = feed_id_for(configured.url)
+            if not configured.enabled or self.store.feeds.get(feed_id) is not None:
+                continue
+            if self.store.audit.has("feed.remove", feed_id):
+                continue
+            self.news.add_feed(
+                configured.url, configured.tags, actor="config", title=configured.title
+            )
 
     def _telegram_runner(self) -> TelegramRunner | None:
         if not self.settings.telegram_token:
@@ -146,6 +180,7 @@ class SummitWatch:
             events=self.events,
             subscriptions=self.subscriptions,
             broadcaster=self.broadcaster,
+            news=self.news,
             feeds=self.feeds,
             http=self.http,
             meta=self.meta,
@@ -187,6 +222,9 @@ class SummitWatch:
         """Stop the bot and the server, stop the scheduler, finish background work, flush."""
         if self.telegram is not None:
             await self.telegram.stop()
+        if self._poller is not None:
+            self._poller.cancel()
+            await asyncio.gather(self._poller, return_exceptions=True)
         await self.web.stop()
         self.reminders.stop()
         await self.wait_background()
@@ -219,4 +257,6 @@ class SummitWatch:
             "events": len(self.store.events),
             "subscribers": len(self.store.subscribers),
             "next_reminder": next_fire.isoformat() if next_fire else None,
+            "feeds": len(self.store.feeds.all()),
+            "last_news_poll": self.news.last_cycle.isoformat() if self.news.last_cycle else None,
         }

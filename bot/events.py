@@ -6,7 +6,7 @@ reminders, so no caller (a Telegram handler, an import) can forget one of the th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +16,7 @@ from bot.messages import change_notice
 from bot.reminders import ReminderService, utc_now
 from bot.store import Store
 from calendars.errors import InvalidEvent, NotFound
-from calendars.events import Event, Status
+from calendars.events import MAX_COVERAGE, Coverage, Event, Status
 
 __all__ = ["IMPORTED_FIELDS", "EventService"]
 
@@ -102,8 +102,25 @@ class EventService:
         ]
         await self._broadcaster.deliver_all(deliveries)
 
-    async def _commit(self, event: Event, *, actor: str, action: str, detail: object = "") -> Event:
-        self._store.events.save(event, by_admin=True)
+    async def record_coverage(self, event_id: str, items: Sequence[Coverage]) -> bool:
+        """Put new articles first in an event's coverage; True when the coverage changed.
+
+        Only a real change bumps SEQUENCE (calendars then refresh the description).
+        """
+        current = self.get(event_id)
+        known = {item.url for item in current.coverage}
+        fresh = [item for item in items if item.url not in known]
+        if not fresh:
+            return False
+        coverage = tuple(fresh + list(current.coverage))[:MAX_COVERAGE]
+        revised = current.revised(now=self._clock(), coverage=coverage)
+        await self._commit(revised, actor="news", action="coverage", by_admin=False)
+        return True
+
+    async def _commit(
+        self, event: Event, *, actor: str, action: str, detail: object = "", by_admin: bool = True
+    ) -> Event:
+        self._store.events.save(event, by_admin=by_admin)
         self._store.audit.append(
             actor=actor,
             action=f"event.{action}",

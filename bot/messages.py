@@ -5,13 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
+from calendars.articles import Article
+
 from bot.delivery import Outgoing
 from calendars.events import Event
 from calendars.ical import FeedMeta
 from calendars.reminders import Reminder
-from calendars.timefmt import format_event_when, format_until
+from calendars.timefmt import format_event_when, format_instant, format_until
 
-__all__ = ["change_notice", "event_lines", "reminder_message", "split_message"]
+__all__ = [
+    "article_notice",
+    "change_notice",
+    "digest_notice",
+    "event_lines",
+    "reminder_message",
+    "split_message",
+]
 
 
 def event_lines(event: Event, zone: str) -> list[str]:
@@ -37,6 +46,41 @@ def change_notice(before: Event, after: Event, *, zone: str) -> str:
         lines.append(f"Was at: {escape(before.location)}")
     if before.status != after.status:
         lines.append(f"Status: {escape(after.status.value)}")
+    return "\n".join(lines)
+
+
+def _byline(article: Article, zone: str) -> str:
+    parts = [escape(article.source)] if article.source else []
+    if article.published is not None:
+        parts.append(escape(format_instant(article.published, zone)))
+    return " · ".join(parts)
+
+
+def _headline(article: Article) -> str:
+    title = escape(article.title or article.link)
+    if article.link:
+        return f'<a href="{escape(article.link, quote=True)}">{title}</a>'
+    return title
+
+
+def article_notice(article: Article, events: list[Event], *, zone: str) -> str:
+    """One new article about events the chat follows."""
+    lines = [f"📰 {_headline(article)}"]
+    if byline := _byline(article, zone):
+        lines.append(byline)
+    if events:
+        lines.append(
+            "About: " + ", ".join(f"{escape(e.title)} (/event {escape(e.id)})" for e in events)
+        )
+    return "\n".join(lines)
+
+
+def digest_notice(items: list[tuple[Article, list[Event]]], *, zone: str) -> str:
+    """Many new articles at once: one message, not a flood."""
+    lines = [f"📰 {len(items)} new articles about events you follow:"]
+    for article, _events in items:
+        byline = _byline(article, zone)
+        lines.append(f"• {_headline(article)}" + (f" — {byline}" if byline else ""))
     return "\n".join(lines)
 
 

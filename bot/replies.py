@@ -12,11 +12,12 @@ from calendars.ical import FeedMeta
 from calendars.links import GOOGLE_ADD_BY_URL, subscribe_links
 from calendars.offsets import describe_offsets
 from calendars.subscribers import Subscriber
-from calendars.timefmt import format_until
+from calendars.timefmt import format_instant, format_relative, format_until
 
 __all__ = [
     "calendar_links",
     "event_details",
+    "feed_status",
     "help_text",
     "settings_summary",
     "upcoming_list",
@@ -44,6 +45,11 @@ ADMIN_COMMANDS = (
     ("importics", "import an .ics file (attach it) or URL"),
     ("broadcast", "send a message to every subscriber"),
     ("stats", "subscribers, events and deliveries"),
+    ("feeds", "news feeds and their health"),
+    ("addfeed", "watch a news feed: /addfeed <url> [topics…] [backfill]"),
+    ("rmfeed", "stop watching a feed: /rmfeed <id or url>"),
+    ("importopml", "add the feeds of an OPML file (attach it)"),
+    ("exportopml", "the watched feeds as an OPML file"),
 )
 
 
@@ -77,9 +83,47 @@ def event_details(event: Event, *, zone: str, now: datetime, meta: FeedMeta) -> 
         lines.append("Topics: " + ", ".join(escape(t) for t in event.tags))
     if event.urls:
         lines += ["Sources:", *(_link(url, url) for url in event.urls)]
+    if event.coverage:
+        lines += ["Related coverage:", *coverage_lines(event, zone=zone)]
     ics = _link(meta.event_ics_url(event.id), "Add to calendar (.ics)")
     lines.append(f"{ics} · id <code>{escape(event.id)}</code>")
     return "\n".join(lines)
+
+
+def feed_status(feed: dict[str, object], *, now: datetime, failing: bool) -> str:
+    """One feed in /feeds: health, last success or error, items seen, next poll."""
+    name = escape(str(feed.get("title") or feed["url"]))
+    head = f"{'⚠️' if failing else '✅'} <b>{name}</b> · <code>{escape(str(feed['id']))}</code>"
+    lines = [head, escape(str(feed["url"]))]
+    if feed.get("tags"):
+        lines.append("Topics: " + escape(", ".join(map(str, feed["tags"]))))  # type: ignore[call-overload]
+    if feed.get("last_success"):
+        success = datetime.fromisoformat(str(feed["last_success"]))
+        lines.append(
+            f"Last success {format_relative(success, now)}, {feed.get('items_seen', 0)} items seen"
+        )
+    elif not feed.get("last_error"):
+        lines.append("Not polled yet")
+    if feed.get("errors") and feed.get("last_error"):
+        when = datetime.fromisoformat(str(feed["last_error_at"]))
+        lines.append(
+            f"{'Failing' if failing else 'Last error'} ({feed['errors']} in a row, "
+            f"{format_relative(when, now)}): {escape(str(feed['last_error']))}"
+        )
+    if feed.get("warning"):
+        lines.append(f"Warning: {escape(str(feed['warning']))}")
+    next_poll = datetime.fromisoformat(str(feed["next_poll"]))
+    lines.append(f"Next poll {format_relative(next_poll, now)}")
+    return "\n".join(lines)
+
+
+def coverage_lines(event: Event, *, zone: str, limit: int = 5) -> list[str]:
+    lines = []
+    for item in event.coverage[:limit]:
+        when = f" · {escape(format_instant(item.published, zone))}" if item.published else ""
+        source = f" — {escape(item.source)}" if item.source else ""
+        lines.append(f"• {_link(item.url, item.title)}{source}{when}")
+    return lines
 
 
 def calendar_links(meta: FeedMeta, *, topics: Sequence[str]) -> str:

@@ -21,12 +21,48 @@ from zoneinfo import ZoneInfo
 from calendars.errors import InvalidEvent
 from calendars.zones import zone_or_none
 
-__all__ = ["MAX_DURATION", "Event", "Status", "normalise_tag", "validate_slug"]
+__all__ = [
+    "MAX_COVERAGE",
+    "MAX_DURATION",
+    "Coverage",
+    "Event",
+    "Status",
+    "normalise_tag",
+    "validate_slug",
+]
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 MAX_DURATION = timedelta(days=366)
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2199  # beyond these, zone arithmetic can overflow
 _LIMITS = {"title": 200, "location": 300, "description": 4000}
+
+
+MAX_COVERAGE = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """An article about the event, as the event keeps it: enough to list and link it."""
+
+    title: str
+    url: str
+    source: str = ""
+    published: datetime | None = None
+
+    def to_record(self) -> dict[str, Any]:
+        published = self.published.astimezone(UTC).isoformat() if self.published else None
+        return {"title": self.title, "url": self.url, "source": self.source, "published": published}
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Coverage:
+        published = record.get("published")
+        return cls(
+            title=str(record["title"]),
+            url=str(record["url"]),
+            source=str(record.get("source", "")),
+            published=datetime.fromisoformat(published) if published else None,
+        )
 
 
 class Status(StrEnum):
@@ -96,6 +132,7 @@ class Event:
     keywords: tuple[str, ...] = ()
     urls: tuple[str, ...] = ()
     status: Status = Status.CONFIRMED
+    coverage: tuple[Coverage, ...] = ()  # latest first; matched news articles
     sequence: int = 0
     created: datetime = field(default_factory=lambda: datetime.now(UTC))
     updated: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -119,6 +156,8 @@ class Event:
         self._check_times(zone)
         if len(self.tags) > 20 or len(self.keywords) > 50 or len(self.urls) > 20:
             raise InvalidEvent("at most 20 tags, 50 keywords and 20 source URLs")
+        if len(self.coverage) > MAX_COVERAGE:
+            self._set("coverage", self.coverage[:MAX_COVERAGE])
         if self.sequence < 0:
             raise InvalidEvent("sequence must not be negative")
         for name in ("created", "updated"):
@@ -149,6 +188,11 @@ class Event:
 
     def _check_times(self, zone: ZoneInfo) -> None:
         start, end = self.start, self.end
+        if not all(EARLIEST_YEAR <= value.year <= LATEST_YEAR for value in (start, end)):
+            raise InvalidEvent(
+                f"dates must fall between {EARLIEST_YEAR} and {LATEST_YEAR}",
+                example="2026-12-04 10:00 Asia/Kolkata",
+            )
         if isinstance(start, datetime) and isinstance(end, datetime):
             if start.tzinfo is None or end.tzinfo is None:
                 raise InvalidEvent("times must carry a time zone", example="Asia/Kolkata")
@@ -248,6 +292,7 @@ class Event:
             "keywords": list(self.keywords),
             "urls": list(self.urls),
             "status": self.status.value,
+            "coverage": [item.to_record() for item in self.coverage],
             "sequence": self.sequence,
             "created": self.created.astimezone(UTC).isoformat(),
             "updated": self.updated.astimezone(UTC).isoformat(),
@@ -270,6 +315,7 @@ class Event:
             keywords=tuple(record.get("keywords", ())),
             urls=tuple(record.get("urls", ())),
             status=Status(record.get("status", "confirmed")),
+            coverage=tuple(Coverage.from_record(c) for c in record.get("coverage", ())),
             sequence=int(record.get("sequence", 0)),
             created=datetime.fromisoformat(record["created"]),
             updated=datetime.fromisoformat(record["updated"]),

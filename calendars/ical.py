@@ -31,6 +31,7 @@ from calendars.vtimezone import vtimezone
 __all__ = ["FeedMeta", "IcalRenderer"]
 
 _END = b"END:VCALENDAR\r\n"
+COVERAGE_IN_FEED = 5
 _STATUS = {"confirmed": "CONFIRMED", "tentative": "TENTATIVE", "cancelled": "CANCELLED"}
 
 
@@ -130,4 +131,10 @@ class IcalRenderer:
         parts = [event.description] if event.description else []
         if event.urls:
             parts.append("Sources:\n" + "\n".join(event.urls))
+        if event.coverage:
+            items = [
+                f"- {item.title}" + (f" ({item.source})" if item.source else "") + f": {item.url}"
+                for item in event.coverage[:COVERAGE_IN_FEED]
+            ]
+            parts.append("Related coverage:\n" + "\n".join(items))
         return "\n\n".join(parts)

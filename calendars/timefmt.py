@@ -8,7 +8,7 @@ from calendars.events import Event
 from calendars.offsets import describe_duration
 from calendars.zones import zone_or_none
 
-__all__ = ["format_event_when", "format_instant", "format_until"]
+__all__ = ["format_event_when", "format_instant", "format_relative", "format_until"]
 
 
 def _day(value: date) -> str:
@@ -63,3 +63,12 @@ def format_until(event: Event, now: datetime) -> str:
     if remaining <= timedelta(0):
         return "now"
     return f"in {describe_duration(remaining)}"
+
+
+def format_relative(moment: datetime, now: datetime) -> str:
+    """``5 minutes ago`` / ``in 2 hours``: for statuses such as "last polled"."""
+    delta = moment - now
+    if abs(delta) < timedelta(minutes=1):
+        return "just now"
+    words = describe_duration(abs(delta), parts=1)
+    return f"in {words}" if delta > timedelta(0) else f"{words} ago"

@@ -107,7 +107,11 @@ def parse_when(
 
 
 def format_when(when: When) -> str:
-    """The text :func:`parse_when` reads back as the same ``When``."""
+    """The text :func:`parse_when` reads back as the same ``When``.
+
+    Wall-clock text cannot name the second pass of a repeated hour, so an end there
+    (a default duration ending in the autumn fold) reads back as the first pass.
+    """
     if not isinstance(when.start, datetime) or not isinstance(when.end, datetime):
         last = when.end - timedelta(days=1)
         days = f"{when.start}" if last == when.start else f"{when.start}..{last}"

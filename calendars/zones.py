@@ -13,10 +13,11 @@ _ALIASES = {"utc": "UTC", "gmt": "UTC", "z": "UTC"}
 
 @cache
 def zone_or_none(name: str) -> ZoneInfo | None:
-    """The zone called ``name``, or None when it is not an IANA zone name."""
+    """The zone called ``name`` (any letter case), or None when it is not an IANA zone."""
     name = _ALIASES.get(name.strip().lower(), name.strip())
     if not name or len(name) > 64 or name.startswith(("/", ".")) or ".." in name:
         return None
+    name = _by_lower_name().get(name.lower(), name)
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
@@ -26,6 +27,11 @@ def zone_or_none(name: str) -> ZoneInfo | None:
 @cache
 def _zone_names() -> tuple[str, ...]:
     return tuple(sorted(available_timezones()))
+
+
+@cache
+def _by_lower_name() -> dict[str, str]:
+    return {zone.lower(): zone for zone in _zone_names()}
 
 
 def suggest_zones(name: str, *, limit: int = 4) -> list[str]:

@@ -18,6 +18,7 @@ from calendars.errors import ConfigError, InvalidInput
 from calendars.events import normalise_tag
 from calendars.offsets import parse_offsets
 from calendars.zones import zone_or_none
+from config.news import DEFAULT_FEEDS
 from config.seed import DEFAULT_SEED
 
 __all__ = ["SETTINGS_DOC", "Settings", "load_settings"]
@@ -46,6 +47,11 @@ class Settings:
     timezone: str = "UTC"
     topics: tuple[str, ...] = DEFAULT_TOPICS
     seed_path: Path | None = DEFAULT_SEED
+    feeds_path: Path | None = DEFAULT_FEEDS
+    news_interval: timedelta = timedelta(minutes=10)
+    news_digest_over: int = 5
+    news_retention: timedelta = timedelta(days=90)
+    fetch_timeout: float = 15.0
     calendar_name: str = "SummitWatch"
     feed_refresh: timedelta = timedelta(hours=1)
     log_level: str = "INFO"
@@ -119,6 +125,29 @@ def _duration(value: str) -> timedelta:
     return offsets[0]
 
 
+def _days(value: str) -> timedelta:
+    text = value.strip().lower().removesuffix("d")
+    if not text.isdigit() or not 1 <= int(text) <= 3650:
+        raise ValueError("must be a number of days from 1 to 3650, such as 90d")
+    return timedelta(days=int(text))
+
+
+def _count(value: str) -> int:
+    if not value.strip().isdigit() or not 1 <= int(value) <= 1000:
+        raise ValueError("must be a whole number from 1 to 1000")
+    return int(value)
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value.strip().lower().removesuffix("s"))
+    except ValueError:
+        seconds = -1.0
+    if not 0.1 <= seconds <= 300:
+        raise ValueError("must be seconds from 0.1 to 300, such as 15")
+    return seconds
+
+
 def _level(value: str) -> str:
     level = value.strip().upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
@@ -145,6 +174,11 @@ _SPEC: tuple[tuple[str, str, Callable[[str], Any], str], ...] = (
     ("SUMMITWATCH_TIMEZONE", "timezone", _zone, "Zone of the console subscriber (UTC)"),
     ("SUMMITWATCH_TOPICS", "topics", _topics, "Topics offered to subscribers"),
     ("SUMMITWATCH_SEED", "seed_path", _optional_path, "Seed events file; 'off' to skip"),
+    ("SUMMITWATCH_FEEDS", "feeds_path", _optional_path, "News feeds file; 'off' to skip"),
+    ("SUMMITWATCH_NEWS_INTERVAL", "news_interval", _duration, "How often a feed is polled (10m)"),
+    ("SUMMITWATCH_NEWS_DIGEST", "news_digest_over", _count, "More new articles: one digest (5)"),
+    ("SUMMITWATCH_NEWS_RETENTION", "news_retention", _days, "Keep seen articles this long (90d)"),
+    ("SUMMITWATCH_FETCH_TIMEOUT", "fetch_timeout", _seconds, "Seconds to wait for a feed (15)"),
     ("SUMMITWATCH_CALENDAR_NAME", "calendar_name", _text, "Name calendars show (SummitWatch)"),
     ("SUMMITWATCH_FEED_REFRESH", "feed_refresh", _duration, "Suggested feed refresh (1h)"),
     ("SUMMITWATCH_LOG_LEVEL", "log_level", _level, "DEBUG, INFO, WARNING or ERROR"),

@@ -6,7 +6,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from handlers import admin, user
+from handlers import admin, news, user
 from handlers.errors import on_error
 
 __all__ = ["register"]
@@ -31,6 +31,11 @@ ADMIN_HANDLERS = {
     "importics": admin.importics,
     "broadcast": admin.broadcast,
     "stats": admin.stats,
+    "feeds": news.feeds,
+    "addfeed": news.addfeed,
+    "rmfeed": news.rmfeed,
+    "importopml": news.importopml,
+    "exportopml": news.exportopml,
 }
 
 
@@ -43,6 +48,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # An .ics sent with "/importics" as its caption: commands in captions are not commands.
     caption = filters.CaptionRegex(r"^/importics(@\w+)?(\s|$)")
     application.add_handler(MessageHandler(filters.Document.ALL & caption, admin.importics))
+    opml_caption = filters.CaptionRegex(r"^/importopml(@\w+)?(\s|$)")
+    application.add_handler(MessageHandler(filters.Document.ALL & opml_caption, news.importopml))
     application.add_handler(
         CallbackQueryHandler(user.toggle_topic, pattern=f"^{user.TOPIC_PREFIX}")
     )

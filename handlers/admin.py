@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from html import escape
 
@@ -15,10 +16,20 @@ from bot.telegram.context import BotContext
 from calendars.commands import EDITEVENT_EXAMPLE, parse_addevent, parse_editevent
 from calendars.errors import InvalidCalendarFile, InvalidInput
 from calendars.ical_import import parse_ics
+from calendars.timefmt import format_relative
 from calendars.when import WHEN_EXAMPLE, parse_when
 from handlers.common import admin_only, command_text, reply, user_errors
 
-__all__ = ["addevent_conversation", "broadcast", "cancelevent", "editevent", "importics", "stats"]
+__all__ = [
+    "actor_of",
+    "addevent_conversation",
+    "attached_document",
+    "broadcast",
+    "cancelevent",
+    "editevent",
+    "importics",
+    "stats",
+]
 
 MAX_ICS_BYTES = 1_000_000
 WHEN, TITLE, LOCATION, TAGS, DESCRIPTION = range(5)
@@ -39,7 +50,7 @@ def _draft(context: BotContext) -> list[str]:
     return draft
 
 
-def _actor(update: Update) -> str:
+def actor_of(update: Update) -> str:
     user = update.effective_user
     return f"telegram:{user.id}" if user else "telegram:unknown"
 
@@ -55,7 +66,7 @@ async def _create(update: Update, context: BotContext, text: str) -> None:
     event = parse_addevent(
         text, default_zone=_default_zone(update, context), now=context.now(), taken=store.events
     )
-    added = await context.events.add(event, actor=_actor(update))
+    added = await context.events.add(event, actor=actor_of(update))
     details = event_details(
         added, zone=_default_zone(update, context), now=context.now(), meta=context.meta
     )
@@ -172,7 +183,7 @@ async def editevent(update: Update, context: BotContext) -> None:
     if not text:
         raise InvalidInput("which event, and what should change?", example=EDITEVENT_EXAMPLE)
     event_id, changes = parse_editevent(text, current_lookup=context.services.store.events.get)
-    edited = await context.events.edit(event_id, actor=_actor(update), **changes)
+    edited = await context.events.edit(event_id, actor=actor_of(update), **changes)
     details = event_details(
         edited, zone=_default_zone(update, context), now=context.now(), meta=context.meta
     )
@@ -186,7 +197,7 @@ async def cancelevent(update: Update, context: BotContext) -> None:
     event_id = command_text(update).split()[0] if command_text(update) else ""
     if not event_id:
         raise InvalidInput("which event?", example="/cancelevent putin-new-delhi-2025")
-    cancelled = await context.events.cancel(event_id.lower(), actor=_actor(update))
+    cancelled = await context.events.cancel(event_id.lower(), actor=actor_of(update))
     await reply(
         update,
         f"Cancelled <b>{escape(cancelled.title)}</b>. It stays in the calendar feed marked "
@@ -194,7 +205,7 @@ async def cancelevent(update: Update, context: BotContext) -> None:
     )
 
 
-def _attached_document(update: Update) -> Document | None:
+def attached_document(update: Update) -> Document | None:
     message = update.effective_message
     if message is None:
         return None
@@ -208,7 +219,7 @@ def _attached_document(update: Update) -> Document | None:
 @admin_only
 async def importics(update: Update, context: BotContext) -> None:
     """Upsert the events of an attached .ics file, or of one at a URL."""
-    document = _attached_document(update)
+    document = attached_document(update)
     url = command_text(update)
     if document is not None:
         if (document.file_size or 0) > MAX_ICS_BYTES:
@@ -226,10 +237,11 @@ async def importics(update: Update, context: BotContext) -> None:
             "or give a URL",
             example="/importics https://calendar.example.org/summits.ics",
         )
-    report = parse_ics(data, now=context.now(), our_host=context.meta.host)
+    # Parsing a large file takes a noticeable moment: keep it off the bot's event loop.
+    report = await asyncio.to_thread(parse_ics, data, now=context.now(), our_host=context.meta.host)
     results: Counter[str] = Counter()
     for event in report.events:
-        results[await context.events.upsert(event, actor=_actor(update))] += 1
+        results[await context.events.upsert(event, actor=actor_of(update))] += 1
     lines = [
         f"Imported: {results['added']} added, {results['updated']} updated, "
         f"{results['unchanged']} unchanged, {len(report.skipped)} skipped."
@@ -254,7 +266,7 @@ async def broadcast(update: Update, context: BotContext) -> None:
     await reply(update, f"Sending to {total} subscribers…")
 
     async def send_and_report() -> None:
-        outcomes = await context.services.broadcaster.broadcast(html, actor=_actor(update))
+        outcomes = await context.services.broadcaster.broadcast(html, actor=actor_of(update))
         await reply(
             update,
             f"Broadcast done: {outcomes[Outcome.SENT]} sent, {outcomes[Outcome.FAILED]} failed, "
@@ -262,6 +274,16 @@ async def broadcast(update: Update, context: BotContext) -> None:
         )
 
     context.application.create_task(send_and_report(), update=update, name="broadcast")
+
+
+def _news_line(context: BotContext) -> str:
+    news = context.services.news
+    listed = news.feeds()
+    failing = sum(1 for f in listed if news.is_failing(f))
+    last = news.last_cycle
+    polled = f"last poll {format_relative(last, context.now())}" if last else "not polled yet"
+    kept = len(context.services.store.articles)
+    return f"News: {len(listed)} feeds ({failing} failing), {kept} articles kept, {polled}"
 
 
 @user_errors
@@ -286,6 +308,7 @@ async def stats(update: Update, context: BotContext) -> None:
                 f"{deliveries.get('failed', 0)} failed, "
                 f"{deliveries.get('gone', 0)} to chats that were gone, "
                 f"{deliveries.get('skipped', 0)} reminders skipped",
+                _news_line(context),
             ]
         ),
     )

@@ -63,9 +63,13 @@ async def until(condition: Callable[[], bool], *, within: float = 5.0, what: str
 
 @asynccontextmanager
 async def running(
-    settings: Settings, console: io.StringIO | None = None
+    settings: Settings, console: io.StringIO | None = None, *, poll_news: bool = False
 ) -> AsyncIterator[SummitWatch]:
-    """A real instance (store, scheduler, uvicorn on a free port) printing to ``console``."""
-    app = SummitWatch(settings, notifier=ConsoleNotifier(console or io.StringIO()))
+    """A real instance (store, scheduler, uvicorn on a free port) printing to ``console``.
+
+    News is polled only when a test asks (``app.news.poll``), unless ``poll_news``.
+    """
+    notifier = ConsoleNotifier(console or io.StringIO())
+    app = SummitWatch(settings, notifier=notifier, poll_news=poll_news)
     async with app:
         yield app

@@ -8,18 +8,23 @@ from tinydb import TinyDB
 
 from bot.store.journal import JournalStorage, JournalTable
 from bot.store.repositories import (
+    ArticleLog,
     AuditLog,
     BroadcastLog,
     DeliveryLog,
     EventRepository,
+    FeedRegistry,
     SeedReport,
     SubscriberRepository,
 )
 
 __all__ = [
+    "ArticleLog",
     "AuditLog",
+    "BroadcastLog",
     "DeliveryLog",
     "EventRepository",
+    "FeedRegistry",
     "SeedReport",
     "Store",
     "SubscriberRepository",
@@ -47,6 +52,8 @@ class Store:
         self.deliveries = DeliveryLog(self._db.table("deliveries"))
         self.audit = AuditLog(self._db.table("audit"))
         self.broadcasts = BroadcastLog(self._db.table("broadcasts"))
+        self.feeds = FeedRegistry(self._db.table("feeds"))
+        self.articles = ArticleLog(self._db.table("articles"))
 
     def close(self) -> None:
         self._db.close()

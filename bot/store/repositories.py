@@ -22,10 +22,12 @@ from calendars.events import Event
 from calendars.subscribers import Subscriber
 
 __all__ = [
+    "ArticleLog",
     "AuditLog",
     "BroadcastLog",
     "DeliveryLog",
     "EventRepository",
+    "FeedRegistry",
     "SeedReport",
     "SubscriberRepository",
 ]
@@ -228,6 +230,10 @@ class AuditLog:
             }
         )
 
+    def has(self, action: str, detail: str) -> bool:
+        """Whether ``action`` was ever done to ``detail`` (e.g. a feed an admin removed)."""
+        return any(d.get("action") == action and d.get("detail") == detail for d in self._table)
+
     def recent(self, limit: int = 20) -> list[dict[str, Any]]:
         docs = sorted(self._table, key=lambda d: int(d.doc_id), reverse=True)
         return [dict(d) for d in docs[:limit]]
@@ -249,3 +255,59 @@ class BroadcastLog:
     def unfinished(self) -> list[tuple[str, str]]:
         """(id, html) of every broadcast that was still being sent."""
         return [(str(d.doc_id), d["html"]) for d in self._table if not d.get("done")]
+
+
+class FeedRegistry:
+    """News feeds to poll, with what polling them has learnt (validators, errors, schedule)."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def get(self, feed_id: str) -> dict[str, Any] | None:
+        return _by_key(self._table, feed_id)
+
+    def all(self) -> list[dict[str, Any]]:
+        return [{**d, "id": str(d.doc_id)} for d in self._table]
+
+    def save(self, feed_id: str, record: dict[str, Any]) -> None:
+        self._table.upsert(_keyed({k: v for k, v in record.items() if k != "id"}, feed_id))
+
+    def update(self, feed_id: str, **fields: Any) -> None:
+        self._table.update(fields, doc_ids=[cast(Any, feed_id)])
+
+    def remove(self, feed_id: str) -> bool:
+        return bool(self._table.remove(doc_ids=[cast(Any, feed_id)]))
+
+
+class ArticleLog:
+    """Articles already seen, by dedupe key; pruned by age so a year of news stays bounded."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def seen(self, key: str) -> bool:
+        return _by_key(self._table, key) is not None
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        return _by_key(self._table, key)
+
+    def pending(self) -> list[tuple[str, dict[str, Any]]]:
+        """Articles whose notices were not all sent (the app stopped in between)."""
+        return [(str(d.doc_id), dict(d)) for d in self._table if d.get("pending")]
+
+    def settle(self, key: str) -> None:
+        self._table.update({"pending": False}, doc_ids=[cast(Any, key)])
+
+    def add(self, key: str, record: dict[str, Any], *, at: datetime) -> None:
+        self._table.upsert(_keyed({**record, "seen_at": at.astimezone(UTC).isoformat()}, key))
+
+    def prune(self, *, older_than: datetime) -> int:
+        """Forget articles first seen before ``older_than``; returns how many."""
+        cutoff = older_than.astimezone(UTC).isoformat()
+        old = [str(d.doc_id) for d in self._table if d.get("seen_at", "") < cutoff]
+        if old:
+            self._table.remove(doc_ids=cast(Any, old))
+        return len(old)
+
+    def __len__(self) -> int:
+        return len(self._table)

@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.broadcaster import Broadcaster
 from bot.events import EventService
+from bot.news import NewsService
 from bot.store import Store
 from bot.subscriptions import SubscriptionService
 from calendars.feeds import FeedService
@@ -29,6 +30,7 @@ class Services:
     events: EventService
     subscriptions: SubscriptionService
     broadcaster: Broadcaster
+    news: NewsService
     feeds: FeedService
     http: httpx.AsyncClient
     meta: FeedMeta

@@ -40,6 +40,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from . import telegram_objects as tg
+from .server import TestServer
 from .telegram_objects import JSONDict
 from .telegram_rules import ApiError
 from .telegram_state import DEFAULT_GROUP_USER, BotApiState
@@ -59,51 +60,6 @@ _TERMINATED = (
 
 def _error(exc: ApiError) -> JSONResponse:
     return JSONResponse(exc.payload(), status_code=exc.status)
-
-
-class _Server(uvicorn.Server):
-    """uvicorn server tuned for tests: event-driven start and stop instead of 0.1 s ticks.
-
-    Stock uvicorn polls ``should_exit`` every 0.1 s and sleeps 0.1 s more in shutdown, which
-    would add ~0.2 s to every test that starts a fake.
-    """
-
-    def __init__(self, config: uvicorn.Config, listening: threading.Event) -> None:
-        super().__init__(config)
-        self.listening = listening
-        self.exit_event: asyncio.Event | None = None
-
-    async def startup(self, sockets: Any = None) -> None:
-        self.exit_event = asyncio.Event()
-        await super().startup(sockets=sockets)
-        self.listening.set()
-
-    def request_exit(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Ask the server to exit; callable from any thread."""
-        self.should_exit = True
-        if self.exit_event is not None:
-            with contextlib.suppress(RuntimeError):  # loop already closed
-                loop.call_soon_threadsafe(self.exit_event.set)
-
-    async def main_loop(self) -> None:
-        assert self.exit_event is not None
-        while not await self.on_tick(0):  # refreshes the Date header, checks should_exit
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.exit_event.wait(), 1.0)
-
-    async def shutdown(self, sockets: Any = None) -> None:
-        for server in self.servers:
-            server.close()
-        for connection in list(self.server_state.connections):
-            connection.shutdown()  # idle keep-alive connections close now, busy ones after
-        deadline = time.monotonic() + 2.0
-        # uvicorn offers no "all connections closed" event, so poll briefly.
-        while self.server_state.connections and time.monotonic() < deadline:  # noqa: ASYNC110
-            await asyncio.sleep(0.005)
-        for task in self.server_state.tasks:
-            task.cancel()
-        for server in self.servers:
-            await server.wait_closed()
 
 
 class FakeTelegram(BotApiState):
@@ -126,7 +82,7 @@ class FakeTelegram(BotApiState):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wakeup: asyncio.Event | None = None
         self._outbox: asyncio.Queue[JSONDict] | None = None
-        self._server: _Server | None = None
+        self._server: TestServer | None = None
         self._thread: threading.Thread | None = None
         self._canonical = {name.lower(): name for name in [*self._handlers, "getUpdates"]}
 
@@ -159,7 +115,7 @@ class FakeTelegram(BotApiState):
             access_log=False,
         )
         listening = threading.Event()
-        self._server = _Server(config, listening)
+        self._server = TestServer(config, listening)
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="fake-telegram", daemon=True)
         self._thread.start()

@@ -39,7 +39,7 @@ def bot_settings(settings: Settings, fake: FakeTelegram, **changes: Any) -> Sett
 async def bot_running(
     settings: Settings, *, listen_socket: socket.socket | None = None
 ) -> AsyncIterator[SummitWatch]:
-    async with SummitWatch(settings, listen_socket=listen_socket) as app:
+    async with SummitWatch(settings, listen_socket=listen_socket, poll_news=False) as app:
         yield app
 
 

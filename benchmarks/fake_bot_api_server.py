@@ -1,0 +1,95 @@
+"""The tests' fake Telegram Bot API server in a process of its own, for benchmarks.
+
+    .venv/bin/python benchmarks/fake_bot_api_server.py [--limits]
+
+Why a process: the fake is a Python server, and in the bot's process it would share the
+GIL (and the event loop's latency) with the code being measured.
+
+Protocol, one line at a time: on start it prints ``{"base_url": ..., "token": ...}`` (port 0,
+loopback only); then it reads commands from stdin: ``stats`` prints one JSON line of
+counters, ``quit`` (or end of input) stops the server and exits. ``--limits`` turns on
+``enforce_limits()`` with Telegram's numbers (30/s overall, 1/s per chat, 20/min per group).
+
+Counters come from a subclass that only observes: every send the flood limiter admits is
+timestamped (``_admit`` returned without raising), so the benchmark can report the rate the
+server actually saw and the busiest one-second window, next to the fake's own ``flood_429s``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.fakes.telegram_api import FakeTelegram
+
+
+class CountingFakeTelegram(FakeTelegram):
+    """``FakeTelegram`` that also records when each send was admitted (server clock)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.admitted_at: list[float] = []
+
+    def _admit(self, chat_id: int | str) -> None:
+        super()._admit(chat_id)  # raises the 429 (and counts it) when over a limit
+        self.admitted_at.append(time.monotonic())
+
+    def stats(self) -> dict[str, Any]:
+        """Counters so far; safe from any thread (holds the state lock)."""
+        with self._lock:
+            times = list(self.admitted_at)
+            methods = Counter(method for method, _ in self._requests)
+            flood = self._flood_429s
+        return {
+            "requests": sum(methods.values()),
+            "send_message_requests": methods["sendMessage"],
+            "admitted": len(times),
+            "flood_429s": flood,
+            "first_admitted": times[0] if times else None,
+            "last_admitted": times[-1] if times else None,
+            "busiest_second": busiest_window(times, 1.0),
+            "cpu_seconds": time.process_time(),
+        }
+
+
+def busiest_window(times: list[float], span: float) -> int:
+    """Most timestamps in any half-open window ``(t - span, t]`` (times ascending)."""
+    best = start = 0
+    for end, at in enumerate(times):
+        while times[start] <= at - span:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--limits", action="store_true", help="enforce Telegram's flood limits")
+    args = parser.parse_args(argv)
+    fake = CountingFakeTelegram()
+    if args.limits:
+        fake.enforce_limits(global_per_second=30, per_chat_per_second=1, group_per_minute=20)
+    fake.start()
+    try:
+        print(json.dumps({"base_url": fake.base_url, "token": fake.token}), flush=True)
+        for line in sys.stdin:
+            command = line.strip()
+            if command == "stats":
+                print(json.dumps(fake.stats()), flush=True)
+            elif command == "quit":
+                break
+            elif command:
+                print(json.dumps({"error": f"unknown command {command!r}"}), flush=True)
+    finally:
+        fake.stop()
+
+
+if __name__ == "__main__":
+    main()
