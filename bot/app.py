@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +23,9 @@ from bot.broadcaster import Broadcaster
 from bot.delivery import CONSOLE_ID, ConsoleNotifier, Notifier
 from bot.events import EventService
 from bot.fetch import http_client
+from bot.metrics import Metric, render_metrics
 from bot.news import NewsService, feed_id_for
+from bot.pages import PageSite
 from bot.reminders import ReminderService, utc_now
 from bot.store import Store
 from bot.subscriptions import SubscriptionService
@@ -137,12 +140,20 @@ class SummitWatch:
         if settings.feeds_path is not None:
             self._sync_configured_feeds(settings.feeds_path)
         self.reminders.start()
-        routes = feed_routes(self.feeds)
+        self.pages = PageSite(
+            meta=self.meta,
+            events=self.store.events.all,
+            version=lambda: self.store.events.version,
+            topics=self.subscriptions.topics,
+            clock=self._clock,
+        )
+        routes = [*feed_routes(self.feeds), *self.pages.routes()]
         if self.telegram is not None:
             self.telegram.application.bot_data["services"] = self._services()
             if settings.webhook_url:
                 routes.append(self.telegram.webhook_route())
-        self.web = WebServer(build_web_app(routes, health=self.health), sock)
+        web_app = build_web_app(routes, health=self.health, metrics=self.metrics)
+        self.web = WebServer(web_app, sock)
         await self.web.start()
         if self.telegram is not None:
             await self.telegram.start()
@@ -238,6 +249,54 @@ class SummitWatch:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.stop()
+
+    def metrics(self) -> str:
+        store = self.store
+        subscribers = Counter(s.kind for s in store.subscribers.all())
+        events = Counter(e.status.value for e in store.events.all())
+        feeds = store.feeds.all()
+        return render_metrics(
+            [
+                Metric("summitwatch_up", "1 while the app runs.", "gauge", {(): 1}),
+                Metric(
+                    "summitwatch_subscribers",
+                    "Subscribed chats by kind.",
+                    "gauge",
+                    {(("kind", k),): n for k, n in subscribers.items()},
+                ),
+                Metric(
+                    "summitwatch_events",
+                    "Events by status.",
+                    "gauge",
+                    {(("status", k),): n for k, n in events.items()},
+                ),
+                Metric(
+                    "summitwatch_messages_total",
+                    "Deliveries recorded, by outcome (sent, failed, gone, skipped).",
+                    "counter",
+                    {(("outcome", k),): n for k, n in store.deliveries.counts().items()},
+                ),
+                Metric("summitwatch_feeds", "News feeds watched.", "gauge", {(): len(feeds)}),
+                Metric(
+                    "summitwatch_feeds_failing",
+                    "Feeds whose recent polls keep failing.",
+                    "gauge",
+                    {(): sum(1 for f in feeds if self.news.is_failing(f))},
+                ),
+                Metric(
+                    "summitwatch_feed_polls_total",
+                    "Feed polls since start, by result (error counts poll errors).",
+                    "counter",
+                    {(("result", k),): n for k, n in self.news.polls.items()},
+                ),
+                Metric(
+                    "summitwatch_articles",
+                    "Articles remembered.",
+                    "gauge",
+                    {(): len(store.articles)},
+                ),
+            ]
+        )
 
     def _telegram_state(self) -> str:
         if self.telegram is None:

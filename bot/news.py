@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -83,6 +84,7 @@ class NewsService:
         self._matcher: tuple[int, Matcher] | None = None
         self._last_prune: datetime | None = None
         self.last_cycle: datetime | None = None
+        self.polls: Counter[str] = Counter()  # by status, since start (for /metrics)
 
     # ---- the feed list -----------------------------------------------------------------
 
@@ -184,6 +186,7 @@ class NewsService:
                 result = await self._poll(feed_id, feed)
             except (FetchFailed, InvalidInput) as exc:
                 result = self._failed(feed_id, feed, str(exc))
+            self.polls[result.status] += 1
             logger.info(
                 "feed.polled id=%s status=%s new=%d matched=%d error=%r",
                 feed_id,

@@ -16,7 +16,7 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from calendars.errors import ConfigError
@@ -27,13 +27,25 @@ logger = logging.getLogger(__name__)
 
 
 def build_web_app(
-    routes: Sequence[BaseRoute], *, health: Callable[[], dict[str, Any]]
+    routes: Sequence[BaseRoute],
+    *,
+    health: Callable[[], dict[str, Any]],
+    metrics: Callable[[], str],
 ) -> Starlette:
     async def healthz(request: Request) -> Response:
         report = health()
         return JSONResponse(report, status_code=200 if report.get("ok") else 503)
 
-    return Starlette(routes=[*routes, Route("/healthz", healthz, methods=["GET", "HEAD"])])
+    async def prometheus(request: Request) -> Response:
+        return PlainTextResponse(metrics(), media_type="text/plain; version=0.0.4")
+
+    return Starlette(
+        routes=[
+            *routes,
+            Route("/healthz", healthz, methods=["GET", "HEAD"]),
+            Route("/metrics", prometheus, methods=["GET"]),
+        ]
+    )
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

@@ -57,8 +57,14 @@ class Settings:
     log_level: str = "INFO"
 
     def public_url_for(self, port: int) -> str:
-        """Where people reach the server: the configured URL, else the address bound."""
-        return self.public_url or f"http://{self.host}:{port}"
+        """Where people reach the server: the configured URL, else the address bound.
+
+        A wildcard address (0.0.0.0, ::) is not a place to link to: this machine is.
+        """
+        if self.public_url:
+            return self.public_url
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{'[' + host + ']' if ':' in host else host}:{port}"
 
 
 # key, attribute, parser, help text — the one list behind the loader, --help and README.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
+from typing import Any
 
 from tinydb import TinyDB
 
@@ -42,18 +44,44 @@ class Store:
         self.path = Path(path)
         self._db = _Database(self.path, storage=JournalStorage, compact_min=compact_min)
         try:
-            self.events = EventRepository(self._db.table("events"))
-            self.subscribers = SubscriberRepository(self._db.table("subscribers"))
+            self._open_repositories()
         except BaseException:
-            storage = self._db.storage
-            if isinstance(storage, JournalStorage):
-                storage.release()  # refuse to start without writing a byte
+            self.release()  # refuse to start without writing a byte
             raise
+
+    def _open_repositories(self) -> None:
+        self._db._tables.clear()  # TinyDB's table objects cache ids and query results
+        self.events = EventRepository(self._db.table("events"))
+        self.subscribers = SubscriberRepository(self._db.table("subscribers"))
         self.deliveries = DeliveryLog(self._db.table("deliveries"))
         self.audit = AuditLog(self._db.table("audit"))
         self.broadcasts = BroadcastLog(self._db.table("broadcasts"))
         self.feeds = FeedRegistry(self._db.table("feeds"))
         self.articles = ArticleLog(self._db.table("articles"))
+
+    def dump(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """Every table's documents by id, as stored: a deep copy (for backups)."""
+        tables = self._db.storage.read() or {}
+        return {name: copy.deepcopy(dict(docs)) for name, docs in tables.items()}
+
+    def load(self, tables: dict[str, dict[str, dict[str, Any]]]) -> None:
+        """Replace everything with ``tables`` in one atomic snapshot (for restores).
+
+        On failure nothing was written and the store is released (closed without writing).
+        """
+        try:
+            self._db.storage.write(copy.deepcopy(tables))  # temp file, fsync, rename
+            self._open_repositories()
+        except BaseException:
+            self.release()
+            raise
+
+    def release(self) -> None:
+        """Close without writing anything (``close`` folds the journal into a snapshot)."""
+        storage = self._db.storage
+        if isinstance(storage, JournalStorage):
+            storage.release()
+        self._db.close()
 
     def close(self) -> None:
         self._db.close()

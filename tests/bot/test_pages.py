@@ -1,0 +1,125 @@
+"""The public page, event pages, JSON API and metrics, over real HTTP from a real uvicorn."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from calendars.events import Coverage
+from config.seed import DEFAULT_SEED
+from config.settings import Settings
+from tests.conftest import running, timed_event
+
+pytestmark = pytest.mark.asyncio
+
+HOSTILE = "<script>alert(1)</script>"
+
+
+def seeded(settings: Settings) -> Settings:
+    return dataclasses.replace(settings, seed_path=DEFAULT_SEED)
+
+
+async def test_the_page_lists_upcoming_by_month_then_the_past_with_subscribe_links(
+    settings: Settings,
+) -> None:
+    async with running(seeded(settings)) as app, httpx.AsyncClient(base_url=app.public_url) as http:
+        start = (app.now() + timedelta(days=40)).replace(hour=4, minute=30)
+        await app.events.add(
+            timed_event("next-summit", start, title="Next summit", tags=("sco",)), actor="t"
+        )
+        page = await http.get("/")
+    assert page.status_code == 200
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    html = page.text
+    upcoming, past = html.split('id="past-heading"')
+    assert "Next summit" in upcoming
+    assert f"{start:%B %Y}" in upcoming
+    assert "SCO Summit 2025 in Tianjin" in past
+    assert "Putin&#39;s state visit" in past
+    feed = f"{app.public_url}/calendar.ics"
+    assert f'href="webcal://{feed.removeprefix("http://")}"' in html
+    assert "calendar.google.com/calendar/r?cid=webcal" in html
+    assert "outlook.live.com/calendar/0/addfromweb?url=" in html
+    assert f'href="{app.public_url}/events/next-summit.ics" download' in html
+    assert '<a href="/?topic=india-russia">india-russia</a>' in html
+
+
+async def test_a_topic_filter_narrows_the_page_and_its_feed_links(settings: Settings) -> None:
+    async with running(seeded(settings)) as app, httpx.AsyncClient(base_url=app.public_url) as http:
+        page = (await http.get("/", params={"topic": "state-visit"})).text
+        missing = await http.get("/", params={"topic": "no-such-topic"})
+    assert "Putin&#39;s state visit" in page
+    assert "SCO Summit 2025 in Tianjin" not in page
+    assert f"{app.public_url}/calendar/state-visit.ics" in page
+    assert 'aria-current="page">state-visit</a>' in page
+    assert missing.status_code == 404
+    assert "There is no topic" in missing.text
+
+
+async def test_an_event_page_shows_its_coverage(settings: Settings) -> None:
+    async with running(seeded(settings)) as app, httpx.AsyncClient(base_url=app.public_url) as http:
+        coverage = Coverage(
+            "Modi, Putin gear up for crucial Tianjin talks", "https://news.example.org/a", "Wire"
+        )
+        await app.events.record_coverage("modi-putin-tianjin-2025", [coverage])
+        page = await http.get("/events/modi-putin-tianjin-2025")
+        missing = await http.get("/events/nope")
+    assert page.status_code == 200
+    link = '<a href="https://news.example.org/a" rel="noopener">'
+    assert f"{link}Modi, Putin gear up for crucial Tianjin talks</a>" in page.text
+    assert "— Wire" in page.text
+    assert missing.status_code == 404
+    assert "There is no event" in missing.text
+
+
+async def test_every_field_is_escaped_so_markup_renders_as_text(settings: Settings) -> None:
+    async with running(settings) as app, httpx.AsyncClient(base_url=app.public_url) as http:
+        event = timed_event(
+            "hostile",
+            app.now() + timedelta(days=2),
+            title=HOSTILE,
+            location=HOSTILE,
+            description=f"{HOSTILE}\nsecond line",
+            keywords=(HOSTILE,),
+        )
+        await app.events.add(event, actor="t")
+        await app.events.record_coverage(
+            "hostile", [Coverage(HOSTILE, "https://x.example/", HOSTILE)]
+        )
+        pages = [(await http.get(path)).text for path in ("/", "/events/hostile")]
+    for html in pages:
+        assert "<script>alert" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+async def test_the_api_filters_by_tag_and_time_and_refuses_bad_dates(settings: Settings) -> None:
+    async with running(seeded(settings)) as app, httpx.AsyncClient(base_url=app.public_url) as http:
+        by_tag = (await http.get("/api/events", params={"tag": "sco"})).json()
+        december = (
+            await http.get("/api/events", params={"from": "2025-12-01", "to": "2025-12-31"})
+        ).json()
+        bad = await http.get("/api/events", params={"to": "next week"})
+    assert [e["id"] for e in by_tag["events"]] == ["sco-tianjin-2025", "modi-putin-tianjin-2025"]
+    (visit,) = december["events"]
+    assert visit["id"] == "putin-new-delhi-2025"
+    assert (visit["start"], visit["end"], visit["all_day"]) == ("2025-12-04", "2025-12-06", True)
+    assert visit["starts_at"] == "2025-12-03T18:30:00+00:00"  # midnight in New Delhi
+    assert visit["ics_url"] == f"{app.public_url}/events/putin-new-delhi-2025.ics"
+    assert bad.status_code == 400
+    assert "is not a date" in bad.json()["error"]
+
+
+async def test_metrics_speak_prometheus_text(settings: Settings) -> None:
+    async with running(seeded(settings)) as app, httpx.AsyncClient(base_url=app.public_url) as http:
+        await app.events.cancel("sco-tianjin-2025", actor="t")
+        text = (await http.get("/metrics")).text
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    samples = dict(line.rsplit(" ", 1) for line in lines)
+    assert samples["summitwatch_up"] == "1"
+    assert samples['summitwatch_subscribers{kind="console"}'] == "1"
+    assert samples['summitwatch_events{status="confirmed"}'] == "2"
+    assert samples['summitwatch_events{status="cancelled"}'] == "1"
+    assert "# TYPE summitwatch_messages_total counter" in text
