@@ -108,7 +108,10 @@ async def test_opml_round_trips_through_export_and_import(
 
 
 async def test_importopml_refuses_a_hostile_file(settings: Settings, fake: FakeTelegram) -> None:
-    bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><opml><body><outline xmlUrl="&a;"/></body></opml>'
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>'
+        b'<opml><body><outline xmlUrl="&a;"/></body></opml>'
+    )
     async with bot_running(configured(settings, fake)) as app:
         fake.push_document(
             chat_id=ADMIN, user_id=ADMIN, file_name="x.opml", content=bomb, caption="/importopml"
