@@ -38,6 +38,7 @@ import os
 import pstats
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -280,6 +281,20 @@ def make_all_due(app: SummitWatch) -> None:
         app.store.feeds.update(feed["id"], next_poll=now)
 
 
+def fsync_latency(folder: Path, count: int = 200) -> float:
+    """Median seconds of an append + fsync in ``folder``: what each journal write waits."""
+    probe = folder / "fsync-probe"
+    timings = []
+    with probe.open("ab", buffering=0) as handle:
+        for _ in range(count):
+            started = time.perf_counter()
+            handle.write(b"x" * 400 + b"\n")
+            os.fsync(handle.fileno())
+            timings.append(time.perf_counter() - started)
+    probe.unlink()
+    return statistics.median(timings)
+
+
 def store_size(path: Path) -> str:
     files = [path, path.with_name(path.name + ".journal")]
     size = sum(f.stat().st_size for f in files if f.exists())
@@ -309,6 +324,7 @@ async def bench_polling(args: argparse.Namespace, base_url: str) -> tuple[list[C
                 tags = (DEFAULT_TOPICS[n % len(DEFAULT_TOPICS)],) if n % 4 == 0 else ()
                 app.news.add_feed(f"{base_url}/feeds/{n}.xml", tags, actor="bench")
             rss_start = rss_mb()
+            fsync_s = fsync_latency(Path(folder))
             cycles.append(
                 await timed_cycle("1 new", app, farm, console, trace=trace, profile=profiles.get(1))
             )
@@ -332,7 +348,8 @@ async def bench_polling(args: argparse.Namespace, base_url: str) -> tuple[list[C
         size = store_size(settings.db_path)  # after close: the journal folded in
         summary = (
             f"  store after: {size} on disk (compacted at stop); {counts}; "
-            f"coverage entries {coverage}\n  RSS before cycle 1: {rss_start:.0f} MB"
+            f"coverage entries {coverage}\n  RSS before cycle 1: {rss_start:.0f} MB; "
+            f"append + fsync on this disk: {fsync_s * 1e3:.2f} ms (median of 200)"
         )
         for number, profile in profiles.items():
             out = io.StringIO()

@@ -39,6 +39,7 @@ VERSION = 1
 MAX_LISTED_PROBLEMS = 20
 Doc = dict[str, Any]
 Tables = dict[str, dict[str, Doc]]
+Check = Callable[[str, Doc], "str | None"]
 
 
 # ---- export ---------------------------------------------------------------------------------
@@ -121,26 +122,24 @@ def _problem_reading(exc: Exception) -> str:
     return f"cannot be read ({exc})"
 
 
-def _check_event(doc_id: str, doc: Doc) -> str | None:
-    data = doc.get("data")
-    if not isinstance(data, dict):
-        return "has no event data"
-    try:
-        event = Event.from_record(data)
-    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
-        return _problem_reading(exc)
-    return None if event.id == doc_id else f"holds event {event.id!r} under another id"
+def _checker(kind: str, decode: Callable[[dict[str, Any]], Event | Subscriber]) -> Check:
+    """A check that a stored record decodes into a valid ``kind`` filed under its own id."""
+
+    def check(doc_id: str, doc: Doc) -> str | None:
+        data = doc.get("data")
+        if not isinstance(data, dict):
+            return f"has no {kind} data"
+        try:
+            decoded = decode(data)
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+            return _problem_reading(exc)
+        return None if decoded.id == doc_id else f"holds {kind} {decoded.id!r} under another id"
+
+    return check
 
 
-def _check_subscriber(doc_id: str, doc: Doc) -> str | None:
-    data = doc.get("data")
-    if not isinstance(data, dict):
-        return "has no subscriber data"
-    try:
-        subscriber = Subscriber.from_record(data)
-    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
-        return _problem_reading(exc)
-    return None if subscriber.id == doc_id else f"holds {subscriber.id!r} under another id"
+_check_event = _checker("event", Event.from_record)
+_check_subscriber = _checker("subscriber", Subscriber.from_record)
 
 
 # Tables the app reads into objects at start are checked as the app will read them;
