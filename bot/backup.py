@@ -39,7 +39,7 @@ VERSION = 1
 MAX_LISTED_PROBLEMS = 20
 Doc = dict[str, Any]
 Tables = dict[str, dict[str, Doc]]
-Check = Callable[[str, Doc], "str | None"]
+Check = Callable[[str, Doc], str | None]
 
 
 # ---- export ---------------------------------------------------------------------------------
@@ -144,7 +144,7 @@ _check_subscriber = _checker("subscriber", Subscriber.from_record)
 
 # Tables the app reads into objects at start are checked as the app will read them;
 # the others are logs and registries of plain documents.
-_CHECKS: dict[str, Callable[[str, Doc], str | None]] = {
+_CHECKS: dict[str, Check] = {
     "events": _check_event,
     "subscribers": _check_subscriber,
 }
