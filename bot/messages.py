@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
-from calendars.articles import Article
-
 from bot.delivery import Outgoing
+from calendars.articles import Article
 from calendars.events import Event
 from calendars.ical import FeedMeta
 from calendars.reminders import Reminder

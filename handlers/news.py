@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 from html import escape
 
-from calendars.opml import OpmlFeed, export_opml, parse_opml
 from telegram import Update
 
 from bot.replies import feed_status
 from bot.telegram.context import BotContext
 from calendars.errors import InvalidInput
+from calendars.opml import OpmlFeed, export_opml, parse_opml
 from handlers.admin import MAX_ICS_BYTES, actor_of, attached_document
 from handlers.common import admin_only, command_text, reply, user_errors
 
