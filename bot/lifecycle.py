@@ -42,16 +42,23 @@ def startup_banner(app: SummitWatch) -> str:
         "on" if settings.telegram_token else "off (no TELEGRAM_BOT_TOKEN): reminders print here"
     )
     topics = ", ".join(settings.topics)
+    feeds = len(store.feeds.all())
+    news = f"{feeds} feed{'s' if feeds != 1 else ''} watched" + (
+        "" if feeds else " (enable examples in config/feeds.toml, or /addfeed)"
+    )
+    subscribers = len(store.subscribers)
     return "\n".join(
         [
             "SummitWatch is running.",
+            f"  Web page:       {url}/",
             f"  Calendar feed:  {url}/calendar.ics",
             f"  Topic feeds:    {url}/calendar/<topic>.ics  ({topics})",
             f"  Health:         {url}/healthz",
             f"  Database:       {store.path} ({len(store.events)} events, "
-            f"{len(store.subscribers)} subscribers)",
+            f"{subscribers} subscriber{'s' if subscribers != 1 else ''})",
             f"  Telegram:       {telegram}",
             f"  Reminders:      {next_line}",
+            f"  News:           {news}",
             "Press Ctrl+C to stop.",
         ]
     )
