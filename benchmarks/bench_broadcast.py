@@ -392,7 +392,8 @@ def report_limits_on(result: Result) -> None:
         )
     print(f"  delivery-log writes      {describe_writes(result.writes)}")
     print(
-        f"  bot CPU                  {result.cpu:.2f} s ({result.cpu / result.wall:.1%} of a core)"
+        f"  bot CPU                  {result.cpu:.2f} s ({result.cpu / result.wall:.1%} of a core,"
+        " including the lag probe's ~1.6%)"
     )
 
 

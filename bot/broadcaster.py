@@ -38,6 +38,7 @@ class Broadcaster:
         self._store = store
         self._notifier = notifier
         self._clock = clock
+        self._concurrency = concurrency
         self._slots = asyncio.Semaphore(concurrency)
 
     async def deliver(self, key: str, subscriber: Subscriber, message: Outgoing) -> Outcome:
@@ -56,8 +57,19 @@ class Broadcaster:
         return outcome
 
     async def deliver_all(self, deliveries: Iterable[Delivery]) -> Counter[Outcome]:
-        results = await asyncio.gather(*(self.deliver(*d) for d in deliveries))
-        return Counter(results)
+        """A fixed pool of workers: starting 10,000 sends at once made the first ones bunch up.
+
+        The semaphore in ``deliver`` still bounds the total when several callers send at once.
+        """
+        outcomes: Counter[Outcome] = Counter()
+        pending = iter(deliveries)
+
+        async def worker() -> None:
+            for delivery in pending:
+                outcomes[await self.deliver(*delivery)] += 1
+
+        await asyncio.gather(*(worker() for _ in range(self._concurrency)))
+        return outcomes
 
     async def broadcast(self, html: str, *, actor: str) -> Counter[Outcome]:
         """Send ``html`` to every subscriber; resumable after a restart."""

@@ -102,7 +102,7 @@ class EventService:
         ]
         await self._broadcaster.deliver_all(deliveries)
 
-    async def record_coverage(self, event_id: str, items: Sequence[Coverage]) -> bool:
+    def record_coverage(self, event_id: str, items: Sequence[Coverage]) -> bool:
         """Put new articles first in an event's coverage; True when the coverage changed.
 
         Only a real change bumps SEQUENCE (calendars then refresh the description).
@@ -114,13 +114,12 @@ class EventService:
             return False
         coverage = tuple(fresh + list(current.coverage))[:MAX_COVERAGE]
         revised = current.revised(now=self._clock(), coverage=coverage)
-        await self._commit(revised, actor="news", action="coverage", by_admin=False)
+        # Coverage moves no time and is no admin's act: no reminder work, no audit entry.
+        self._store.events.save(revised, by_admin=False)
         return True
 
-    async def _commit(
-        self, event: Event, *, actor: str, action: str, detail: object = "", by_admin: bool = True
-    ) -> Event:
-        self._store.events.save(event, by_admin=by_admin)
+    async def _commit(self, event: Event, *, actor: str, action: str, detail: object = "") -> Event:
+        self._store.events.save(event, by_admin=True)
         self._store.audit.append(
             actor=actor,
             action=f"event.{action}",

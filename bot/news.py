@@ -211,8 +211,12 @@ class NewsService:
             return PollResult(feed_id, "not-modified")
         if fetched.status != 200:
             return self._failed(feed_id, feed, f"HTTP {fetched.status}")
-        parsed = parse_feed(
-            fetched.content, feed_url=fetched.url, content_type=fetched.headers.get("content-type")
+        # ~15 ms for 50 items: parsed off the loop, so Telegram updates are not held up.
+        parsed = await asyncio.to_thread(
+            parse_feed,
+            fetched.content,
+            feed_url=fetched.url,
+            content_type=fetched.headers.get("content-type"),
         )
         first_poll = not feed.get("last_success") and not feed.get("backfill")
         fresh = [a for a in parsed.articles if not self._store.articles.seen(a.key)]
@@ -230,6 +234,7 @@ class NewsService:
     async def _take_in(self, articles: list[Article], feed: dict[str, Any], *, notify: bool) -> int:
         """Store new articles, add them to their events' coverage, and tell followers."""
         now, matcher, matched = self._clock(), self._current_matcher(), 0
+        coverage: dict[str, list[Coverage]] = {}
         for article in articles:
             event_ids = sorted(
                 {m.event_id for m in matcher.matches(article, feed_tags=feed.get("tags", ()))}
@@ -242,9 +247,11 @@ class NewsService:
             self._store.articles.add(article.key, record, at=now)
             if event_ids:
                 matched += 1
-                coverage = Coverage(article.title, article.link, article.source, article.published)
+                item = Coverage(article.title, article.link, article.source, article.published)
                 for event_id in event_ids:
-                    await self._events.record_coverage(event_id, [coverage])
+                    coverage.setdefault(event_id, []).insert(0, item)  # newest first
+        for event_id, items in coverage.items():  # one revision per event per poll
+            self._events.record_coverage(event_id, items)
         if notify and matched:
             await self.send_pending([a.key for a in articles])
         return matched

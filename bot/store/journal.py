@@ -27,7 +27,7 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -349,6 +349,14 @@ class JournalTable(Table):
         """
         found = super().get(*args, **kwargs)
         return copy.deepcopy(found) if isinstance(found, dict) else found
+
+    def peek(self, doc_id: str) -> Mapping[str, Any] | None:
+        """The stored document itself, without a copy: for reading a field, never for changing.
+
+        Hot paths (has this article been seen? was this reminder sent?) ask this thousands
+        of times per poll; a deep copy each time was most of their cost.
+        """
+        return self._read_table().get(str(doc_id))
 
     def _update_table(self, updater: Callable[[Any], None]) -> None:
         storage = self._storage

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, Protocol, TypeVar, cast
 
 from tinydb.table import Document, Table
 
+from bot.store.journal import JournalTable
 from calendars.errors import StoreCorrupted
 from calendars.events import Event
 from calendars.subscribers import Subscriber
@@ -41,6 +42,13 @@ def _keyed(data: dict[str, Any], key: str) -> Document:
 def _by_key(table: Table, key: str) -> dict[str, Any] | None:
     doc = table.get(doc_id=cast(Any, key))
     return dict(doc) if isinstance(doc, dict) else None
+
+
+def _peek(table: Table, key: str) -> Mapping[str, Any] | None:
+    """A stored document, uncopied and read-only (see ``JournalTable.peek``)."""
+    if isinstance(table, JournalTable):
+        return table.peek(key)
+    return _by_key(table, key)
 
 
 class _Record(Protocol):
@@ -90,8 +98,8 @@ class _CachedRepository(Generic[T]):
         self._objects[obj.id] = obj
         self.version += 1
 
-    def _meta(self, object_id: str) -> dict[str, Any]:
-        return _by_key(self._table, object_id) or {}
+    def _meta(self, object_id: str) -> Mapping[str, Any]:
+        return _peek(self._table, object_id) or {}
 
     def remove(self, object_id: str) -> bool:
         if object_id not in self._objects:
@@ -197,7 +205,7 @@ class DeliveryLog:
         self._table = table
 
     def is_done(self, key: str) -> bool:
-        doc = _by_key(self._table, key)
+        doc = _peek(self._table, key)
         return doc is not None and doc.get("status") in self.DONE
 
     def record(self, key: str, status: str, *, at: datetime, detail: str = "") -> None:
@@ -286,7 +294,7 @@ class ArticleLog:
         self._table = table
 
     def seen(self, key: str) -> bool:
-        return _by_key(self._table, key) is not None
+        return _peek(self._table, key) is not None
 
     def get(self, key: str) -> dict[str, Any] | None:
         return _by_key(self._table, key)

@@ -64,7 +64,7 @@ async def test_an_event_page_shows_its_coverage(settings: Settings) -> None:
         coverage = Coverage(
             "Modi, Putin gear up for crucial Tianjin talks", "https://news.example.org/a", "Wire"
         )
-        await app.events.record_coverage("modi-putin-tianjin-2025", [coverage])
+        app.events.record_coverage("modi-putin-tianjin-2025", [coverage])
         page = await http.get("/events/modi-putin-tianjin-2025")
         missing = await http.get("/events/nope")
     assert page.status_code == 200
@@ -86,9 +86,7 @@ async def test_every_field_is_escaped_so_markup_renders_as_text(settings: Settin
             keywords=(HOSTILE,),
         )
         await app.events.add(event, actor="t")
-        await app.events.record_coverage(
-            "hostile", [Coverage(HOSTILE, "https://x.example/", HOSTILE)]
-        )
+        app.events.record_coverage("hostile", [Coverage(HOSTILE, "https://x.example/", HOSTILE)])
         pages = [(await http.get(path)).text for path in ("/", "/events/hostile")]
     for html in pages:
         assert "<script>alert" not in html
