@@ -234,6 +234,7 @@ class SummitWatch:
         if self.telegram is not None:
             await self.telegram.stop()
         if self._poller is not None:
+            self.news.stop()
             self._poller.cancel()
             await asyncio.gather(self._poller, return_exceptions=True)
         await self.web.stop()

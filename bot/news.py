@@ -81,6 +81,7 @@ class NewsService:
         self._slots = asyncio.Semaphore(concurrency)
         self._feed_locks: dict[str, asyncio.Lock] = {}
         self._wakeup = asyncio.Event()
+        self._stopping = False
         self._matcher: tuple[int, Matcher] | None = None
         self._last_prune: datetime | None = None
         self.last_cycle: datetime | None = None
@@ -140,14 +141,22 @@ class NewsService:
 
     async def run_forever(self) -> None:
         """Poll whatever is due, then sleep until the next feed is (at most 30 s) or a wake."""
-        while True:
+        while not self._stopping:
             try:
                 await self.poll_due()
             except Exception:  # one bad cycle must not end polling for good
                 logger.exception("news.cycle_failed")
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation
+            # that arrives as the event fires, and shutdown then waits for ever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), self._seconds_until_next_poll())
+                async with asyncio.timeout(self._seconds_until_next_poll()):
+                    await self._wakeup.wait()
             self._wakeup.clear()
+
+    def stop(self) -> None:
+        """End ``run_forever`` after the poll under way, if any."""
+        self._stopping = True
+        self._wakeup.set()
 
     def wake(self) -> None:
         """Look at the feeds now (one was just added)."""

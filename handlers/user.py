@@ -100,7 +100,12 @@ async def calendar(update: Update, context: BotContext) -> None:
     """Links to add the calendar (and this chat's topics) to calendar apps."""
     chat = update.effective_chat
     subscriber = context.subscriptions.get(str(chat.id)) if chat else None
-    topics = sorted(subscriber.topics) if subscriber and subscriber.topics is not None else []
+    if subscriber is None:
+        topics: list[str] = []
+    elif subscriber.topics is None:  # following everything: every topic's feed
+        topics = context.subscriptions.topics()
+    else:
+        topics = sorted(subscriber.topics)
     await reply(update, calendar_links(context.meta, topics=topics))
 
 

@@ -13,7 +13,7 @@ import hmac
 import json
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -45,6 +45,42 @@ def api_urls(base_url: str) -> tuple[str, str]:
     return base, base[: -len("bot")] + "file/bot"
 
 
+class MessageRateLimiter(AIORateLimiter):
+    """PTB's limiter, applied to what Telegram's flood limits are about: sending messages.
+
+    ``AIORateLimiter`` limits every request that carries a ``chat_id``, so reading a group's
+    member list (``getChatMember`` for an admin check) waited 3.1 s like a message would.
+    """
+
+    SENDING = frozenset(
+        {
+            "sendMessage",
+            "sendDocument",
+            "sendPhoto",
+            "sendMediaGroup",
+            "copyMessage",
+            "forwardMessage",
+            "editMessageText",
+            "editMessageReplyMarkup",
+        }
+    )
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Any]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Any:
+        if endpoint not in self.SENDING:
+            return await callback(*args, **kwargs)
+        return await super().process_request(
+            callback, args, kwargs, endpoint, data, rate_limit_args
+        )
+
+
 def rate_limiter() -> AIORateLimiter:
     """Telegram's limits as even spacing: a leaky bucket's burst would trip a sliding window.
 
@@ -54,7 +90,7 @@ def rate_limiter() -> AIORateLimiter:
     delayed send reaches Telegram together with the next. One message per 3.1 s per group
     (20/min); up to three waits on RetryAfter, during which every request pauses.
     """
-    return AIORateLimiter(
+    return MessageRateLimiter(
         overall_max_rate=1.05,
         overall_time_period=1.05 / 28.8,
         group_max_rate=1,

@@ -243,3 +243,31 @@ async def test_webhook_mode_takes_updates_only_with_the_secret(
             )
     assert (forged.status_code, wrong.status_code, garbage.status_code) == (403, 403, 400)
     assert not [m for m, _ in fake.requests if m == "getUpdates"]
+
+
+async def test_stats_counts_subscribers_events_and_messages(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    async with bot_running(bot_settings(settings, fake)) as app:
+        await say(fake, USER, "/start")
+        await app.events.add(timed_event("talks", app.now() + timedelta(days=3)), actor="t")
+        await app.broadcaster.broadcast("hello", actor="t")
+        stats = await say(fake, ADMIN, "/stats")
+    assert "Subscribers: 1 (private 1)" in stats
+    assert "Events: 1 (1 upcoming, 0 cancelled)" in stats
+    assert "Messages: 1 sent, 0 failed" in stats
+    assert "News: 0 feeds (0 failing)" in stats
+
+
+async def test_importics_from_a_url(settings: Settings, fake: FakeTelegram) -> None:
+    from tests.fakes.feed_server import FeedServer
+
+    with FeedServer() as site:
+        site.publish("cal.ics", (DATA / "outlook.ics").read_bytes(), content_type="text/calendar")
+        async with bot_running(bot_settings(settings, fake)) as app:
+            answer = await say(fake, ADMIN, f"/importics {site.url('cal.ics')}")
+            missing = await say(fake, ADMIN, f"/importics {site.url('nothing.ics')}")
+            imported = len(app.store.events)
+    assert "Imported:" in answer
+    assert imported >= 1
+    assert "HTTP 404" in missing

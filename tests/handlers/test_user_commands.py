@@ -200,3 +200,32 @@ async def test_the_command_menu_is_published_per_scope(
     assert "addevent" not in names
     assert admin["scope"]["chat_id"] == ADMIN
     assert "addevent" in {c["command"] for c in admin["commands"]}
+
+
+async def test_calendar_lists_every_topic_feed_when_following_everything(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    async with bot_running(bot_settings(settings, fake)) as app:
+        await say(fake, USER, "/start")
+        answer = await say(fake, USER, "/calendar")
+    for topic in ("sco", "india-russia", "energy"):
+        assert f"{app.public_url}/calendar/{topic}.ics" in answer
+
+
+async def test_addchannel_subscribes_a_channel_where_bot_and_user_are_admins(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    channel = -1001234
+    fake.register_chat(channel, "channel", title="Summit News", username="summit_news")
+    async with bot_running(bot_settings(settings, fake)) as app:
+        not_yet = await say(fake, USER, "/addchannel @summit_news")
+        assert "make me an admin of @summit_news" in not_yet
+        fake.set_member_status(channel, fake.bot_id, "administrator")
+        assert "only admins of @summit_news" in await say(fake, USER, "/addchannel @summit_news")
+        fake.set_member_status(channel, USER, "creator")
+        done = await say(fake, USER, "/addchannel @summit_news")
+        subscriber = app.store.subscribers.get(str(channel))
+    assert "@summit_news is subscribed" in done
+    assert subscriber is not None
+    assert subscriber.kind == "channel"
+    assert subscriber.title == "Summit News"
