@@ -24,50 +24,20 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.synthetic import make_events  # noqa: E402
 from bot.store import Store  # noqa: E402
-from calendars.events import Event  # noqa: E402
 from calendars.feeds import FeedService  # noqa: E402
 from calendars.ical import FeedMeta, IcalRenderer  # noqa: E402
 
-ZONES = ("Asia/Kolkata", "Europe/Berlin", "America/New_York", "Asia/Shanghai", "UTC")
-TAGS = ("india-russia", "sco", "defence", "energy", "trade")
-
-
-def make_events(count: int) -> list[Event]:
-    base = datetime(2026, 1, 1, 9, 0)
-    now = datetime(2026, 1, 1, tzinfo=UTC)
-    events = []
-    for n in range(count):
-        zone = ZONES[n % len(ZONES)]
-        start = (base + timedelta(hours=7 * n)).replace(tzinfo=ZoneInfo(zone))
-        events.append(
-            Event(
-                id=f"event-{n}",
-                title=f"Bilateral meeting number {n}: defence, energy and trade",
-                start=start,
-                end=start + timedelta(hours=2),
-                timezone=zone,
-                location="Hyderabad House, New Delhi",
-                description="Talks on S-400 deliveries, oil payments and the annual summit. " * 3,
-                tags=(TAGS[n % 5], TAGS[(n + 2) % 5]),
-                keywords=("Modi", "Putin"),
-                urls=(f"https://news.example.org/{n}",),
-                created=now,
-                updated=now,
-            )
-        )
-    return events
-
 
 def bench_render(count: int) -> None:
-    events = make_events(count)
+    events = make_events(count, first=datetime(2026, 1, 1, 9, 0), every=timedelta(hours=7))
     version = [0]
     feeds = FeedService(
         IcalRenderer(FeedMeta(public_url="https://summitwatch.example.org")),
@@ -129,7 +99,9 @@ def bench_http(count: int, seconds: float) -> None:
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "db.json"
         with Store(database) as store:
-            for event in make_events(count):
+            for event in make_events(
+                count, first=datetime(2026, 1, 1, 9, 0), every=timedelta(hours=7)
+            ):
                 store.events.save(event)
         env = {**os.environ, "SUMMITWATCH_DB": str(database), "SUMMITWATCH_PORT": "0"}
         env.update(SUMMITWATCH_SEED="off", SUMMITWATCH_LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT))

@@ -63,10 +63,8 @@ import httpx
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(HERE))
 
-from feed_farm import DEVANAGARI, ENTITIES, make_feed  # noqa: E402
-
+from benchmarks.feed_farm import DEVANAGARI, ENTITIES, make_feed  # noqa: E402
 from bot.app import SummitWatch  # noqa: E402
 from bot.delivery import ConsoleNotifier  # noqa: E402
 from bot.store.journal import JournalStorage  # noqa: E402

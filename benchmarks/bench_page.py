@@ -14,41 +14,15 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.synthetic import TAGS, make_events  # noqa: E402
 from bot.pages import PageSite  # noqa: E402
-from calendars.events import Event  # noqa: E402
 from calendars.ical import FeedMeta  # noqa: E402
 
-ZONES = ("Asia/Kolkata", "Europe/Berlin", "America/New_York", "Asia/Shanghai", "UTC")
-TAGS = ("india-russia", "sco", "defence", "energy", "trade")
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-
-
-def make_events(count: int) -> list[Event]:
-    events = []
-    for n in range(count):
-        zone = ZONES[n % len(ZONES)]
-        start = (datetime(2026, 6, 1, 9, 0) + timedelta(hours=11 * n)).replace(
-            tzinfo=ZoneInfo(zone)
-        )
-        events.append(
-            Event(
-                id=f"event-{n}",
-                title=f"Bilateral meeting {n}: defence, energy and trade <talks>",
-                start=start,
-                end=start + timedelta(hours=2),
-                timezone=zone,
-                location="Hyderabad House, New Delhi",
-                tags=(TAGS[n % 5], TAGS[(n + 2) % 5]),
-                created=NOW,
-                updated=NOW,
-            )
-        )
-    return events
 
 
 def main() -> None:
@@ -56,7 +30,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    events = make_events(args.events)
+    events = make_events(args.events, first=datetime(2026, 6, 1, 9, 0), every=timedelta(hours=11))
     version = [0]
     site = PageSite(
         meta=FeedMeta(public_url="https://summitwatch.example.org"),

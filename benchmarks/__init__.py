@@ -1,0 +1,1 @@
+"""Scripts that print performance numbers (run them directly; see README)."""
