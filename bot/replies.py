@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import escape
 
 from bot.messages import event_lines
@@ -153,7 +153,7 @@ def calendar_links(meta: FeedMeta, *, topics: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
-def settings_summary(subscriber: Subscriber, *, default_offsets: Sequence[object]) -> str:
+def settings_summary(subscriber: Subscriber, *, default_offsets: Sequence[timedelta]) -> str:
     offsets = subscriber.offsets if subscriber.offsets is not None else default_offsets
     topics = (
         "all topics"
@@ -162,7 +162,7 @@ def settings_summary(subscriber: Subscriber, *, default_offsets: Sequence[object
     )
     return (
         f"Time zone: <b>{escape(subscriber.zone)}</b> (/tz to change)\n"
-        f"Reminders: <b>{escape(describe_offsets(offsets))}</b> (/remind to change)\n"  # type: ignore[arg-type]
+        f"Reminders: <b>{escape(describe_offsets(offsets))}</b> (/remind to change)\n"
         f"Following: <b>{escape(topics)}</b> (/topics to change)"
     )
 
@@ -173,7 +173,7 @@ def welcome(
     next_event: Event | None,
     now: datetime,
     meta: FeedMeta,
-    default_offsets: Sequence[object],
+    default_offsets: Sequence[timedelta],
     new: bool,
 ) -> str:
     head = "Welcome to <b>SummitWatch</b>!" if new else "This chat is already subscribed."

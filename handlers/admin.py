@@ -18,7 +18,7 @@ from calendars.errors import InvalidCalendarFile, InvalidInput
 from calendars.ical_import import parse_ics
 from calendars.timefmt import format_relative
 from calendars.when import WHEN_EXAMPLE, parse_when
-from handlers.common import admin_only, command_text, reply, user_errors
+from handlers.common import admin_only, chat_zone, command_text, first_argument, reply, user_errors
 
 __all__ = [
     "actor_of",
@@ -55,20 +55,14 @@ def actor_of(update: Update) -> str:
     return f"telegram:{user.id}" if user else "telegram:unknown"
 
 
-def _default_zone(update: Update, context: BotContext) -> str:
-    chat = update.effective_chat
-    subscriber = context.subscriptions.get(str(chat.id)) if chat else None
-    return subscriber.zone if subscriber else context.services.settings.timezone
-
-
 async def _create(update: Update, context: BotContext, text: str) -> None:
     store = context.services.store
     event = parse_addevent(
-        text, default_zone=_default_zone(update, context), now=context.now(), taken=store.events
+        text, default_zone=chat_zone(update, context), now=context.now(), taken=store.events
     )
     added = await context.events.add(event, actor=actor_of(update))
     details = event_details(
-        added, zone=_default_zone(update, context), now=context.now(), meta=context.meta
+        added, zone=chat_zone(update, context), now=context.now(), meta=context.meta
     )
     await reply(
         update, f"Added <code>{escape(added.id)}</code>. Subscribers will see:\n\n{details}"
@@ -101,7 +95,7 @@ async def _answer(update: Update, context: BotContext, state: int) -> int:
         return state
     if state == WHEN:
         try:
-            parse_when(answer, default_zone=_default_zone(update, context))
+            parse_when(answer, default_zone=chat_zone(update, context))
         except InvalidInput as exc:
             await reply(update, f"❗ {escape(exc.user_message())}\nWhen is it?")
             return WHEN
@@ -185,7 +179,7 @@ async def editevent(update: Update, context: BotContext) -> None:
     event_id, changes = parse_editevent(text, current_lookup=context.services.store.events.get)
     edited = await context.events.edit(event_id, actor=actor_of(update), **changes)
     details = event_details(
-        edited, zone=_default_zone(update, context), now=context.now(), meta=context.meta
+        edited, zone=chat_zone(update, context), now=context.now(), meta=context.meta
     )
     await reply(update, f"Updated (version {edited.sequence}):\n\n{details}")
 
@@ -194,7 +188,7 @@ async def editevent(update: Update, context: BotContext) -> None:
 @admin_only
 async def cancelevent(update: Update, context: BotContext) -> None:
     """Cancel an event: it stays in the feed as cancelled and its followers are told."""
-    event_id = command_text(update).split()[0] if command_text(update) else ""
+    event_id = first_argument(update)
     if not event_id:
         raise InvalidInput("which event?", example="/cancelevent putin-new-delhi-2025")
     cancelled = await context.events.cancel(event_id.lower(), actor=actor_of(update))

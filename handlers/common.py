@@ -22,7 +22,9 @@ __all__ = [
     "admin_only",
     "chat_manager_only",
     "chat_ref",
+    "chat_zone",
     "command_text",
+    "first_argument",
     "reply",
     "user_errors",
 ]
@@ -41,6 +43,19 @@ def chat_ref(update: Update) -> ChatRef:
     thread = message.message_thread_id if message is not None and message.is_topic_message else None
     title = chat.title or chat.full_name or chat.username or ""
     return ChatRef(id=str(chat.id), kind=chat.type, title=title, thread_id=thread)
+
+
+def chat_zone(update: Update, context: BotContext) -> str:
+    """The zone this chat reads times in: its own setting, else the configured default."""
+    chat = update.effective_chat
+    subscriber = context.subscriptions.get(str(chat.id)) if chat else None
+    return subscriber.zone if subscriber else context.services.settings.timezone
+
+
+def first_argument(update: Update) -> str:
+    """The first word after the command ("" when there is none): an id or a @name."""
+    words = command_text(update).split()
+    return words[0] if words else ""
 
 
 def command_text(update: Update) -> str:

@@ -21,16 +21,18 @@ from bot.telegram.context import BotContext
 from calendars.errors import InvalidInput
 from calendars.offsets import describe_offsets
 from calendars.subscribers import Subscriber
-from handlers.common import chat_manager_only, chat_ref, command_text, reply, user_errors
+from handlers.common import (
+    chat_manager_only,
+    chat_ref,
+    chat_zone,
+    command_text,
+    first_argument,
+    reply,
+    user_errors,
+)
 
 UPCOMING_LIMIT = 5
 TOPIC_PREFIX = "topic:"
-
-
-def _zone(context: BotContext, update: Update) -> str:
-    chat = update.effective_chat
-    subscriber = context.subscriptions.get(str(chat.id)) if chat else None
-    return subscriber.zone if subscriber else context.services.settings.timezone
 
 
 @user_errors
@@ -77,17 +79,19 @@ async def upcoming(update: Update, context: BotContext) -> None:
     topic = context.subscriptions.check_topic(text) if text else None
     now = context.now()
     events = context.services.store.events.upcoming(now, tag=topic)[:UPCOMING_LIMIT]
-    await reply(update, upcoming_list(events, zone=_zone(context, update), now=now, topic=topic))
+    await reply(
+        update, upcoming_list(events, zone=chat_zone(update, context), now=now, topic=topic)
+    )
 
 
 @user_errors
 async def event(update: Update, context: BotContext) -> None:
     """One event's details, its sources, and its .ics file."""
-    event_id = command_text(update).split()[0] if command_text(update) else ""
+    event_id = first_argument(update)
     if not event_id:
         raise InvalidInput("which event? Give its id", example="/event putin-new-delhi-2025")
     found = context.events.get(event_id.lower())
-    zone, now = _zone(context, update), context.now()
+    zone, now = chat_zone(update, context), context.now()
     await reply(update, event_details(found, zone=zone, now=now, meta=context.meta))
     feed = context.services.feeds.event(found.id)
     message = update.effective_message
@@ -205,7 +209,7 @@ async def remind(update: Update, context: BotContext) -> None:
 @user_errors
 async def addchannel(update: Update, context: BotContext) -> None:
     """Subscribe a channel the bot posts in; only that channel's admins may."""
-    name = command_text(update).split()[0] if command_text(update) else ""
+    name = first_argument(update)
     if not name.startswith("@") or len(name) < 2:
         raise InvalidInput("give the channel's @username", example="/addchannel @summitwatch_news")
     user = update.effective_user
