@@ -14,7 +14,7 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
-from bot.backup import export_database, import_database
+from bot.store.backup import export_database, import_database
 from calendars.errors import SummitWatchError
 from config.settings import SETTINGS_DOC, load_settings
 

@@ -30,7 +30,7 @@ while the app is built (nothing is edited, both are restored afterwards):
 * ``bot.telegram.application.rate_limiter`` returns ``AIORateLimiter(overall_max_rate=0,
   group_max_rate=0)`` (PTB: 0 disables that limiter). The rate limiter stays installed,
   so its per-request bookkeeping is still measured, only its waiting is gone.
-* ``bot.telegram.delivery.ChatPacer`` is a subclass with ``interval=0``; ``TelegramNotifier``
+* ``bot.telegram.notifier.ChatPacer`` is a subclass with ``interval=0``; ``TelegramNotifier``
   builds its default pacer from that module-level name, so the per-chat lock is still
   taken, but never waited on.
 
@@ -69,9 +69,9 @@ from telegram.ext import AIORateLimiter  # noqa: E402
 from tinydb.table import Document  # noqa: E402
 
 import bot.telegram.application as tg_application  # noqa: E402
-import bot.telegram.delivery as tg_delivery  # noqa: E402
+import bot.telegram.notifier as tg_delivery  # noqa: E402
 from bot.app import SummitWatch  # noqa: E402
-from bot.delivery import Outcome  # noqa: E402
+from bot.delivery.notifier import Outcome  # noqa: E402
 from bot.store import Store  # noqa: E402
 from bot.store.repositories import DeliveryLog  # noqa: E402
 from calendars.subscribers import Subscriber  # noqa: E402

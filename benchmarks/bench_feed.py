@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.synthetic import make_events  # noqa: E402
 from bot.store import Store  # noqa: E402
-from calendars.feeds import FeedService  # noqa: E402
-from calendars.ical import FeedMeta, IcalRenderer  # noqa: E402
+from calendars.ical.feeds import FeedService  # noqa: E402
+from calendars.ical.render import FeedMeta, IcalRenderer  # noqa: E402
 
 
 def bench_render(count: int) -> None:

@@ -66,12 +66,12 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.feed_farm import DEVANAGARI, ENTITIES, make_feed  # noqa: E402
 from bot.app import SummitWatch  # noqa: E402
-from bot.delivery import ConsoleNotifier  # noqa: E402
+from bot.delivery.notifier import ConsoleNotifier  # noqa: E402
 from bot.store.journal import JournalStorage  # noqa: E402
-from calendars.articles import Article  # noqa: E402
 from calendars.events import Event  # noqa: E402
-from calendars.matching import Matcher  # noqa: E402
-from calendars.newsfeed import parse_feed  # noqa: E402
+from calendars.news.articles import Article  # noqa: E402
+from calendars.news.matching import Matcher  # noqa: E402
+from calendars.news.parsing import parse_feed  # noqa: E402
 from config.settings import DEFAULT_TOPICS, Settings  # noqa: E402
 
 FARM = HERE / "feed_farm.py"

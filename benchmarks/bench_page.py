@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.synthetic import TAGS, make_events  # noqa: E402
-from bot.pages import PageSite  # noqa: E402
-from calendars.ical import FeedMeta  # noqa: E402
+from bot.web.pages import PageSite  # noqa: E402
+from calendars.ical.render import FeedMeta  # noqa: E402
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

@@ -19,25 +19,25 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bot.broadcaster import Broadcaster
-from bot.delivery import CONSOLE_ID, ConsoleNotifier, Notifier
-from bot.events import EventService
-from bot.fetch import http_client
-from bot.metrics import Metric, render_metrics
-from bot.news import NewsService, feed_id_for
-from bot.pages import PageSite
-from bot.reminders import ReminderService, utc_now
+from bot.delivery.broadcaster import Broadcaster
+from bot.delivery.notifier import CONSOLE_ID, ConsoleNotifier, Notifier
+from bot.fetch.client import http_client
+from bot.news.service import NewsService, feed_id_for
+from bot.services.events import EventService
+from bot.services.reminders import ReminderService, utc_now
+from bot.services.subscriptions import SubscriptionService
 from bot.store import Store
-from bot.subscriptions import SubscriptionService
 from bot.telegram.application import TelegramRunner, build_application
 from bot.telegram.context import Services
-from bot.telegram.delivery import TelegramNotifier
-from bot.web import WebServer, bind_socket, build_web_app
-from calendars.feeds import FeedService
-from calendars.ical import FeedMeta, IcalRenderer
-from calendars.routes import feed_routes
+from bot.telegram.notifier import TelegramNotifier
+from bot.web.metrics import Metric, render_metrics
+from bot.web.pages import PageSite
+from bot.web.server import WebServer, bind_socket, build_web_app
+from calendars.ical.feeds import FeedService
+from calendars.ical.render import FeedMeta, IcalRenderer
+from calendars.ical.routes import feed_routes
 from calendars.subscribers import Subscriber
-from config.news import load_feeds
+from config.news_sources import load_feeds
 from config.seed import load_seed
 from config.settings import Settings
 from handlers import register as register_handlers

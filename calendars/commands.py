@@ -17,7 +17,7 @@ from typing import Any
 
 from calendars.errors import InvalidEvent, InvalidInput, InvalidWhen, NotFound
 from calendars.events import Event, normalise_tag
-from calendars.when import parse_when
+from calendars.time.when import parse_when
 
 __all__ = [
     "ADDEVENT_EXAMPLE",

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from calendars.errors import InvalidEvent
-from calendars.zones import zone_or_none
+from calendars.time.zones import zone_or_none
 
 __all__ = [
     "MAX_COVERAGE",

@@ -9,7 +9,7 @@ from typing import Any
 
 from calendars.errors import InvalidInput
 from calendars.events import normalise_tag
-from calendars.zones import zone_or_none
+from calendars.time.zones import zone_or_none
 
 __all__ = ["Subscriber"]
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from calendars.errors import ConfigError, InvalidInput
 from calendars.events import Event
-from calendars.zones import zone_or_none
+from calendars.time.zones import zone_or_none
 
 __all__ = ["DEFAULT_SEED", "load_seed", "parse_seed"]
 

@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 
 from calendars.errors import ConfigError, InvalidInput
 from calendars.events import normalise_tag
-from calendars.offsets import parse_offsets
-from calendars.zones import zone_or_none
-from config.news import DEFAULT_FEEDS
+from calendars.time.offsets import parse_offsets
+from calendars.time.zones import zone_or_none
+from config.news_sources import DEFAULT_FEEDS
 from config.seed import DEFAULT_SEED
 
 __all__ = ["SETTINGS_DOC", "Settings", "load_settings"]

@@ -9,15 +9,15 @@ from html import escape
 from telegram import Document, Update
 from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
 
-from bot.delivery import Outcome
-from bot.fetch import fetch_limited
-from bot.replies import event_details
+from bot.delivery.notifier import Outcome
+from bot.fetch.client import fetch_limited
 from bot.telegram.context import BotContext
+from bot.wording.replies import event_details
 from calendars.commands import EDITEVENT_EXAMPLE, parse_addevent, parse_editevent
 from calendars.errors import InvalidCalendarFile, InvalidInput
-from calendars.ical_import import parse_ics
-from calendars.timefmt import format_relative
-from calendars.when import WHEN_EXAMPLE, parse_when
+from calendars.ical.importer import parse_ics
+from calendars.time.timefmt import format_relative
+from calendars.time.when import WHEN_EXAMPLE, parse_when
 from handlers.common import admin_only, chat_zone, command_text, first_argument, reply, user_errors
 
 __all__ = [

@@ -12,9 +12,9 @@ from telegram import ChatMember, LinkPreviewOptions, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 
-from bot.messages import split_message
-from bot.subscriptions import ChatRef
+from bot.services.subscriptions import ChatRef
 from bot.telegram.context import BotContext
+from bot.wording.notices import split_message
 from calendars.errors import InvalidInput, NotFound
 
 __all__ = [

@@ -7,10 +7,10 @@ from html import escape
 
 from telegram import Update
 
-from bot.replies import feed_status
 from bot.telegram.context import BotContext
+from bot.wording.replies import feed_status
 from calendars.errors import InvalidInput
-from calendars.opml import OpmlFeed, export_opml, parse_opml
+from calendars.news.opml import OpmlFeed, export_opml, parse_opml
 from handlers.admin import MAX_ICS_BYTES, actor_of, attached_document
 from handlers.common import admin_only, command_text, reply, user_errors
 

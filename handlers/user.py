@@ -8,7 +8,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
-from bot.replies import (
+from bot.services.subscriptions import ChatRef
+from bot.telegram.context import BotContext
+from bot.wording.replies import (
     calendar_links,
     event_details,
     help_text,
@@ -16,11 +18,9 @@ from bot.replies import (
     upcoming_list,
     welcome,
 )
-from bot.subscriptions import ChatRef
-from bot.telegram.context import BotContext
 from calendars.errors import InvalidInput
-from calendars.offsets import describe_offsets
 from calendars.subscribers import Subscriber
+from calendars.time.offsets import describe_offsets
 from handlers.common import (
     chat_manager_only,
     chat_ref,

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.app import SummitWatch
-from bot.delivery import ConsoleNotifier
+from bot.delivery.notifier import ConsoleNotifier
 from calendars.events import Event
 from config.settings import Settings
 

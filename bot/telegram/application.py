@@ -24,8 +24,8 @@ from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Up
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
-from bot.replies import ADMIN_COMMANDS, USER_COMMANDS
 from bot.telegram.context import BotContext
+from bot.wording.replies import ADMIN_COMMANDS, USER_COMMANDS
 from calendars.errors import ConfigError
 from config.settings import Settings
 

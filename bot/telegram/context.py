@@ -9,13 +9,13 @@ from typing import Any
 import httpx
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.broadcaster import Broadcaster
-from bot.events import EventService
-from bot.news import NewsService
+from bot.delivery.broadcaster import Broadcaster
+from bot.news.service import NewsService
+from bot.services.events import EventService
+from bot.services.subscriptions import SubscriptionService
 from bot.store import Store
-from bot.subscriptions import SubscriptionService
-from calendars.feeds import FeedService
-from calendars.ical import FeedMeta
+from calendars.ical.feeds import FeedService
+from calendars.ical.render import FeedMeta
 from config.settings import Settings
 
 __all__ = ["BotContext", "Services"]

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from calendars.timefmt import format_instant
+from calendars.time.timefmt import format_instant
 from config.settings import Settings
 from tests.conftest import running, timed_event, until
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 import time_machine
 
-from bot.web import bind_socket
+from bot.web.server import bind_socket
 from config.settings import Settings
 from tests.conftest import timed_event
 from tests.fakes.telegram_api import FakeTelegram

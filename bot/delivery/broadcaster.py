@@ -1,0 +1,99 @@
+"""The one way messages leave the app: reminders, notices and /broadcast alike.
+
+Each message has a delivery key; a key already delivered is never sent again, so a
+restart in the middle of a broadcast finishes it without repeating anyone. Sends to
+different chats run concurrently (the notifier paces them); a failure for one chat never
+stops the others; a chat that is gone is unsubscribed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections import Counter
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from bot.delivery.notifier import Notifier, Outcome, Outgoing
+from bot.store import Store
+from calendars.subscribers import Subscriber
+
+__all__ = ["Broadcaster", "Delivery"]
+
+logger = logging.getLogger(__name__)
+
+Delivery = tuple[str, Subscriber, Outgoing]  # (delivery key, to whom, what)
+
+
+class Broadcaster:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        notifier: Notifier,
+        clock: Callable[[], datetime],
+        concurrency: int = 32,
+    ) -> None:
+        self._store = store
+        self._notifier = notifier
+        self._clock = clock
+        self._concurrency = concurrency
+        self._slots = asyncio.Semaphore(concurrency)
+
+    async def deliver(self, key: str, subscriber: Subscriber, message: Outgoing) -> Outcome:
+        """Send once per key; record the outcome; forget chats that are gone."""
+        if self._store.deliveries.is_done(key):
+            return Outcome.SENT
+        async with self._slots:
+            try:
+                outcome = await self._notifier.send(subscriber, message)
+            except Exception:  # a bug for one chat must not stop the others
+                logger.exception("delivery.error key=%s subscriber=%s", key, subscriber.id)
+                outcome = Outcome.FAILED
+        self._store.deliveries.record(key, outcome.value, at=self._clock())
+        if outcome is Outcome.GONE and self._store.subscribers.remove(subscriber.id):
+            logger.info("subscriber.removed id=%s reason=gone", subscriber.id)
+        return outcome
+
+    async def deliver_all(self, deliveries: Iterable[Delivery]) -> Counter[Outcome]:
+        """A fixed pool of workers: starting 10,000 sends at once made the first ones bunch up.
+
+        The semaphore in ``deliver`` still bounds the total when several callers send at once.
+        """
+        outcomes: Counter[Outcome] = Counter()
+        pending = iter(deliveries)
+
+        async def worker() -> None:
+            for delivery in pending:
+                outcomes[await self.deliver(*delivery)] += 1
+
+        await asyncio.gather(*(worker() for _ in range(self._concurrency)))
+        return outcomes
+
+    async def broadcast(self, html: str, *, actor: str) -> Counter[Outcome]:
+        """Send ``html`` to every subscriber; resumable after a restart."""
+        broadcast_id = f"{self._clock():%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+        self._store.broadcasts.start(broadcast_id, html=html, actor=actor, at=self._clock())
+        self._store.audit.append(
+            actor=actor, action="broadcast", detail=broadcast_id, at=self._clock()
+        )
+        return await self._run(broadcast_id, html)
+
+    async def resume(self) -> int:
+        """Finish broadcasts a restart interrupted; returns how many were resumed."""
+        unfinished = self._store.broadcasts.unfinished()
+        for broadcast_id, html in unfinished:
+            logger.info("broadcast.resume id=%s", broadcast_id)
+            await self._run(broadcast_id, html)
+        return len(unfinished)
+
+    async def _run(self, broadcast_id: str, html: str) -> Counter[Outcome]:
+        message = Outgoing(html)
+        audience = self._store.subscribers.all()
+        outcomes = await self.deliver_all(
+            (f"broadcast:{broadcast_id}/{s.id}", s, message) for s in audience
+        )
+        self._store.broadcasts.finish(broadcast_id)
+        logger.info("broadcast.done id=%s %s", broadcast_id, dict(outcomes))
+        return outcomes

@@ -1,0 +1,1 @@
+"""Fetching untrusted URLs: every outbound request of the app goes through here."""

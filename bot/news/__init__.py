@@ -1,0 +1,1 @@
+"""News I/O: the watched news sources, polling them, taking articles in, and notices."""

@@ -1,0 +1,1 @@
+"""The app's services: changing events, subscriptions, reminder jobs, imports and statistics."""

@@ -1,0 +1,131 @@
+"""Changing the calendar: every add, edit and cancel goes through here.
+
+One place makes each change durable, writes the audit log and re-derives the event's
+reminders, so no caller (a Telegram handler, an import) can forget one of the three.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.delivery.broadcaster import Broadcaster
+from bot.delivery.notifier import Outgoing
+from bot.services.reminders import ReminderService, utc_now
+from bot.store import Store
+from bot.wording.notices import change_notice
+from calendars.errors import InvalidEvent, NotFound
+from calendars.events import MAX_COVERAGE, Coverage, Event, Status
+
+__all__ = ["IMPORTED_FIELDS", "EventService"]
+
+# What an import may change; keywords are ours (an .ics file has none to offer).
+IMPORTED_FIELDS: tuple[str, ...] = ("title", "start", "end", "timezone", "location", "description")
+IMPORTED_FIELDS += ("tags", "urls", "status")
+
+
+class EventService:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        reminders: ReminderService,
+        broadcaster: Broadcaster,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._store = store
+        self._reminders = reminders
+        self._broadcaster = broadcaster
+        self._clock = clock
+
+    def get(self, event_id: str) -> Event:
+        event = self._store.events.get(event_id)
+        if event is None:
+            raise NotFound(f"no event with id {event_id!r}; /upcoming lists the ids")
+        return event
+
+    async def add(self, event: Event, *, actor: str) -> Event:
+        if event.id in self._store.events:
+            raise InvalidEvent(f"an event with id {event.id!r} already exists; edit it instead")
+        return await self._commit(event.as_new(now=self._clock()), actor=actor, action="add")
+
+    async def upsert(self, event: Event, *, actor: str) -> str:
+        """Add, or update the fields that differ (imports): "added", "updated" or "unchanged"."""
+        current = self._store.events.get(event.id)
+        if current is None:
+            await self.add(event, actor=actor)
+            return "added"
+        changes = {
+            name: getattr(event, name)
+            for name in IMPORTED_FIELDS
+            if getattr(event, name) != getattr(current, name)
+        }
+        if not changes:
+            return "unchanged"
+        await self.edit(event.id, actor=actor, **changes)
+        return "updated"
+
+    async def edit(self, event_id: str, *, actor: str, **changes: Any) -> Event:
+        current = self.get(event_id)
+        revised = current.revised(now=self._clock(), **changes)
+        saved = await self._commit(revised, actor=actor, action="edit", detail=sorted(changes))
+        await self._tell_followers(current, saved)
+        return saved
+
+    async def cancel(self, event_id: str, *, actor: str) -> Event:
+        current = self.get(event_id)
+        if current.cancelled:
+            return current
+        revised = current.revised(now=self._clock(), status=Status.CANCELLED)
+        saved = await self._commit(revised, actor=actor, action="cancel")
+        await self._tell_followers(current, saved)
+        return saved
+
+    async def _tell_followers(self, before: Event, after: Event) -> None:
+        """A change of time, place or status to an upcoming event is news to its followers.
+
+        Calendar apps may take a day to refresh a feed, so this goes out at once.
+        """
+        if before.is_over(self._clock()):
+            return
+        fields = ("start", "end", "timezone", "location", "status")
+        if all(getattr(before, f) == getattr(after, f) for f in fields):
+            return
+        deliveries = [
+            (
+                f"change:{after.id}@{after.sequence}/{subscriber.id}",
+                subscriber,
+                Outgoing(change_notice(before, after, zone=subscriber.zone)),
+            )
+            for subscriber in self._store.subscribers.following(after)
+        ]
+        await self._broadcaster.deliver_all(deliveries)
+
+    def record_coverage(self, event_id: str, items: Sequence[Coverage]) -> bool:
+        """Put new articles first in an event's coverage; True when the coverage changed.
+
+        Only a real change bumps SEQUENCE (calendars then refresh the description).
+        """
+        current = self.get(event_id)
+        known = {item.url for item in current.coverage}
+        fresh = [item for item in items if item.url not in known]
+        if not fresh:
+            return False
+        coverage = tuple(fresh + list(current.coverage))[:MAX_COVERAGE]
+        revised = current.revised(now=self._clock(), coverage=coverage)
+        # Coverage moves no time and is no admin's act: no reminder work, no audit entry.
+        self._store.events.save(revised, by_admin=False)
+        return True
+
+    async def _commit(self, event: Event, *, actor: str, action: str, detail: object = "") -> Event:
+        self._store.events.save(event, by_admin=True)
+        self._store.audit.append(
+            actor=actor,
+            action=f"event.{action}",
+            detail=f"{event.id} {detail}".strip(),
+            at=self._clock(),
+        )
+        self._reminders.reschedule(event.id)
+        await self._reminders.dispatch(event.id)  # a start moved earlier may owe a reminder now
+        return event

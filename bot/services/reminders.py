@@ -1,0 +1,164 @@
+"""Reminder jobs: APScheduler wakes us at each fire time; the store decides what is owed.
+
+Jobs are derived, never persisted: at start one date job per (event, offset in use), and
+again for an event whenever it is added, edited or cancelled. A job only says "look at
+this event now"; :func:`calendars.reminders.plan_reminders` and the delivery log decide
+what to send, so a duplicate wake-up or a restart can never send a reminder twice, and
+a reminder that fell due while the app was down is sent by :meth:`catch_up`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.delivery.broadcaster import Broadcaster, Delivery
+from bot.delivery.notifier import Outcome
+from bot.store import Store
+from bot.wording.notices import reminder_message
+from calendars.events import Event
+from calendars.ical.render import FeedMeta
+from calendars.reminders import fire_times, plan_reminders
+
+__all__ = ["ReminderService", "utc_now"]
+
+logger = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ReminderService:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        broadcaster: Broadcaster,
+        default_offsets: tuple[timedelta, ...],
+        meta: FeedMeta,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._store = store
+        self._broadcaster = broadcaster
+        self.default_offsets = default_offsets
+        self._meta = meta
+        self._clock = clock
+        self._scheduler = AsyncIOScheduler(timezone=UTC)
+        self._jobs: dict[str, set[str]] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    # ---- lifecycle ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._scheduler.start()
+        self.reschedule_all()
+
+    def stop(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+
+    @property
+    def running(self) -> bool:
+        return bool(self._scheduler.running)
+
+    def wake(self) -> None:
+        """Run whatever jobs are due now (after the clock jumped, in tests and on resume)."""
+        self._scheduler.wakeup()
+
+    # ---- deriving jobs -----------------------------------------------------------------
+
+    def offsets_in_use(self) -> set[timedelta]:
+        offsets = set(self.default_offsets)
+        for subscriber in self._store.subscribers.all():
+            offsets.update(subscriber.offsets or ())
+        return offsets
+
+    def reschedule_all(self) -> None:
+        offsets = self.offsets_in_use()
+        for event in self._store.events.all():
+            self._schedule(event, offsets)
+
+    def reschedule(self, event_id: str) -> None:
+        """Re-derive one event's jobs: a moved start moves them, a cancel removes them."""
+        event = self._store.events.get(event_id)
+        if event is None:
+            self._clear(event_id)
+        else:
+            self._schedule(event, self.offsets_in_use())
+
+    def next_fire_time(self) -> datetime | None:
+        times = [job.next_run_time for job in self._scheduler.get_jobs() if job.next_run_time]
+        return min(times, default=None)
+
+    def _clear(self, event_id: str) -> None:
+        for job_id in self._jobs.pop(event_id, set()):
+            if self._scheduler.get_job(job_id):
+                self._scheduler.remove_job(job_id)
+
+    def _schedule(self, event: Event, offsets: set[timedelta]) -> None:
+        self._clear(event.id)
+        now = self._clock()
+        if event.cancelled or event.has_begun(now):
+            return
+        job_ids = set()
+        for offset, due_at in fire_times(event, offsets).items():
+            if due_at <= now:
+                continue
+            job_id = f"reminder:{event.id}:{int(offset.total_seconds())}"
+            self._scheduler.add_job(
+                self.dispatch,
+                "date",
+                run_date=due_at,
+                args=[event.id],
+                id=job_id,
+                name=f"remind {event.id} {offset} before",
+                replace_existing=True,
+                misfire_grace_time=None,  # late is better than never: the planner decides
+                coalesce=True,
+            )
+            job_ids.add(job_id)
+        self._jobs[event.id] = job_ids
+
+    # ---- sending -----------------------------------------------------------------------
+
+    async def catch_up(self) -> int:
+        """Send what fell due while the app was down (if the event has not begun)."""
+        sent = 0
+        for event in self._store.events.upcoming(self._clock()):
+            sent += await self.dispatch(event.id)
+        return sent
+
+    async def dispatch(self, event_id: str) -> int:
+        """Send every reminder owed for one event now; returns how many were sent."""
+        lock = self._locks.setdefault(event_id, asyncio.Lock())
+        async with lock:  # a job and an edit must not both send the same reminder
+            event = self._store.events.get(event_id)
+            if event is None:
+                return 0
+            now = self._clock()
+            deliveries: list[Delivery] = []
+            for subscriber in self._store.subscribers.following(event):
+                plan = plan_reminders(
+                    event,
+                    subscriber,
+                    default_offsets=self.default_offsets,
+                    now=now,
+                    is_done=self._store.deliveries.is_done,
+                )
+                for skipped in plan.skip:
+                    self._store.deliveries.record(
+                        skipped.key, "skipped", at=now, detail="superseded"
+                    )
+                if plan.send is not None:
+                    message = reminder_message(plan.send, now=now, meta=self._meta)
+                    deliveries.append((plan.send.key, subscriber, message))
+            if not deliveries:
+                return 0
+            outcomes = await self._broadcaster.deliver_all(deliveries)
+            logger.info("reminders.sent event=%s %s", event.id, dict(outcomes))
+            return outcomes[Outcome.SENT]

@@ -1,0 +1,139 @@
+"""Subscriptions: which chats get reminders, in which zone, for which topics, how early.
+
+Every change that alters reminder times re-derives the reminder jobs, so a chat that
+asks for "30m" before events is reminded then without a restart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.services.reminders import ReminderService, utc_now
+from bot.store import Store
+from calendars.errors import InvalidInput, NotFound
+from calendars.events import normalise_tag
+from calendars.subscribers import Subscriber
+from calendars.time.offsets import parse_offsets
+from calendars.time.zones import suggest_zones, zone_or_none
+
+__all__ = ["ChatRef", "SubscriptionService"]
+
+_ZONE_EXAMPLE = "/tz Asia/Kolkata"
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRef:
+    """A chat as the transport describes it (Telegram here, but nothing Telegram-specific)."""
+
+    id: str
+    kind: str
+    title: str = ""
+    thread_id: int | None = None
+
+
+class SubscriptionService:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        reminders: ReminderService,
+        offered_topics: Callable[[], Iterable[str]],
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._store = store
+        self._reminders = reminders
+        self._offered = offered_topics
+        self._clock = clock
+
+    def topics(self) -> list[str]:
+        """Topics a chat can follow: the configured ones and any tag an event carries."""
+        return sorted(set(self._offered()) | self._store.events.tags())
+
+    def get(self, chat_id: str) -> Subscriber | None:
+        return self._store.subscribers.get(chat_id)
+
+    def require(self, chat_id: str) -> Subscriber:
+        subscriber = self.get(chat_id)
+        if subscriber is None:
+            raise NotFound("this chat is not subscribed yet: send /start first")
+        return subscriber
+
+    def subscribe(self, chat: ChatRef) -> tuple[Subscriber, bool]:
+        """Subscribe to everything with default offsets; True when the chat is new."""
+        current = self.get(chat.id)
+        if current is not None:
+            updated = current.replace(title=chat.title, thread_id=chat.thread_id)
+            self._store.subscribers.save(updated)
+            return updated, False
+        now = self._clock()
+        subscriber = Subscriber(
+            id=chat.id,
+            kind=chat.kind,
+            title=chat.title,
+            thread_id=chat.thread_id,
+            subscribed_at=now,
+            reminders_since=now,
+        )
+        self._store.subscribers.save(subscriber)
+        return subscriber, True
+
+    def unsubscribe(self, chat_id: str) -> bool:
+        """Forget the chat and its settings entirely."""
+        removed = self._store.subscribers.remove(chat_id)
+        if removed:
+            self._reminders.reschedule_all()
+        return removed
+
+    def set_zone(self, chat_id: str, text: str) -> Subscriber:
+        subscriber = self.require(chat_id)
+        zone = zone_or_none(text) if text.strip() else None
+        if zone is None:
+            hint = suggest_zones(text) if text.strip() else ["Asia/Kolkata", "Europe/Berlin", "UTC"]
+            raise InvalidInput(
+                f"{text.strip()[:40]!r} is not a time zone I know; try one of: {', '.join(hint)}"
+                if text.strip()
+                else "give an IANA time zone name, such as " + ", ".join(hint),
+                example=_ZONE_EXAMPLE,
+            )
+        updated = subscriber.replace(zone=zone.key)
+        self._store.subscribers.save(updated)
+        return updated
+
+    def set_offsets(self, chat_id: str, text: str) -> Subscriber:
+        subscriber = self.require(chat_id)
+        updated = subscriber.replace(offsets=parse_offsets(text), reminders_since=self._clock())
+        self._store.subscribers.save(updated)
+        self._reminders.reschedule_all()
+        return updated
+
+    def follow(self, chat_id: str, tag: str, *, on: bool) -> Subscriber:
+        """Follow or stop following one topic (following all topics again means "all")."""
+        subscriber = self.require(chat_id)
+        topic = self.check_topic(tag)
+        offered = set(self.topics())
+        current = set(offered if subscriber.topics is None else subscriber.topics)
+        chosen = current | {topic} if on else current - {topic}
+        topics = None if chosen >= offered else frozenset(chosen)
+        updated = subscriber.replace(topics=topics)
+        self._store.subscribers.save(updated)
+        return updated
+
+    def toggle(self, chat_id: str, tag: str) -> Subscriber:
+        subscriber = self.require(chat_id)
+        following = subscriber.topics is None or tag in subscriber.topics
+        return self.follow(chat_id, tag, on=not following)
+
+    def check_topic(self, tag: str) -> str:
+        """The topic ``tag`` names, or InvalidInput listing the topics there are."""
+        try:
+            topic = normalise_tag(tag)
+        except InvalidInput:
+            topic = ""
+        if topic not in self.topics():
+            raise InvalidInput(
+                f"there is no topic {tag.strip()[:40]!r}; topics: {', '.join(self.topics())}",
+                example="/upcoming india-russia",
+            )
+        return topic

@@ -1,0 +1,1 @@
+"""The HTTP side: the Starlette app on uvicorn, the public page and JSON API, metrics."""

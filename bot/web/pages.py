@@ -1,0 +1,194 @@
+"""The public web page and JSON API, for people who are not on Telegram.
+
+Plain Jinja2 templates (autoescaped: every field from admins, imports or feeds is text)
+and a little CSS; a few lines of script show each time in the visitor's own zone, and
+without script the venue's time is still there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from calendars.agenda import build_agenda
+from calendars.events import SLUG_RE, Event
+from calendars.ical.render import FeedMeta
+from calendars.links import GOOGLE_ADD_BY_URL, SubscribeLinks, subscribe_links
+from calendars.time.timefmt import format_event_when, format_instant
+
+__all__ = ["PageSite", "event_json"]
+
+HERE = Path(__file__).parent
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    """An event as the templates show it."""
+
+    event: Event
+    when_venue: str
+    start_iso: str
+    end_iso: str
+    page_url: str
+    ics_url: str
+    links: SubscribeLinks
+
+
+def event_json(event: Event, meta: FeedMeta) -> dict[str, Any]:
+    """The API's form of an event: ISO times with offsets (dates for all-day events)."""
+    record = event.to_record()
+    base = meta.public_url.rstrip("/")
+    return {
+        **{k: record[k] for k in ("id", "title", "timezone", "location", "description", "status")},
+        **{k: record[k] for k in ("tags", "keywords", "urls", "sequence", "updated", "coverage")},
+        "all_day": event.all_day,
+        "start": event.start.isoformat(),
+        "end": event.end.isoformat(),
+        "starts_at": event.starts_at.isoformat(),
+        "ends_at": event.ends_at.isoformat(),
+        "ics_url": meta.event_ics_url(event.id),
+        "page_url": f"{base}/events/{event.id}",
+    }
+
+
+def _moment(text: str, name: str) -> datetime:
+    """``from``/``to`` as a date (midnight UTC) or an ISO datetime (UTC if no offset)."""
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), time(0), tzinfo=UTC)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"{name}={text[:40]!r} is not a date; use 2026-12-04 or 2026-12-04T10:00:00+05:30"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class PageSite:
+    def __init__(
+        self,
+        *,
+        meta: FeedMeta,
+        events: Callable[[], Sequence[Event]],
+        version: Callable[[], int],
+        topics: Callable[[], list[str]],
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._meta = meta
+        self._events = events
+        self._version = version
+        self._topics = topics
+        self._clock = clock
+        self._env = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=select_autoescape(default=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self._cache: dict[tuple[int, str, str], bytes] = {}
+
+    def routes(self) -> list[BaseRoute]:
+        return [
+            Route("/", self.index, methods=["GET", "HEAD"]),
+            Route("/events/{event_id}", self.event_page, methods=["GET", "HEAD"]),
+            Route("/api/events", self.api_events, methods=["GET", "HEAD"]),
+            Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        ]
+
+    # ---- views -------------------------------------------------------------------------
+
+    def view(self, event: Event) -> EventView:
+        base = self._meta.public_url.rstrip("/")
+        ics = self._meta.event_ics_url(event.id)
+        return EventView(
+            event=event,
+            when_venue=format_event_when(event, event.timezone),
+            start_iso=event.starts_at.isoformat(),
+            end_iso=event.ends_at.isoformat(),
+            page_url=f"{base}/events/{event.id}",
+            ics_url=ics,
+            links=subscribe_links(ics, name=event.title),
+        )
+
+    def render_index(self, topic: str | None) -> bytes:
+        """The whole page; cached per data version, topic and minute (what "upcoming" means)."""
+        now = self._clock()
+        key = (self._version(), topic or "", now.strftime("%Y%m%d%H%M"))
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        agenda = build_agenda(self._events(), now=now, topic=topic)
+        base = self._meta.public_url.rstrip("/")
+        feed_url = f"{base}/calendar/{topic}.ics" if topic else f"{base}/calendar.ics"
+        html = self._env.get_template("index.html").render(
+            agenda=agenda,
+            view=self.view,
+            topics=self._topics(),
+            topic=topic,
+            name=self._meta.name,
+            feed=subscribe_links(
+                feed_url, name=f"{self._meta.name} — {topic}" if topic else self._meta.name
+            ),
+            google_settings=GOOGLE_ADD_BY_URL,
+            generated=format_instant(now, "UTC"),
+        )
+        body = html.encode("utf-8")
+        self._cache = {key: body}
+        return body
+
+    async def index(self, request: Request) -> Response:
+        topic = request.query_params.get("topic") or None
+        if topic is not None and (not SLUG_RE.match(topic) or topic not in self._topics()):
+            return HTMLResponse(self._not_found(f"There is no topic called “{topic[:40]}”."), 404)
+        return HTMLResponse(
+            self.render_index(topic), headers={"cache-control": "public, max-age=60"}
+        )
+
+    async def event_page(self, request: Request) -> Response:
+        event_id = request.path_params["event_id"]
+        event = next((e for e in self._events() if e.id == event_id), None)
+        if event is None:
+            return HTMLResponse(self._not_found(f"There is no event “{event_id[:60]}”."), 404)
+        html = self._env.get_template("event.html").render(
+            item=self.view(event),
+            name=self._meta.name,
+            now=self._clock(),
+            published=lambda moment: format_instant(moment, "UTC"),
+            google_settings=GOOGLE_ADD_BY_URL,
+        )
+        return HTMLResponse(html, headers={"cache-control": "public, max-age=60"})
+
+    async def api_events(self, request: Request) -> Response:
+        params = request.query_params
+        try:
+            start = _moment(params["from"], "from") if "from" in params else None
+            end = _moment(params["to"], "to") if "to" in params else None
+        except ValueError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        tag = params.get("tag")
+        events = [
+            e
+            for e in self._events()
+            if (tag is None or tag in e.tags)
+            and (start is None or e.ends_at > start)
+            and (end is None or e.starts_at < end)
+        ]
+        events.sort(key=lambda e: (e.starts_at, e.id))
+        return JSONResponse(
+            {"events": [event_json(e, self._meta) for e in events], "count": len(events)},
+            headers={"access-control-allow-origin": "*", "cache-control": "public, max-age=60"},
+        )
+
+    def _not_found(self, message: str) -> str:
+        return self._env.get_template("not_found.html").render(
+            message=message, name=self._meta.name
+        )

@@ -1,0 +1,129 @@
+"""The words of reminders and notices, in Telegram's HTML subset, escaped."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from bot.delivery.notifier import Outgoing
+from calendars.events import Event
+from calendars.ical.render import FeedMeta
+from calendars.news.articles import Article
+from calendars.reminders import Reminder
+from calendars.time.timefmt import format_event_when, format_instant, format_until
+
+__all__ = [
+    "article_notice",
+    "change_notice",
+    "digest_notice",
+    "event_lines",
+    "reminder_message",
+    "split_message",
+]
+
+
+def event_lines(event: Event, zone: str) -> list[str]:
+    """Title, time in the reader's zone, and place: the core of every message about an event."""
+    lines = [f"<b>{escape(event.title)}</b>", f"🗓 {escape(format_event_when(event, zone))}"]
+    if event.location:
+        lines.append(f"📍 {escape(event.location)}")
+    return lines
+
+
+def change_notice(before: Event, after: Event, *, zone: str) -> str:
+    """What changed about an event, for its followers."""
+    if after.cancelled:
+        head, *rest = event_lines(before, zone)
+        return "\n".join(
+            [f"❌ Cancelled: {head}", *rest, "It stays in the calendar, marked cancelled."]
+        )
+    head, *rest = event_lines(after, zone)
+    lines = [f"✏️ Changed: {head}", *rest]
+    if (before.start, before.end, before.timezone) != (after.start, after.end, after.timezone):
+        lines.append(f"Was: {escape(format_event_when(before, zone))}")
+    if before.location != after.location and before.location:
+        lines.append(f"Was at: {escape(before.location)}")
+    if before.status != after.status:
+        lines.append(f"Status: {escape(after.status.value)}")
+    return "\n".join(lines)
+
+
+def _byline(article: Article, zone: str) -> str:
+    parts = [escape(article.source)] if article.source else []
+    if article.published is not None:
+        parts.append(escape(format_instant(article.published, zone)))
+    return " · ".join(parts)
+
+
+def _headline(article: Article) -> str:
+    title = escape(article.title or article.link)
+    if article.link:
+        return f'<a href="{escape(article.link, quote=True)}">{title}</a>'
+    return title
+
+
+def article_notice(article: Article, events: list[Event], *, zone: str) -> str:
+    """One new article about events the chat follows."""
+    lines = [f"📰 {_headline(article)}"]
+    if byline := _byline(article, zone):
+        lines.append(byline)
+    if events:
+        lines.append(
+            "About: " + ", ".join(f"{escape(e.title)} (/event {escape(e.id)})" for e in events)
+        )
+    return "\n".join(lines)
+
+
+def digest_notice(items: list[tuple[Article, list[Event]]], *, zone: str) -> str:
+    """Many new articles at once: one message, not a flood."""
+    lines = [f"📰 {len(items)} new articles about events you follow:"]
+    for article, _events in items:
+        byline = _byline(article, zone)
+        lines.append(f"• {_headline(article)}" + (f" — {byline}" if byline else ""))
+    return "\n".join(lines)
+
+
+def reminder_message(reminder: Reminder, *, now: datetime, meta: FeedMeta) -> Outgoing:
+    event, zone = reminder.event, reminder.subscriber.zone
+    head, *rest = event_lines(event, zone)
+    ics = escape(meta.event_ics_url(event.id), quote=True)
+    lines = [
+        f"⏰ {head} starts {escape(format_until(event, now))}",
+        *rest,
+        f'<a href="{ics}">Add to your calendar (.ics)</a> · id <code>{escape(event.id)}</code>',
+    ]
+    return Outgoing("\n".join(lines))
+
+
+TELEGRAM_LIMIT = 4096
+_ENTITY_TAIL = 10  # "&#x1F600;" is the longest entity we emit
+
+
+def split_message(markup: str, *, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Telegram refuses messages over 4096 characters: split at line boundaries.
+
+    Lines are never split unless one alone is too long (then it is cut, never inside an
+    HTML entity); our markup never opens a tag on one line and closes it on another.
+    """
+    chunks: list[str] = []
+    current = ""
+    for line in markup.split("\n"):
+        while len(line) > limit:
+            cut = limit
+            amp = line.rfind("&", limit - _ENTITY_TAIL, limit)
+            if amp != -1 and ";" not in line[amp:limit]:
+                cut = amp
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(line[:cut])
+            line = line[cut:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = candidate
+    if current.strip():
+        chunks.append(current)
+    return chunks or [""]

@@ -1,0 +1,1 @@
+"""iCalendar: rendering the calendar feeds, VTIMEZONEs, importing .ics files, feed routes."""

@@ -1,0 +1,232 @@
+"""The ``<when>`` of admin commands: "2026-12-04 10:00 - 2026-12-05 18:00 Asia/Kolkata".
+
+Admins type these on a phone, so the forms are few and the errors say which part was not
+understood and show a correct example. Ranges of days are inclusive as people write them
+(``2026-12-04..2026-12-05`` is two days); the result's ``end`` is exclusive, as in
+:class:`~calendars.events.Event`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from calendars.errors import InvalidWhen
+from calendars.events import MAX_DURATION
+from calendars.time.zones import suggest_zones, zone_or_none
+
+__all__ = [
+    "EARLIEST_YEAR",
+    "LATEST_YEAR",
+    "MAX_WHEN_LENGTH",
+    "WHEN_EXAMPLE",
+    "When",
+    "format_when",
+    "parse_when",
+]
+
+MAX_WHEN_LENGTH = 200
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2199  # far from datetime's limits, so zone maths never overflows
+WHEN_EXAMPLE = "2026-12-04 10:00 - 2026-12-05 18:00 Asia/Kolkata"
+_DAY_EXAMPLE = "2026-12-04..2026-12-05 Asia/Kolkata"
+
+# A token is a date (optionally glued to its time with T), a time, or a range separator.
+_TOKEN_RE = re.compile(
+    r"(?P<date>[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})(?:[Tt](?P<glued>[0-9]{1,2}:[0-9]{2}))?(?![0-9:])"
+    r"|(?P<time>[0-9]{1,2}:[0-9]{2})(?![0-9:])"
+    r"|(?P<sep>\.\.|-|–|—)",
+    re.ASCII,
+)
+# The zone is the first word that starts with a letter, through the end ("New York" too).
+_ZONE_RE = re.compile(r"(?:^|\s)(?P<zone>[^\W\d_].*)$", re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """When an event happens: aware datetimes in ``timezone``, or dates for all-day events."""
+
+    start: date | datetime
+    end: date | datetime  # exclusive: an all-day event ends the day after its last day
+    timezone: str
+
+    @property
+    def all_day(self) -> bool:
+        return not isinstance(self.start, datetime)
+
+
+def parse_when(
+    text: str, *, default_zone: str = "UTC", default_duration: timedelta = timedelta(hours=1)
+) -> When:
+    """Read one of the forms in :data:`WHEN_EXAMPLE`'s family; refuse anything doubtful."""
+    if len(text) > MAX_WHEN_LENGTH:
+        raise InvalidWhen(
+            f"the date and time is {len(text)} characters long; the limit is {MAX_WHEN_LENGTH}",
+            example=WHEN_EXAMPLE,
+        )
+    text = " ".join(text.split())
+    if not text:
+        raise InvalidWhen("give a date, or a date and time", example=WHEN_EXAMPLE)
+    zone_match = _ZONE_RE.search(text)
+    times = text[: zone_match.start()] if zone_match else text
+    if not times:
+        raise InvalidWhen(
+            f"{text.split(' ')[0][:20]!r} is not understood: start with the date as YYYY-MM-DD",
+            example=WHEN_EXAMPLE,
+        )
+    kinds, values = _tokens(times)
+    zone = _zone(zone_match["zone"] if zone_match else default_zone)
+    if kinds == "d":
+        first = _date(values[0])
+        return _checked(first, first + timedelta(days=1), zone)
+    if kinds == "d-d":
+        first, last = _date(values[0]), _date(values[2])
+        if last < first:
+            raise InvalidWhen(
+                f"the last day {last} is before the first day {first}", example=_DAY_EXAMPLE
+            )
+        return _checked(first, last + timedelta(days=1), zone)
+    if kinds not in ("dt", "dt-t", "dt-dt"):
+        raise InvalidWhen(_shape_problem(kinds), example=WHEN_EXAMPLE)
+    day = _date(values[0])
+    start = _local(day, values[1], zone)
+    if kinds == "dt":
+        end = (start.astimezone(UTC) + default_duration).astimezone(zone)
+    else:
+        end_day = day if kinds == "dt-t" else _date(values[3])
+        end = _local(end_day, values[-1], zone)
+    if kinds == "dt-t" and end <= start:
+        raise InvalidWhen(
+            f"the event ends at {values[-1]}, before it starts at {values[1]}; "
+            "for an end on a later day, write both dates",
+            example=WHEN_EXAMPLE,
+        )
+    return _checked(start, end, zone)
+
+
+def format_when(when: When) -> str:
+    """The text :func:`parse_when` reads back as the same ``When``.
+
+    Wall-clock text cannot name the second pass of a repeated hour, so an end there
+    (a default duration ending in the autumn fold) reads back as the first pass.
+    """
+    if not isinstance(when.start, datetime) or not isinstance(when.end, datetime):
+        last = when.end - timedelta(days=1)
+        days = f"{when.start}" if last == when.start else f"{when.start}..{last}"
+        return f"{days} {when.timezone}"
+    start, end = when.start, when.end
+    if end.date() == start.date():
+        return f"{start:%Y-%m-%d %H:%M}-{end:%H:%M} {when.timezone}"
+    return f"{start:%Y-%m-%d %H:%M} - {end:%Y-%m-%d %H:%M} {when.timezone}"
+
+
+def _zone(name: str) -> ZoneInfo:
+    zone = zone_or_none(name)
+    if zone is not None:
+        return zone
+    shown = name[:40]
+    first_word = shown.split(" ")[0]
+    if first_word != shown and zone_or_none(first_word) is not None:
+        raise InvalidWhen(
+            f"{shown[len(first_word) :].strip()!r} is not understood: the time zone goes last",
+            example=WHEN_EXAMPLE,
+        )
+    suggestions = suggest_zones(shown)
+    typed = shown.lower().replace(" ", "_")
+    for suggestion in suggestions:  # "asia/kolkata": the right name in the wrong case
+        if suggestion.lower() == typed:
+            return ZoneInfo(suggestion)
+    hint = f"; did you mean {' or '.join(suggestions)}?" if suggestions else ""
+    raise InvalidWhen(
+        f"unknown time zone {shown!r}{hint} (use a name such as Asia/Kolkata or UTC)",
+        example=WHEN_EXAMPLE,
+    )
+
+
+def _tokens(text: str) -> tuple[str, list[str]]:
+    """The shape of ``text`` as letters (d date, t time, - separator) and the tokens' text."""
+    kinds, values = "", []
+    position = 0
+    while position < len(text):
+        if text[position] == " ":
+            position += 1
+            continue
+        match = _TOKEN_RE.match(text, position)
+        if match is None:
+            shown = text[position:].split(" ")[0][:20]
+            raise InvalidWhen(
+                f"{shown!r} is not understood: write dates as YYYY-MM-DD and times as HH:MM",
+                example=WHEN_EXAMPLE,
+            )
+        if match["date"]:
+            kinds += "d"
+            values.append(match["date"])
+            if match["glued"]:
+                kinds += "t"
+                values.append(match["glued"])
+        else:
+            kinds += "t" if match["time"] else "-"
+            values.append(match[0])
+        position = match.end()
+    return kinds, values
+
+
+def _shape_problem(kinds: str) -> str:
+    if not kinds or kinds[0] != "d":
+        return "start with the date (YYYY-MM-DD), then the time"
+    if kinds in ("dt-d", "d-dt"):
+        return "give a time for both the start and the end, or for neither (all day)"
+    if kinds in ("dtt", "dtdt", "dd"):
+        return "separate the start and the end with '-' (or '..' between days)"
+    if kinds in ("d-t", "dt-", "d-"):
+        return "the end of the range is incomplete"
+    return "this is not one of the forms: a date, a date range, a time or a time range"
+
+
+def _date(text: str) -> date:
+    year, month, day = (int(part) for part in text.split("-"))
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise InvalidWhen(
+            f"year {year} is out of range ({EARLIEST_YEAR}-{LATEST_YEAR})", example=WHEN_EXAMPLE
+        )
+    if not 1 <= month <= 12:
+        raise InvalidWhen(f"{text} is not a date: months run 01-12", example=WHEN_EXAMPLE)
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        raise InvalidWhen(
+            f"{text} is not a date: {calendar.month_name[month]} {year} has {days} days",
+            example=WHEN_EXAMPLE,
+        )
+    return date(year, month, day)
+
+
+def _local(day: date, clock: str, zone: ZoneInfo) -> datetime:
+    """Wall-clock time in ``zone``; the first of a repeated hour, never a skipped one."""
+    hours, minutes = (int(part) for part in clock.split(":"))
+    if hours > 23 or minutes > 59:
+        raise InvalidWhen(f"{clock} is not a time: use 00:00 to 23:59", example=WHEN_EXAMPLE)
+    wall = datetime.combine(day, time(hours, minutes), tzinfo=zone)  # fold=0: the first
+    real = wall.astimezone(UTC).astimezone(zone)
+    if real.replace(tzinfo=None) != wall.replace(tzinfo=None):
+        raise InvalidWhen(
+            f"{wall:%H:%M} does not exist on {day} in {zone.key}: clocks jump forward; "
+            f"try {real:%H:%M}",
+            example=WHEN_EXAMPLE,
+        )
+    return wall
+
+
+def _checked(start: date | datetime, end: date | datetime, zone: ZoneInfo) -> When:
+    if isinstance(start, datetime) and isinstance(end, datetime):
+        duration = end.astimezone(UTC) - start.astimezone(UTC)
+    elif isinstance(start, datetime) or isinstance(end, datetime):
+        raise TypeError("start and end must both be dates or both be times")
+    else:
+        duration = end - start
+    if duration <= timedelta(0):
+        raise InvalidWhen("the end must be after the start", example=WHEN_EXAMPLE)
+    if duration > MAX_DURATION:
+        raise InvalidWhen("an event may last at most 366 days", example=WHEN_EXAMPLE)
+    return When(start=start, end=end, timezone=zone.key)
