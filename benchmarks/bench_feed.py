@@ -32,15 +32,15 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.synthetic import make_events  # noqa: E402
 from bot.store import Store  # noqa: E402
-from calendars.ical.feeds import FeedService  # noqa: E402
-from calendars.ical.render import FeedMeta, IcalRenderer  # noqa: E402
+from calendars.ical.feeds import CalendarFeeds  # noqa: E402
+from calendars.ical.render import CalendarMeta, IcalRenderer  # noqa: E402
 
 
 def bench_render(count: int) -> None:
     events = make_events(count, first=datetime(2026, 1, 1, 9, 0), every=timedelta(hours=7))
     version = [0]
-    feeds = FeedService(
-        IcalRenderer(FeedMeta(public_url="https://summitwatch.example.org")),
+    feeds = CalendarFeeds(
+        IcalRenderer(CalendarMeta(public_url="https://summitwatch.example.org")),
         events=lambda: events,
         version=lambda: version[0],
     )

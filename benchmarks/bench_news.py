@@ -9,7 +9,7 @@ Polling: ``benchmarks/feed_farm.py`` serves ``--feeds`` distinct RSS 2.0 feeds o
 reported so one can see the farm is not the bottleneck). A real ``SummitWatch`` runs in
 this process (temporary database, port 0, no seed, no Telegram: the console notifier
 writes to a StringIO) with ``--app-events`` upcoming events whose keywords the articles
-mention, and watches every feed (``backfill=False``). Timed: ``await app.news.poll_due()``,
+mention, and watches every feed (``backfill=False``). Timed: ``await app.news.poller.poll_due()``,
 
 * cycle 1: every feed new (items parsed, stored, matched, coverage recorded; the first
   poll of a feed sends no notices);
@@ -245,7 +245,7 @@ async def timed_cycle(
     started = time.perf_counter()
     if profile is not None:
         profile.enable()
-    results = await app.news.poll_due()
+    results = await app.news.poller.poll_due()
     if profile is not None:
         profile.disable()
     wall = time.perf_counter() - started
@@ -279,9 +279,9 @@ async def timed_cycle(
 
 
 def make_all_due(app: SummitWatch) -> None:
-    now = app.now().isoformat()
-    for feed in app.store.feeds.all():
-        app.store.feeds.update(feed["id"], next_poll=now)
+    now = app.now()
+    for source in app.store.news_sources.all():
+        app.store.news_sources.save(dataclasses.replace(source, next_poll=now))
 
 
 def fsync_latency(folder: Path, count: int = 200) -> tuple[float, float]:
@@ -310,7 +310,7 @@ async def bench_polling(args: argparse.Namespace, base_url: str) -> tuple[list[C
             db_path=Path(folder) / "db" / "summitwatch.json",
             port=0,
             seed_path=None,
-            feeds_path=None,
+            news_sources_path=None,
             telegram_token=None,
             log_level="WARNING",
         )
@@ -325,7 +325,7 @@ async def bench_polling(args: argparse.Namespace, base_url: str) -> tuple[list[C
                 await app.events.add(event, actor="bench")
             for n in range(args.feeds):
                 tags = (DEFAULT_TOPICS[n % len(DEFAULT_TOPICS)],) if n % 4 == 0 else ()
-                app.news.add_feed(f"{base_url}/feeds/{n}.xml", tags, actor="bench")
+                app.news.sources.add(f"{base_url}/feeds/{n}.xml", tags, actor="bench")
             rss_start = rss_mb()
             fsync_s = fsync_latency(Path(folder))
             cycles.append(
@@ -436,7 +436,7 @@ def bench_matching(events: int, articles: int, items: int, mention: float) -> No
     print(f"  build              {build_s * 1e3:8.1f} ms")
     for label, tags in (("no feed tags", ()), ("feed tags (sco)", ("sco",))):
         started = time.perf_counter()
-        found = [matcher.matches(article, feed_tags=tags) for article in parsed]
+        found = [matcher.matches(article, source_tags=tags) for article in parsed]
         match_s = time.perf_counter() - started
         total = sum(len(m) for m in found)
         hit = sum(1 for m in found if m)

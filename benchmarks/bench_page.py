@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.synthetic import TAGS, make_events  # noqa: E402
 from bot.web.pages import PageSite  # noqa: E402
-from calendars.ical.render import FeedMeta  # noqa: E402
+from calendars.ical.render import CalendarMeta  # noqa: E402
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -33,7 +33,7 @@ def main() -> None:
     events = make_events(args.events, first=datetime(2026, 6, 1, 9, 0), every=timedelta(hours=11))
     version = [0]
     site = PageSite(
-        meta=FeedMeta(public_url="https://summitwatch.example.org"),
+        meta=CalendarMeta(public_url="https://summitwatch.example.org"),
         events=lambda: events,
         version=lambda: version[0],
         topics=lambda: list(TAGS),

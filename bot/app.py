@@ -3,9 +3,12 @@
 It is the one module of ``bot`` that imports ``handlers`` (to register them): imports
 otherwise point from handlers to bot to calendars.
 
-Start order matters: the store first (a corrupt database stops everything before a
-port is taken), then the port (links must name the real one), the services, and the web
-server last; stop runs the same list backwards.
+Start-up is a stack (``AsyncExitStack``): each part that starts pushes its own stop, so
+whatever step fails — a corrupt database, a port in use, a token Telegram rejects —
+everything already started is stopped again, in reverse order, and nothing is left
+running. Order matters: the store first (a corrupt database stops everything before a
+port is taken), then the port (links must name the real one), the services, the web
+server, Telegram, and the background work last.
 """
 
 from __future__ import annotations
@@ -13,33 +16,34 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from contextlib import AsyncExitStack
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from bot.delivery.broadcaster import Broadcaster
-from bot.delivery.notifier import CONSOLE_ID, ConsoleNotifier, Notifier
+from bot.delivery.notifier import ConsoleNotifier, Notifier
 from bot.fetch.client import http_client
-from bot.news.service import NewsService, feed_id_for
+from bot.news.service import NewsService
 from bot.services.events import EventService
+from bot.services.imports import ImportService
 from bot.services.reminders import ReminderService, utc_now
+from bot.services.stats import StatsService
 from bot.services.subscriptions import SubscriptionService
 from bot.store import Store
 from bot.telegram.application import TelegramRunner, build_application
 from bot.telegram.context import Services
 from bot.telegram.notifier import TelegramNotifier
-from bot.web.metrics import Metric, render_metrics
+from bot.web.metrics import instance_metrics
 from bot.web.pages import PageSite
 from bot.web.server import WebServer, bind_socket, build_web_app
-from calendars.ical.feeds import FeedService
-from calendars.ical.render import FeedMeta, IcalRenderer
-from calendars.ical.routes import feed_routes
-from calendars.subscribers import Subscriber
-from config.news_sources import load_feeds
+from calendars.ical.feeds import CalendarFeeds
+from calendars.ical.render import CalendarMeta, IcalRenderer
+from calendars.ical.routes import calendar_routes
+from config.news_sources import load_news_sources
 from config.seed import load_seed
 from config.settings import Settings
+from handlers import menus as command_menus
 from handlers import register as register_handlers
 
 __all__ = ["SummitWatch"]
@@ -48,7 +52,7 @@ logger = logging.getLogger(__name__)
 
 
 class SummitWatch:
-    """One running instance: store, reminders, feeds and web server (and, later, Telegram)."""
+    """One running instance: store, reminders, feeds, news, web server and Telegram."""
 
     def __init__(
         self,
@@ -60,27 +64,29 @@ class SummitWatch:
         poll_news: bool = True,
     ) -> None:
         """``listen_socket``: an already bound socket to serve on (else host:port is bound);
-        ``poll_news=False`` leaves polling to explicit ``news.poll`` calls (tests)."""
+        ``poll_news=False`` leaves polling to explicit ``news.poller.poll`` calls (tests)."""
         self.settings = settings
         self._poll_news = poll_news
         self._listen_socket = listen_socket
         self._notifier = notifier
         self._clock = clock
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._stack = AsyncExitStack()
         self.port = 0
         self.public_url = ""
 
     async def start(self) -> None:
-        settings = self.settings
-        self.store = Store(settings.db_path)
         try:
-            await self._start_services()
+            await self._start(self._stack)
         except BaseException:
-            self.store.close()
+            await self._stack.aclose()
             raise
+        logger.info("app.started url=%s events=%d", self.public_url, len(self.store.events))
 
-    async def _start_services(self) -> None:
+    async def _start(self, stack: AsyncExitStack) -> None:
         settings, now = self.settings, self._clock()
+        self.store = Store(settings.db_path)
+        stack.callback(self.store.close)
         if settings.seed_path is not None:
             report = self.store.events.seed(load_seed(settings.seed_path, now=now), now=now)
             logger.info(
@@ -90,136 +96,127 @@ class SummitWatch:
                 len(report.kept),
             )
         sock = self._listen_socket or bind_socket(settings.host, settings.port)
+        stack.callback(sock.close)  # uvicorn closes it too; a second close is harmless
         self.port = sock.getsockname()[1]
         self.public_url = settings.public_url_for(self.port)
-        self.meta = FeedMeta(
+        self.meta = CalendarMeta(
             public_url=self.public_url, name=settings.calendar_name, refresh=settings.feed_refresh
         )
-        self.feeds = FeedService(
+        self.calendar_feeds = CalendarFeeds(
             IcalRenderer(self.meta),
             events=self.store.events.sorted_by_start,
             version=lambda: self.store.events.version,
             topics=lambda: settings.topics,
         )
         self.http = http_client(timeout=settings.fetch_timeout)
+        stack.push_async_callback(self.http.aclose)
         self.telegram = self._telegram_runner()
+        self._build_services()
+        stack.push_async_callback(self.wait_background)
+        self.reminders.start()
+        stack.push_async_callback(self.reminders.stop)
+        self.web = WebServer(self._web_app(), sock)
+        await self.web.start()
+        stack.push_async_callback(self.web.stop)
+        if self.telegram is not None:
+            stack.push_async_callback(self.telegram.stop)
+            await self.telegram.start()
+        self._spawn(asyncio.to_thread(self.calendar_feeds.warm), "warm-feed-cache")
+        self._spawn(self.reminders.catch_up(), "reminder-catch-up")
+        self._spawn(self.broadcaster.resume(), "broadcast-resume")
+        self._spawn(self.news.notices.send_pending(), "news-resume")
+        if self._poll_news:
+            poller = asyncio.create_task(self.news.poller.run_forever(), name="news-poller")
+            stack.push_async_callback(self._stop_poller, poller)
+
+    def _build_services(self) -> None:
+        settings, clock, store = self.settings, self._clock, self.store
         notifier = self._notifier or (
             TelegramNotifier(self.telegram.application.bot) if self.telegram else ConsoleNotifier()
         )
-        self._prepare_console_subscriber(console=isinstance(notifier, ConsoleNotifier))
-        self.broadcaster = Broadcaster(store=self.store, notifier=notifier, clock=self._clock)
+        self.broadcaster = Broadcaster(store=store, notifier=notifier, clock=clock)
         self.reminders = ReminderService(
-            store=self.store,
+            store=store,
             broadcaster=self.broadcaster,
             default_offsets=settings.reminder_offsets,
             meta=self.meta,
-            clock=self._clock,
+            clock=clock,
         )
         self.events = EventService(
-            store=self.store,
-            reminders=self.reminders,
-            broadcaster=self.broadcaster,
-            clock=self._clock,
+            store=store, reminders=self.reminders, broadcaster=self.broadcaster, clock=clock
         )
         self.subscriptions = SubscriptionService(
-            store=self.store,
+            store=store,
             reminders=self.reminders,
             offered_topics=lambda: settings.topics,
-            clock=self._clock,
+            clock=clock,
+        )
+        self.subscriptions.prepare_console(
+            console=isinstance(notifier, ConsoleNotifier), zone=settings.timezone
         )
         self.news = NewsService(
-            store=self.store,
+            store=store,
             http=self.http,
             broadcaster=self.broadcaster,
             events=self.events,
-            clock=self._clock,
+            clock=clock,
             interval=settings.news_interval,
             digest_over=settings.news_digest_over,
             retention=settings.news_retention,
         )
-        if settings.feeds_path is not None:
-            self._sync_configured_feeds(settings.feeds_path)
-        self.reminders.start()
+        if settings.news_sources_path is not None:
+            self.news.sources.sync_configured(load_news_sources(settings.news_sources_path))
+        self.stats = StatsService(
+            store=store, news=self.news, reminders=self.reminders, clock=clock
+        )
         self.pages = PageSite(
             meta=self.meta,
-            events=self.store.events.all,
-            version=lambda: self.store.events.version,
+            events=store.events.all,
+            version=lambda: store.events.version,
             topics=self.subscriptions.topics,
-            clock=self._clock,
+            clock=clock,
         )
-        routes = [*feed_routes(self.feeds), *self.pages.routes()]
+
+    def _web_app(self) -> Any:
+        routes = [*calendar_routes(self.calendar_feeds), *self.pages.routes()]
         if self.telegram is not None:
             self.telegram.application.bot_data["services"] = self._services()
-            if settings.webhook_url:
+            if self.settings.webhook_url:
                 routes.append(self.telegram.webhook_route())
-        web_app = build_web_app(routes, health=self.health, metrics=self.metrics)
-        self.web = WebServer(web_app, sock)
-        await self.web.start()
-        if self.telegram is not None:
-            await self.telegram.start()
-        self._spawn(asyncio.to_thread(self.feeds.warm), "warm-feed-cache")
-        self._spawn(self.reminders.catch_up(), "reminder-catch-up")
-        self._spawn(self.broadcaster.resume(), "broadcast-resume")
-        self._spawn(self.news.send_pending(), "news-resume")
-        self._poller: asyncio.Task[None] | None = None
-        if self._poll_news:
-            self._poller = asyncio.create_task(self.news.run_forever(), name="news-poller")
-        logger.info("app.started url=%s events=%d", self.public_url, len(self.store.events))
+        return build_web_app(
+            routes, health=self.health, metrics=lambda: instance_metrics(self.stats.collect())
+        )
 
-    def _sync_configured_feeds(self, path: Path) -> None:
-        """Enabled feeds of the config file are watched; an admin's /rmfeed of one sticks."""
-        for configured in load_feeds(path):
-            feed_id = feed_id_for(configured.url)
-            if not configured.enabled or self.store.feeds.get(feed_id) is not None:
-                continue
-            if self.store.audit.has("feed.remove", feed_id):
-                continue
-            self.news.add_feed(
-                configured.url, configured.tags, actor="config", title=configured.title
-            )
+    async def _stop_poller(self, poller: asyncio.Task[None]) -> None:
+        self.news.poller.stop()
+        poller.cancel()
+        await asyncio.gather(poller, return_exceptions=True)
 
     def _telegram_runner(self) -> TelegramRunner | None:
         if not self.settings.telegram_token:
             return None
         application = build_application(self.settings, register=register_handlers)
-        return TelegramRunner(application, self.settings)
+        return TelegramRunner(application, self.settings, menus=command_menus())
 
     def _services(self) -> Services:
         return Services(
             settings=self.settings,
-            store=self.store,
             events=self.events,
             subscriptions=self.subscriptions,
             broadcaster=self.broadcaster,
             news=self.news,
-            feeds=self.feeds,
+            calendar_feeds=self.calendar_feeds,
+            stats=self.stats,
+            imports=ImportService(
+                events=self.events, http=self.http, meta=self.meta, clock=self._clock
+            ),
             http=self.http,
             meta=self.meta,
             default_offsets=self.settings.reminder_offsets,
             now=self._clock,
         )
 
-    def _prepare_console_subscriber(self, *, console: bool) -> None:
-        """With no Telegram, the console follows everything and prints the reminders."""
-        current = self.store.subscribers.get(CONSOLE_ID)
-        if not console:
-            if current is not None:
-                self.store.subscribers.remove(CONSOLE_ID)
-            return
-        if current is None or current.zone != self.settings.timezone:
-            now = self._clock()
-            self.store.subscribers.save(
-                Subscriber(
-                    id=CONSOLE_ID,
-                    kind="console",
-                    title="console",
-                    zone=self.settings.timezone,
-                    subscribed_at=current.subscribed_at if current else now,
-                    reminders_since=current.reminders_since if current else now,
-                )
-            )
-
-    def _spawn(self, work: Any, name: str) -> None:
+    def _spawn(self, work: Coroutine[Any, Any, Any], name: str) -> None:
         task = asyncio.create_task(work, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -230,18 +227,8 @@ class SummitWatch:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def stop(self) -> None:
-        """Stop the bot and the server, stop the scheduler, finish background work, flush."""
-        if self.telegram is not None:
-            await self.telegram.stop()
-        if self._poller is not None:
-            self.news.stop()
-            self._poller.cancel()
-            await asyncio.gather(self._poller, return_exceptions=True)
-        await self.web.stop()
-        self.reminders.stop()
-        await self.wait_background()
-        await self.http.aclose()
-        self.store.close()
+        """Stop everything that started, in reverse order, and flush the store."""
+        await self._stack.aclose()
         logger.info("app.stopped")
 
     async def __aenter__(self) -> SummitWatch:
@@ -250,54 +237,6 @@ class SummitWatch:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.stop()
-
-    def metrics(self) -> str:
-        store = self.store
-        subscribers = Counter(s.kind for s in store.subscribers.all())
-        events = Counter(e.status.value for e in store.events.all())
-        feeds = store.feeds.all()
-        return render_metrics(
-            [
-                Metric("summitwatch_up", "1 while the app runs.", "gauge", {(): 1}),
-                Metric(
-                    "summitwatch_subscribers",
-                    "Subscribed chats by kind.",
-                    "gauge",
-                    {(("kind", k),): n for k, n in subscribers.items()},
-                ),
-                Metric(
-                    "summitwatch_events",
-                    "Events by status.",
-                    "gauge",
-                    {(("status", k),): n for k, n in events.items()},
-                ),
-                Metric(
-                    "summitwatch_messages_total",
-                    "Deliveries recorded, by outcome (sent, failed, gone, skipped).",
-                    "counter",
-                    {(("outcome", k),): n for k, n in store.deliveries.counts().items()},
-                ),
-                Metric("summitwatch_feeds", "News feeds watched.", "gauge", {(): len(feeds)}),
-                Metric(
-                    "summitwatch_feeds_failing",
-                    "Feeds whose recent polls keep failing.",
-                    "gauge",
-                    {(): sum(1 for f in feeds if self.news.is_failing(f))},
-                ),
-                Metric(
-                    "summitwatch_feed_polls_total",
-                    "Feed polls since start, by result (error counts poll errors).",
-                    "counter",
-                    {(("result", k),): n for k, n in self.news.polls.items()},
-                ),
-                Metric(
-                    "summitwatch_articles",
-                    "Articles remembered.",
-                    "gauge",
-                    {(): len(store.articles)},
-                ),
-            ]
-        )
 
     def _telegram_state(self) -> str:
         if self.telegram is None:
@@ -308,15 +247,15 @@ class SummitWatch:
         return self._clock()
 
     def health(self) -> dict[str, Any]:
-        next_fire = self.reminders.next_fire_time()
+        stats = self.stats.collect()
         return {
             "ok": self.reminders.running,
-            "store": str(self.store.path),
+            "store": "ok",
             "scheduler": "running" if self.reminders.running else "stopped",
             "telegram": self._telegram_state(),
-            "events": len(self.store.events),
-            "subscribers": len(self.store.subscribers),
-            "next_reminder": next_fire.isoformat() if next_fire else None,
-            "feeds": len(self.store.feeds.all()),
-            "last_news_poll": self.news.last_cycle.isoformat() if self.news.last_cycle else None,
+            "events": stats.events,
+            "subscribers": stats.subscribers,
+            "next_reminder": stats.next_reminder.isoformat() if stats.next_reminder else None,
+            "feeds": stats.news.sources,
+            "last_news_poll": stats.news.last_cycle.isoformat() if stats.news.last_cycle else None,
         }

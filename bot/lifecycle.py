@@ -28,25 +28,22 @@ def configure_logging(level: str, *, stream: TextIO | None = None) -> None:
 
 
 def startup_banner(app: SummitWatch) -> str:
-    settings, store, reminders = app.settings, app.store, app.reminders
-    url = app.public_url
-    upcoming = store.events.upcoming(app.now())
-    next_fire = reminders.next_fire_time()
-    if next_fire is not None:
-        next_line = f"next reminder due {next_fire:%Y-%m-%d %H:%M} UTC"
-    elif upcoming:
+    settings, stats, url = app.settings, app.stats.collect(), app.public_url
+    if stats.next_reminder is not None:
+        next_line = f"next reminder due {stats.next_reminder:%Y-%m-%d %H:%M} UTC"
+    elif stats.upcoming:
         next_line = "no reminder due before the upcoming events begin"
     else:
-        next_line = f"none: all {len(store.events)} events are in the past (they stay in the feed)"
+        next_line = f"none: all {stats.events} events are in the past (they stay in the feed)"
     telegram = (
         "on" if settings.telegram_token else "off (no TELEGRAM_BOT_TOKEN): reminders print here"
     )
     topics = ", ".join(settings.topics)
-    feeds = len(store.feeds.all())
-    news = f"{feeds} feed{'s' if feeds != 1 else ''} watched" + (
-        "" if feeds else " (enable examples in config/feeds.toml, or /addfeed)"
+    sources = stats.news.sources
+    news = f"{sources} feed{'s' if sources != 1 else ''} watched" + (
+        "" if sources else " (enable examples in config/feeds.toml, or /addfeed)"
     )
-    subscribers = len(store.subscribers)
+    subscribers = stats.subscribers
     return "\n".join(
         [
             "SummitWatch is running.",
@@ -54,7 +51,7 @@ def startup_banner(app: SummitWatch) -> str:
             f"  Calendar feed:  {url}/calendar.ics",
             f"  Topic feeds:    {url}/calendar/<topic>.ics  ({topics})",
             f"  Health:         {url}/healthz",
-            f"  Database:       {store.path} ({len(store.events)} events, "
+            f"  Database:       {app.store.path} ({stats.events} events, "
             f"{subscribers} subscriber{'s' if subscribers != 1 else ''})",
             f"  Telegram:       {telegram}",
             f"  Reminders:      {next_line}",

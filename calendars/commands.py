@@ -10,7 +10,8 @@ import difflib
 import re
 import shlex
 import unicodedata
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import count
 from typing import Any
@@ -25,6 +26,8 @@ __all__ = [
     "EDITABLE_FIELDS",
     "EDITEVENT_EXAMPLE",
     "MAX_COMMAND_LENGTH",
+    "EventDraft",
+    "build_event",
     "parse_addevent",
     "parse_editevent",
     "slugify",
@@ -91,14 +94,57 @@ def parse_addevent(text: str, *, default_zone: str, now: datetime, taken: Contai
             example=ADDEVENT_EXAMPLE,
         )
     when_text, title, location, tag_text = parts[:4]
-    description = parts[4] if len(parts) > 4 else ""
+    return build_event(
+        EventDraft(
+            when=when_text,
+            title=title,
+            location=location,
+            tags=tag_text,
+            description=parts[4] if len(parts) > 4 else "",
+        ),
+        default_zone=default_zone,
+        now=now,
+        taken=taken,
+        labels=_PART_LABELS,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EventDraft:
+    """The answers of an ``/addevent``, as typed: one line split at ``|``, or a dialogue."""
+
+    when: str
+    title: str
+    location: str = ""
+    tags: str = ""
+    description: str = ""
+
+
+_PART_LABELS = {
+    "when": "part 1 (when)",
+    "title": "part 2 (title)",
+    "tags": "part 4 (tags)",
+}
+_ANSWER_LABELS = {"when": "when", "title": "the title", "tags": "the topics"}
+
+
+def build_event(
+    draft: EventDraft,
+    *,
+    default_zone: str,
+    now: datetime,
+    taken: Container[str],
+    labels: Mapping[str, str] = _ANSWER_LABELS,
+) -> Event:
+    """A new event from its typed parts; a refusal names the part (``labels``) that is wrong."""
     try:
-        when = parse_when(when_text, default_zone=default_zone)
+        when = parse_when(draft.when.strip(), default_zone=default_zone)
     except InvalidWhen as exc:
-        raise InvalidWhen(f"part 1 (when): {exc.message}", example=exc.example) from exc
+        raise InvalidWhen(f"{labels['when']}: {exc.message}", example=exc.example) from exc
+    title = draft.title.strip()
     if not title:
-        raise InvalidEvent("part 2 (title) is empty", example=ADDEVENT_EXAMPLE)
-    tags = _tags(tag_text, "part 4 (tags)")
+        raise InvalidEvent(f"{labels['title']} is empty", example=ADDEVENT_EXAMPLE)
+    location = draft.location.strip()
     return _new_event(
         id=slugify(title, year=when.start.year, taken=taken),
         title=title,
@@ -106,8 +152,8 @@ def parse_addevent(text: str, *, default_zone: str, now: datetime, taken: Contai
         end=when.end,
         timezone=when.timezone,
         location="" if location in _NONE else location,
-        description=description,
-        tags=tags,
+        description=draft.description.strip(),
+        tags=_tags(draft.tags, labels["tags"]),
         created=now,
         updated=now,
     )

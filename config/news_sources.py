@@ -1,4 +1,4 @@
-"""News feeds from the config file (``config/feeds.toml`` by default)."""
+"""News sources from the config file (``config/feeds.toml`` by default)."""
 
 from __future__ import annotations
 
@@ -9,27 +9,27 @@ from pathlib import Path
 from calendars.errors import ConfigError, InvalidInput
 from calendars.events import normalise_tag
 
-__all__ = ["DEFAULT_FEEDS", "ConfiguredFeed", "load_feeds"]
+__all__ = ["DEFAULT_NEWS_SOURCES", "ConfiguredSource", "load_news_sources"]
 
-DEFAULT_FEEDS = Path(__file__).with_name("feeds.toml")
+DEFAULT_NEWS_SOURCES = Path(__file__).with_name("feeds.toml")
 _KEY = "SUMMITWATCH_FEEDS"
 
 
 @dataclass(frozen=True, slots=True)
-class ConfiguredFeed:
+class ConfiguredSource:
     url: str
     title: str
     tags: tuple[str, ...]
     enabled: bool
 
 
-def load_feeds(path: Path) -> list[ConfiguredFeed]:
-    """The feeds listed in ``path``; any problem is a ConfigError naming the entry."""
+def load_news_sources(path: Path) -> list[ConfiguredSource]:
+    """The news sources listed in ``path``; any problem is a ConfigError naming the entry."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(_KEY, f"cannot read {path}: {exc}") from exc
-    feeds = []
+    sources = []
     for number, raw in enumerate(data.get("feed", []), start=1):
         url, tags = raw.get("url"), raw.get("tags", [])
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
@@ -40,7 +40,9 @@ def load_feeds(path: Path) -> list[ConfiguredFeed]:
             topics = tuple(normalise_tag(t) for t in tags)
         except InvalidInput as exc:
             raise ConfigError(_KEY, f"feed {number} in {path}: {exc.message}") from exc
-        feeds.append(
-            ConfiguredFeed(url, str(raw.get("title", "")), topics, bool(raw.get("enabled", False)))
+        sources.append(
+            ConfiguredSource(
+                url, str(raw.get("title", "")), topics, bool(raw.get("enabled", False))
+            )
         )
-    return feeds
+    return sources

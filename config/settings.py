@@ -18,7 +18,7 @@ from calendars.errors import ConfigError, InvalidInput
 from calendars.events import normalise_tag
 from calendars.time.offsets import parse_offsets
 from calendars.time.zones import zone_or_none
-from config.news_sources import DEFAULT_FEEDS
+from config.news_sources import DEFAULT_NEWS_SOURCES
 from config.seed import DEFAULT_SEED
 
 __all__ = ["SETTINGS_DOC", "Settings", "load_settings"]
@@ -47,7 +47,7 @@ class Settings:
     timezone: str = "UTC"
     topics: tuple[str, ...] = DEFAULT_TOPICS
     seed_path: Path | None = DEFAULT_SEED
-    feeds_path: Path | None = DEFAULT_FEEDS
+    news_sources_path: Path | None = DEFAULT_NEWS_SOURCES
     news_interval: timedelta = timedelta(minutes=10)
     news_digest_over: int = 5
     news_retention: timedelta = timedelta(days=90)
@@ -180,7 +180,7 @@ _SPEC: tuple[tuple[str, str, Callable[[str], Any], str], ...] = (
     ("SUMMITWATCH_TIMEZONE", "timezone", _zone, "Zone of the console subscriber (UTC)"),
     ("SUMMITWATCH_TOPICS", "topics", _topics, "Topics offered to subscribers"),
     ("SUMMITWATCH_SEED", "seed_path", _optional_path, "Seed events file; 'off' to skip"),
-    ("SUMMITWATCH_FEEDS", "feeds_path", _optional_path, "News feeds file; 'off' to skip"),
+    ("SUMMITWATCH_FEEDS", "news_sources_path", _optional_path, "News feeds file; 'off' to skip"),
     ("SUMMITWATCH_NEWS_INTERVAL", "news_interval", _duration, "How often a feed is polled (10m)"),
     ("SUMMITWATCH_NEWS_DIGEST", "news_digest_over", _count, "More new articles: one digest (5)"),
     ("SUMMITWATCH_NEWS_RETENTION", "news_retention", _days, "Keep seen articles this long (90d)"),

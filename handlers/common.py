@@ -8,7 +8,7 @@ from collections.abc import Callable, Coroutine
 from html import escape
 from typing import Any
 
-from telegram import ChatMember, LinkPreviewOptions, Update
+from telegram import ChatMember, Document, LinkPreviewOptions, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 
@@ -19,12 +19,16 @@ from calendars.errors import InvalidInput, NotFound
 
 __all__ = [
     "Handler",
+    "actor_of",
     "admin_only",
+    "attached_document",
     "chat_manager_only",
     "chat_ref",
     "chat_zone",
     "command_text",
+    "download",
     "first_argument",
+    "problem",
     "reply",
     "user_errors",
 ]
@@ -80,6 +84,33 @@ async def reply(update: Update, html: str, **kwargs: Any) -> None:
             link_preview_options=LinkPreviewOptions(is_disabled=True),
             **extra,
         )
+
+
+def actor_of(update: Update) -> str:
+    """Who did it, for the audit log."""
+    user = update.effective_user
+    return f"telegram:{user.id}" if user else "telegram:unknown"
+
+
+def attached_document(update: Update) -> Document | None:
+    """The file sent with the command as its caption, or the one the command replies to."""
+    message = update.effective_message
+    if message is None:
+        return None
+    if message.document is not None:
+        return message.document
+    replied = message.reply_to_message
+    return replied.document if replied is not None else None
+
+
+async def download(
+    context: BotContext, document: Document, *, max_bytes: int, error: type[InvalidInput]
+) -> bytes:
+    """The attached file's bytes; one over ``max_bytes`` is refused before it is fetched."""
+    if (document.file_size or 0) > max_bytes:
+        raise error(f"the file is over {max_bytes:,} bytes")
+    telegram_file = await context.bot.get_file(document.file_id)
+    return bytes(await telegram_file.download_as_bytearray())
 
 
 def problem(text: str) -> str:

@@ -8,12 +8,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
-from bot.services.subscriptions import ChatRef
+from bot.services.subscriptions import ChannelFacts
 from bot.telegram.context import BotContext
 from bot.wording.replies import (
     calendar_links,
     event_details,
-    help_text,
     settings_summary,
     upcoming_list,
     welcome,
@@ -22,7 +21,6 @@ from calendars.errors import InvalidInput
 from calendars.subscribers import Subscriber
 from calendars.time.offsets import describe_offsets
 from handlers.common import (
-    chat_manager_only,
     chat_ref,
     chat_zone,
     command_text,
@@ -36,12 +34,11 @@ TOPIC_PREFIX = "topic:"
 
 
 @user_errors
-@chat_manager_only
 async def start(update: Update, context: BotContext) -> None:
     """Subscribe this chat to everything and say what the bot does."""
     subscriber, new = context.subscriptions.subscribe(chat_ref(update))
     now = context.now()
-    upcoming = context.services.store.events.upcoming(now)
+    upcoming = context.events.upcoming()
     following = [e for e in upcoming if e.follows_topics(subscriber.topics)]
     await reply(
         update,
@@ -57,7 +54,6 @@ async def start(update: Update, context: BotContext) -> None:
 
 
 @user_errors
-@chat_manager_only
 async def stop(update: Update, context: BotContext) -> None:
     """Unsubscribe and forget this chat's settings."""
     removed = context.subscriptions.unsubscribe(chat_ref(update).id)
@@ -66,19 +62,12 @@ async def stop(update: Update, context: BotContext) -> None:
 
 
 @user_errors
-async def help_command(update: Update, context: BotContext) -> None:
-    """List the commands (admin ones too, for admins)."""
-    user = update.effective_user
-    await reply(update, help_text(is_admin=context.services.is_admin(user.id if user else None)))
-
-
-@user_errors
 async def upcoming(update: Update, context: BotContext) -> None:
     """The next events, optionally of one topic."""
     text = command_text(update)
     topic = context.subscriptions.check_topic(text) if text else None
     now = context.now()
-    events = context.services.store.events.upcoming(now, tag=topic)[:UPCOMING_LIMIT]
+    events = context.events.upcoming(tag=topic)[:UPCOMING_LIMIT]
     await reply(
         update, upcoming_list(events, zone=chat_zone(update, context), now=now, topic=topic)
     )
@@ -93,7 +82,7 @@ async def event(update: Update, context: BotContext) -> None:
     found = context.events.get(event_id.lower())
     zone, now = chat_zone(update, context), context.now()
     await reply(update, event_details(found, zone=zone, now=now, meta=context.meta))
-    feed = context.services.feeds.event(found.id)
+    feed = context.services.calendar_feeds.event(found.id)
     message = update.effective_message
     if feed is not None and message is not None:
         await message.reply_document(document=feed.body, filename=feed.filename)
@@ -125,7 +114,6 @@ def topics_keyboard(subscriber: Subscriber, topics: list[str]) -> InlineKeyboard
 
 
 @user_errors
-@chat_manager_only
 async def topics(update: Update, context: BotContext) -> None:
     """A keyboard to choose which topics this chat follows."""
     subscriber = context.subscriptions.require(chat_ref(update).id)
@@ -137,7 +125,6 @@ async def topics(update: Update, context: BotContext) -> None:
     )
 
 
-@chat_manager_only
 async def toggle_topic(update: Update, context: BotContext) -> None:
     """A tap on the topics keyboard."""
     query = update.callback_query
@@ -157,14 +144,12 @@ async def toggle_topic(update: Update, context: BotContext) -> None:
 
 
 @user_errors
-@chat_manager_only
 async def subscribe(update: Update, context: BotContext) -> None:
     """Follow one topic."""
     await _follow(update, context, on=True)
 
 
 @user_errors
-@chat_manager_only
 async def unsubscribe(update: Update, context: BotContext) -> None:
     """Stop following one topic."""
     await _follow(update, context, on=False)
@@ -185,7 +170,6 @@ async def _follow(update: Update, context: BotContext, *, on: bool) -> None:
 
 
 @user_errors
-@chat_manager_only
 async def timezone(update: Update, context: BotContext) -> None:
     """Set the zone this chat sees times in."""
     subscriber = context.subscriptions.set_zone(chat_ref(update).id, command_text(update))
@@ -193,7 +177,6 @@ async def timezone(update: Update, context: BotContext) -> None:
 
 
 @user_errors
-@chat_manager_only
 async def remind(update: Update, context: BotContext) -> None:
     """Choose how long before events this chat is reminded."""
     text = command_text(update)
@@ -222,20 +205,17 @@ async def addchannel(update: Update, context: BotContext) -> None:
             f"I cannot see {name}: add me to the channel as an admin first ({exc.message})",
             example="/addchannel @summitwatch_news",
         ) from exc
-    if channel.type != ChatType.CHANNEL:
-        raise InvalidInput(
-            f"{name} is not a channel; use /start in groups", example="/addchannel @name"
-        )
-    if bot_member.status != ChatMemberStatus.ADMINISTRATOR:
-        raise InvalidInput(f"make me an admin of {name} who can post messages, then try again")
-    is_channel_admin = user_member is not None and user_member.status in (
-        ChatMemberStatus.OWNER,
-        ChatMemberStatus.ADMINISTRATOR,
+    facts = ChannelFacts(
+        id=str(channel.id),
+        name=name,
+        title=channel.title or name,
+        is_channel=channel.type == ChatType.CHANNEL,
+        bot_is_admin=bot_member.status == ChatMemberStatus.ADMINISTRATOR,
+        user_is_admin=user_member is not None
+        and user_member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR),
+        user_is_bot_admin=context.services.is_admin(user.id if user else None),
     )
-    if not is_channel_admin and not context.services.is_admin(user.id if user else None):
-        raise InvalidInput(f"only admins of {name} can subscribe it")
-    ref = ChatRef(id=str(channel.id), kind="channel", title=channel.title or name)
-    subscriber, new = context.subscriptions.subscribe(ref)
+    subscriber, new = context.subscriptions.add_channel(facts)
     state = "subscribed" if new else "already subscribed"
     await reply(
         update,

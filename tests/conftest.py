@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,6 +17,7 @@ from bot.app import SummitWatch
 from bot.delivery.notifier import ConsoleNotifier
 from calendars.events import Event
 from config.settings import Settings
+from tests.fakes.telegram_api import FakeTelegram
 
 DATA = Path(__file__).parent / "data"
 
@@ -29,6 +30,13 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 def zone_name(request: pytest.FixtureRequest) -> str:
     """Time-sensitive tests run in several zones, as python-telegram-bot's suite does."""
     return str(request.param)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTelegram]:
+    """A fake Telegram Bot API server on loopback, speaking the real JSON."""
+    with FakeTelegram() as server:
+        yield server
 
 
 @pytest.fixture

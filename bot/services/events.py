@@ -6,7 +6,7 @@ reminders, so no caller (a Telegram handler, an import) can forget one of the th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -38,6 +38,16 @@ class EventService:
         self._reminders = reminders
         self._broadcaster = broadcaster
         self._clock = clock
+
+    def find(self, event_id: str) -> Event | None:
+        return self._store.events.get(event_id)
+
+    def ids(self) -> Container[str]:
+        """The ids in use, for picking a new event's id."""
+        return self._store.events
+
+    def upcoming(self, *, tag: str | None = None) -> list[Event]:
+        return self._store.events.upcoming(self._clock(), tag=tag)
 
     def get(self, event_id: str) -> Event:
         event = self._store.events.get(event_id)

@@ -21,7 +21,7 @@ from bot.delivery.notifier import Outcome
 from bot.store import Store
 from bot.wording.notices import reminder_message
 from calendars.events import Event
-from calendars.ical.render import FeedMeta
+from calendars.ical.render import CalendarMeta
 from calendars.reminders import fire_times, plan_reminders
 
 __all__ = ["ReminderService", "utc_now"]
@@ -40,7 +40,7 @@ class ReminderService:
         store: Store,
         broadcaster: Broadcaster,
         default_offsets: tuple[timedelta, ...],
-        meta: FeedMeta,
+        meta: CalendarMeta,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._store = store
@@ -58,9 +58,12 @@ class ReminderService:
         self._scheduler.start()
         self.reschedule_all()
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
+            # AsyncIOScheduler shuts down in a callback it schedules on the loop: let it
+            # run, so that once stop returns no job can fire and ``running`` is False.
+            await asyncio.sleep(0)
 
     @property
     def running(self) -> bool:

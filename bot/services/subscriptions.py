@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.delivery.notifier import CONSOLE_ID
 from bot.services.reminders import ReminderService, utc_now
 from bot.store import Store
 from calendars.errors import InvalidInput, NotFound
@@ -31,6 +32,19 @@ class ChatRef:
     kind: str
     title: str = ""
     thread_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChannelFacts:
+    """What Telegram says about a channel someone asks to subscribe, and about them."""
+
+    id: str
+    name: str
+    title: str
+    is_channel: bool
+    bot_is_admin: bool
+    user_is_admin: bool
+    user_is_bot_admin: bool
 
 
 class SubscriptionService:
@@ -78,6 +92,42 @@ class SubscriptionService:
         )
         self._store.subscribers.save(subscriber)
         return subscriber, True
+
+    def prepare_console(self, *, console: bool, zone: str) -> None:
+        """With no Telegram, the console follows everything and prints the reminders."""
+        current = self.get(CONSOLE_ID)
+        if not console:
+            if current is not None:
+                self._store.subscribers.remove(CONSOLE_ID)
+            return
+        if current is None or current.zone != zone:
+            now = self._clock()
+            self._store.subscribers.save(
+                Subscriber(
+                    id=CONSOLE_ID,
+                    kind="console",
+                    title="console",
+                    zone=zone,
+                    subscribed_at=current.subscribed_at if current else now,
+                    reminders_since=current.reminders_since if current else now,
+                )
+            )
+
+    def add_channel(self, channel: ChannelFacts) -> tuple[Subscriber, bool]:
+        """Subscribe a channel: it must be one, the bot must post there, the asker run it."""
+        name = channel.name
+        if not channel.is_channel:
+            raise InvalidInput(
+                f"{name} is not a channel; use /start in groups", example="/addchannel @name"
+            )
+        if not channel.bot_is_admin:
+            raise InvalidInput(f"make me an admin of {name} who can post messages, then try again")
+        if not channel.user_is_admin and not channel.user_is_bot_admin:
+            raise InvalidInput(f"only admins of {name} can subscribe it")
+        return self.subscribe(ChatRef(id=channel.id, kind="channel", title=channel.title))
+
+    def count(self) -> int:
+        return len(self._store.subscribers)
 
     def unsubscribe(self, chat_id: str) -> bool:
         """Forget the chat and its settings entirely."""

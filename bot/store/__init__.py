@@ -15,7 +15,7 @@ from bot.store.repositories import (
     BroadcastLog,
     DeliveryLog,
     EventRepository,
-    FeedRegistry,
+    NewsSourceRegistry,
     SeedReport,
     SubscriberRepository,
 )
@@ -26,7 +26,7 @@ __all__ = [
     "BroadcastLog",
     "DeliveryLog",
     "EventRepository",
-    "FeedRegistry",
+    "NewsSourceRegistry",
     "SeedReport",
     "Store",
     "SubscriberRepository",
@@ -56,7 +56,7 @@ class Store:
         self.deliveries = DeliveryLog(self._db.table("deliveries"))
         self.audit = AuditLog(self._db.table("audit"))
         self.broadcasts = BroadcastLog(self._db.table("broadcasts"))
-        self.feeds = FeedRegistry(self._db.table("feeds"))
+        self.news_sources = NewsSourceRegistry(self._db.table("feeds"))
         self.articles = ArticleLog(self._db.table("articles"))
 
     def dump(self) -> dict[str, dict[str, dict[str, Any]]]:

@@ -20,6 +20,7 @@ from tinydb.table import Document, Table
 from bot.store.journal import JournalTable
 from calendars.errors import StoreCorrupted
 from calendars.events import Event
+from calendars.news.sources import NewsSource
 from calendars.subscribers import Subscriber
 
 __all__ = [
@@ -28,7 +29,7 @@ __all__ = [
     "BroadcastLog",
     "DeliveryLog",
     "EventRepository",
-    "FeedRegistry",
+    "NewsSourceRegistry",
     "SeedReport",
     "SubscriberRepository",
 ]
@@ -265,26 +266,37 @@ class BroadcastLog:
         return [(str(d.doc_id), d["html"]) for d in self._table if not d.get("done")]
 
 
-class FeedRegistry:
-    """News feeds to poll, with what polling them has learnt (validators, errors, schedule)."""
+class NewsSourceRegistry:
+    """News sources to poll, with what polling them has learnt (validators, errors, schedule).
+
+    The table is called ``feeds`` on disk: databases written before the rename keep working.
+    """
 
     def __init__(self, table: Table) -> None:
         self._table = table
 
-    def get(self, feed_id: str) -> dict[str, Any] | None:
-        return _by_key(self._table, feed_id)
+    def get(self, source_id: str) -> NewsSource | None:
+        record = _by_key(self._table, source_id)
+        return NewsSource.from_record(source_id, record) if record is not None else None
 
-    def all(self) -> list[dict[str, Any]]:
-        return [{**d, "id": str(d.doc_id)} for d in self._table]
+    def all(self) -> list[NewsSource]:
+        return [NewsSource.from_record(str(d.doc_id), dict(d)) for d in self._table]
 
-    def save(self, feed_id: str, record: dict[str, Any]) -> None:
-        self._table.upsert(_keyed({k: v for k, v in record.items() if k != "id"}, feed_id))
+    def save(self, source: NewsSource) -> None:
+        self._table.upsert(_keyed(source.to_record(), source.id))
 
-    def update(self, feed_id: str, **fields: Any) -> None:
-        self._table.update(fields, doc_ids=[cast(Any, feed_id)])
+    def update(self, source: NewsSource) -> bool:
+        """Store a poll's outcome, unless the source was removed while it was polled."""
+        if _peek(self._table, source.id) is None:
+            return False
+        self.save(source)
+        return True
 
-    def remove(self, feed_id: str) -> bool:
-        return bool(self._table.remove(doc_ids=[cast(Any, feed_id)]))
+    def remove(self, source_id: str) -> bool:
+        return bool(self._table.remove(doc_ids=[cast(Any, source_id)]))
+
+    def __len__(self) -> int:
+        return len(self._table)
 
 
 class ArticleLog:

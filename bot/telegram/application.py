@@ -25,7 +25,6 @@ from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 from bot.telegram.context import BotContext
-from bot.wording.replies import ADMIN_COMMANDS, USER_COMMANDS
 from calendars.errors import ConfigError
 from config.settings import Settings
 
@@ -35,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+Menu = list[tuple[str, str]]  # (command, description)
 
 
 def api_urls(base_url: str) -> tuple[str, str]:
@@ -129,8 +129,16 @@ def build_application(
 class TelegramRunner:
     """Starts and stops the Application: initialise, command menus, then poll or webhook."""
 
-    def __init__(self, application: AnyApplication, settings: Settings) -> None:
+    def __init__(
+        self,
+        application: AnyApplication,
+        settings: Settings,
+        *,
+        menus: tuple[Menu, Menu] = ([], []),
+    ) -> None:
+        """``menus``: the command menu for everyone, and the one for the bot's admins."""
         self.application = application
+        self._menus = menus
         self._settings = settings
         self._secret = settings.webhook_secret or secrets.token_urlsafe(32)
         self.connected = False
@@ -144,7 +152,11 @@ class TelegramRunner:
         try:
             await self._connect()
         except InvalidToken as exc:
-            raise ConfigError("TELEGRAM_BOT_TOKEN", f"Telegram rejected the token ({exc})") from exc
+            # PTB's message repeats the token: never print a secret, even a wrong one.
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN",
+                "Telegram rejected the token; copy it again from @BotFather",
+            ) from exc
         except NetworkError as exc:
             # Feeds and the page keep working; the bot joins when Telegram is reachable.
             logger.warning("telegram.unreachable error=%r action=retrying", str(exc))
@@ -179,8 +191,7 @@ class TelegramRunner:
 
     async def _publish_commands(self) -> None:
         bot = self.application.bot
-        users = [BotCommand(name, text[:256]) for name, text in USER_COMMANDS]
-        admins = users + [BotCommand(name, text[:256]) for name, text in ADMIN_COMMANDS]
+        users, admins = ([BotCommand(name, text[:256]) for name, text in m] for m in self._menus)
         await bot.set_my_commands(users, scope=BotCommandScopeDefault())
         for admin_id in sorted(self._settings.admin_ids):
             try:
@@ -192,8 +203,6 @@ class TelegramRunner:
         if self._retry is not None:
             self._retry.cancel()
             await asyncio.gather(self._retry, return_exceptions=True)
-        if not self.connected:
-            return
         application = self.application
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
@@ -201,6 +210,9 @@ class TelegramRunner:
             await application.stop()
         try:
             await application.shutdown()
+            # A start that failed half-way (token rejected) leaves the bot's HTTP clients
+            # open while the application counts as not initialised: close them too.
+            await application.bot.shutdown()
         except TelegramError as exc:
             logger.warning("telegram.shutdown_error error=%r", str(exc))
         self.connected = False

@@ -12,10 +12,11 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.delivery.broadcaster import Broadcaster
 from bot.news.service import NewsService
 from bot.services.events import EventService
+from bot.services.imports import ImportService
+from bot.services.stats import StatsService
 from bot.services.subscriptions import SubscriptionService
-from bot.store import Store
-from calendars.ical.feeds import FeedService
-from calendars.ical.render import FeedMeta
+from calendars.ical.feeds import CalendarFeeds
+from calendars.ical.render import CalendarMeta
 from config.settings import Settings
 
 __all__ = ["BotContext", "Services"]
@@ -26,14 +27,15 @@ class Services:
     """Everything a handler may call; built once by ``SummitWatch``."""
 
     settings: Settings
-    store: Store
     events: EventService
     subscriptions: SubscriptionService
     broadcaster: Broadcaster
     news: NewsService
-    feeds: FeedService
+    calendar_feeds: CalendarFeeds
+    stats: StatsService
+    imports: ImportService
     http: httpx.AsyncClient
-    meta: FeedMeta
+    meta: CalendarMeta
     default_offsets: tuple[timedelta, ...]
     now: Any  # Callable[[], datetime]: the app's clock
 
@@ -68,7 +70,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         return self.services.subscriptions
 
     @property
-    def meta(self) -> FeedMeta:
+    def meta(self) -> CalendarMeta:
         return self.services.meta
 
     def now(self) -> datetime:

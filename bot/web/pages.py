@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 
 from calendars.agenda import build_agenda
 from calendars.events import SLUG_RE, Event
-from calendars.ical.render import FeedMeta
+from calendars.ical.render import CalendarMeta
 from calendars.links import GOOGLE_ADD_BY_URL, SubscribeLinks, subscribe_links
 from calendars.time.timefmt import format_event_when, format_instant
 
@@ -43,7 +43,7 @@ class EventView:
     links: SubscribeLinks
 
 
-def event_json(event: Event, meta: FeedMeta) -> dict[str, Any]:
+def event_json(event: Event, meta: CalendarMeta) -> dict[str, Any]:
     """The API's form of an event: ISO times with offsets (dates for all-day events)."""
     record = event.to_record()
     base = meta.public_url.rstrip("/")
@@ -77,7 +77,7 @@ class PageSite:
     def __init__(
         self,
         *,
-        meta: FeedMeta,
+        meta: CalendarMeta,
         events: Callable[[], Sequence[Event]],
         version: Callable[[], int],
         topics: Callable[[], list[str]],

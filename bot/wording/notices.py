@@ -7,7 +7,7 @@ from html import escape
 
 from bot.delivery.notifier import Outgoing
 from calendars.events import Event
-from calendars.ical.render import FeedMeta
+from calendars.ical.render import CalendarMeta
 from calendars.news.articles import Article
 from calendars.reminders import Reminder
 from calendars.time.timefmt import format_event_when, format_instant, format_until
@@ -83,7 +83,7 @@ def digest_notice(items: list[tuple[Article, list[Event]]], *, zone: str) -> str
     return "\n".join(lines)
 
 
-def reminder_message(reminder: Reminder, *, now: datetime, meta: FeedMeta) -> Outgoing:
+def reminder_message(reminder: Reminder, *, now: datetime, meta: CalendarMeta) -> Outgoing:
     event, zone = reminder.event, reminder.subscriber.zone
     head, *rest = event_lines(event, zone)
     ics = escape(meta.event_ics_url(event.id), quote=True)

@@ -6,10 +6,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from html import escape
 
+from bot.news.sources import OpmlImport
+from bot.services.imports import ImportReport
+from bot.services.stats import InstanceStats
 from bot.wording.notices import event_lines
 from calendars.events import Event
-from calendars.ical.render import FeedMeta
+from calendars.ical.render import CalendarMeta
 from calendars.links import GOOGLE_ADD_BY_URL, subscribe_links
+from calendars.news.sources import NewsSource
 from calendars.subscribers import Subscriber
 from calendars.time.offsets import describe_offsets
 from calendars.time.timefmt import format_instant, format_relative, format_until
@@ -17,40 +21,15 @@ from calendars.time.timefmt import format_instant, format_relative, format_until
 __all__ = [
     "calendar_links",
     "event_details",
-    "feed_status",
     "help_text",
+    "import_report",
+    "opml_report",
     "settings_summary",
+    "source_status",
+    "stats_text",
     "upcoming_list",
     "welcome",
 ]
-
-USER_COMMANDS = (
-    ("start", "subscribe this chat to reminders"),
-    ("upcoming", "next events, optionally of one topic: /upcoming sco"),
-    ("event", "details of one event: /event putin-new-delhi-2025"),
-    ("calendar", "links to add the calendar to Google, Apple or Outlook"),
-    ("topics", "choose the topics this chat follows"),
-    ("subscribe", "follow a topic: /subscribe india-russia"),
-    ("unsubscribe", "stop following a topic: /unsubscribe energy"),
-    ("tz", "your time zone: /tz Asia/Kolkata"),
-    ("remind", "when to remind: /remind 7d 1d 2h 30m, or /remind off"),
-    ("addchannel", "send reminders to a channel: /addchannel @name"),
-    ("stop", "unsubscribe and forget this chat's settings"),
-    ("help", "this list"),
-)
-ADMIN_COMMANDS = (
-    ("addevent", "add an event (no arguments: a guided dialogue)"),
-    ("editevent", 'change fields: /editevent <id> location="…" status=tentative'),
-    ("cancelevent", "cancel an event; subscribers are told"),
-    ("importics", "import an .ics file (attach it) or URL"),
-    ("broadcast", "send a message to every subscriber"),
-    ("stats", "subscribers, events and deliveries"),
-    ("feeds", "news feeds and their health"),
-    ("addfeed", "watch a news feed: /addfeed <url> [topics…] [backfill]"),
-    ("rmfeed", "stop watching a feed: /rmfeed <id or url>"),
-    ("importopml", "add the feeds of an OPML file (attach it)"),
-    ("exportopml", "the watched feeds as an OPML file"),
-)
 
 
 def _link(url: str, text: str) -> str:
@@ -71,7 +50,7 @@ def upcoming_list(events: Sequence[Event], *, zone: str, now: datetime, topic: s
     return "\n\n".join(blocks)
 
 
-def event_details(event: Event, *, zone: str, now: datetime, meta: FeedMeta) -> str:
+def event_details(event: Event, *, zone: str, now: datetime, meta: CalendarMeta) -> str:
     lines = event_lines(event, zone)
     if event.cancelled:
         lines[0] = f"<s>{lines[0]}</s> — <b>cancelled</b>"
@@ -90,30 +69,73 @@ def event_details(event: Event, *, zone: str, now: datetime, meta: FeedMeta) -> 
     return "\n".join(lines)
 
 
-def feed_status(feed: dict[str, object], *, now: datetime, failing: bool) -> str:
-    """One feed in /feeds: health, last success or error, items seen, next poll."""
-    name = escape(str(feed.get("title") or feed["url"]))
-    head = f"{'⚠️' if failing else '✅'} <b>{name}</b> · <code>{escape(str(feed['id']))}</code>"
-    lines = [head, escape(str(feed["url"]))]
-    if feed.get("tags"):
-        lines.append("Topics: " + escape(", ".join(map(str, feed["tags"]))))  # type: ignore[call-overload]
-    if feed.get("last_success"):
-        success = datetime.fromisoformat(str(feed["last_success"]))
+def source_status(source: NewsSource, *, now: datetime) -> str:
+    """One news source in /feeds: health, last success or error, items seen, next poll."""
+    head = (
+        f"{'⚠️' if source.failing else '✅'} <b>{escape(source.name)}</b> · "
+        f"<code>{escape(source.id)}</code>"
+    )
+    lines = [head, escape(source.url)]
+    if source.tags:
+        lines.append("Topics: " + escape(", ".join(source.tags)))
+    if source.last_success:
         lines.append(
-            f"Last success {format_relative(success, now)}, {feed.get('items_seen', 0)} items seen"
+            f"Last success {format_relative(source.last_success, now)}, "
+            f"{source.items_seen} items seen"
         )
-    elif not feed.get("last_error"):
+    elif not source.last_error:
         lines.append("Not polled yet")
-    if feed.get("errors") and feed.get("last_error"):
-        when = datetime.fromisoformat(str(feed["last_error_at"]))
+    if source.errors and source.last_error and source.last_error_at:
         lines.append(
-            f"{'Failing' if failing else 'Last error'} ({feed['errors']} in a row, "
-            f"{format_relative(when, now)}): {escape(str(feed['last_error']))}"
+            f"{'Failing' if source.failing else 'Last error'} ({source.errors} in a row, "
+            f"{format_relative(source.last_error_at, now)}): {escape(source.last_error)}"
         )
-    if feed.get("warning"):
-        lines.append(f"Warning: {escape(str(feed['warning']))}")
-    next_poll = datetime.fromisoformat(str(feed["next_poll"]))
-    lines.append(f"Next poll {format_relative(next_poll, now)}")
+    if source.warning:
+        lines.append(f"Warning: {escape(source.warning)}")
+    lines.append(f"Next poll {format_relative(source.next_poll, now)}")
+    return "\n".join(lines)
+
+
+def stats_text(stats: InstanceStats, *, now: datetime) -> str:
+    by_kind = (
+        ", ".join(f"{kind} {count}" for kind, count in sorted(stats.subscribers_by_kind.items()))
+        or "none"
+    )
+    deliveries, news = stats.deliveries, stats.news
+    last = news.last_cycle
+    polled = f"last poll {format_relative(last, now)}" if last else "not polled yet"
+    return "\n".join(
+        [
+            "<b>SummitWatch statistics</b>",
+            f"Subscribers: {stats.subscribers} ({escape(by_kind)})",
+            f"Events: {stats.events} ({stats.upcoming} upcoming, {stats.cancelled} cancelled)",
+            f"Messages: {deliveries.get('sent', 0)} sent, "
+            f"{deliveries.get('failed', 0)} failed, "
+            f"{deliveries.get('gone', 0)} to chats that were gone, "
+            f"{deliveries.get('skipped', 0)} reminders skipped",
+            f"News: {news.sources} feeds ({news.failing} failing), "
+            f"{news.articles} articles kept, {polled}",
+        ]
+    )
+
+
+def import_report(report: ImportReport) -> str:
+    lines = [
+        f"Imported: {report.added} added, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {len(report.skipped)} skipped."
+    ]
+    lines += [f"• skipped {escape(reason)}" for reason in report.skipped[:20]]
+    if len(report.skipped) > 20:
+        lines.append(f"… and {len(report.skipped) - 20} more")
+    return "\n".join(lines)
+
+
+def opml_report(report: OpmlImport) -> str:
+    lines = [
+        f"Added {report.added} feeds, skipped {len(report.skipped)}. "
+        "New feeds are polled within a minute."
+    ]
+    lines += [f"• {escape(s)}" for s in report.skipped[:20]]
     return "\n".join(lines)
 
 
@@ -126,7 +148,7 @@ def coverage_lines(event: Event, *, zone: str, limit: int = 5) -> list[str]:
     return lines
 
 
-def calendar_links(meta: FeedMeta, *, topics: Sequence[str]) -> str:
+def calendar_links(meta: CalendarMeta, *, topics: Sequence[str]) -> str:
     base = meta.public_url.rstrip("/")
     links = subscribe_links(f"{base}/calendar.ics", name=meta.name)
     lines = [
@@ -172,7 +194,7 @@ def welcome(
     *,
     next_event: Event | None,
     now: datetime,
-    meta: FeedMeta,
+    meta: CalendarMeta,
     default_offsets: Sequence[timedelta],
     new: bool,
 ) -> str:
@@ -202,12 +224,11 @@ def welcome(
     return "\n".join(lines)
 
 
-def help_text(*, is_admin: bool) -> str:
+def help_text(commands: Sequence[tuple[str, str]], admin: Sequence[tuple[str, str]]) -> str:
+    """``commands`` for everyone; ``admin`` (empty unless the reader is an admin) below them."""
     lines = ["<b>SummitWatch commands</b>"] + [
-        f"/{name} — {escape(text)}" for name, text in USER_COMMANDS
+        f"/{name} — {escape(text)}" for name, text in commands
     ]
-    if is_admin:
-        lines += ["", "<b>Admin</b>"] + [
-            f"/{name} — {escape(text)}" for name, text in ADMIN_COMMANDS
-        ]
+    if admin:
+        lines += ["", "<b>Admin</b>"] + [f"/{name} — {escape(text)}" for name, text in admin]
     return "\n".join(lines)

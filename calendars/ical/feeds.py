@@ -11,26 +11,26 @@ from datetime import UTC, datetime
 from calendars.events import SLUG_RE, Event
 from calendars.ical.render import IcalRenderer
 
-__all__ = ["FeedService", "RenderedFeed"]
+__all__ = ["CalendarFeed", "CalendarFeeds"]
 
 _NEVER = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
-class RenderedFeed:
+class CalendarFeed:
     body: bytes
     etag: str
     last_modified: datetime
     filename: str
 
 
-def _rendered(body: bytes, events: Sequence[Event], filename: str) -> RenderedFeed:
+def _rendered(body: bytes, events: Sequence[Event], filename: str) -> CalendarFeed:
     etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
     last_modified = max((e.updated for e in events), default=_NEVER)
-    return RenderedFeed(body, etag, last_modified.astimezone(UTC).replace(microsecond=0), filename)
+    return CalendarFeed(body, etag, last_modified.astimezone(UTC).replace(microsecond=0), filename)
 
 
-class FeedService:
+class CalendarFeeds:
     """Feeds for everything, one topic, or one event.
 
     ``events`` returns every event (past and cancelled included: calendars must see a
@@ -51,12 +51,12 @@ class FeedService:
         self._version = version
         self._topics = topics
         self._lock = threading.Lock()
-        self._cache: dict[str, tuple[int, RenderedFeed]] = {}
+        self._cache: dict[str, tuple[int, CalendarFeed]] = {}
 
-    def everything(self) -> RenderedFeed:
+    def everything(self) -> CalendarFeed:
         return self._cached("all", lambda events: (events, None))  # type: ignore[return-value]
 
-    def topic(self, tag: str) -> RenderedFeed | None:
+    def topic(self, tag: str) -> CalendarFeed | None:
         """The feed of one topic; None when nobody ever used or configured that topic."""
         if not SLUG_RE.match(tag):
             return None
@@ -70,7 +70,7 @@ class FeedService:
 
         return self._cached(f"tag:{tag}", select)
 
-    def event(self, event_id: str) -> RenderedFeed | None:
+    def event(self, event_id: str) -> CalendarFeed | None:
         if not SLUG_RE.match(event_id):
             return None
 
@@ -80,7 +80,7 @@ class FeedService:
 
         return self._cached(f"event:{event_id}", select)
 
-    def cached(self, scope: str) -> RenderedFeed | None:
+    def cached(self, scope: str) -> CalendarFeed | None:
         """The feed for ``scope`` if already rendered from current data: no work at all.
 
         Scopes are ``"all"``, ``"tag:<tag>"`` and ``"event:<id>"``.
@@ -96,7 +96,7 @@ class FeedService:
         self,
         scope: str,
         select: Callable[[Sequence[Event]], tuple[Sequence[Event], str | None] | None],
-    ) -> RenderedFeed | None:
+    ) -> CalendarFeed | None:
         version = self._version()
         with self._lock:
             hit = self._cache.get(scope)

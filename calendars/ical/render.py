@@ -28,7 +28,7 @@ from icalendar import Event as VEvent
 from calendars.events import Event
 from calendars.ical.vtimezone import vtimezone
 
-__all__ = ["FeedMeta", "IcalRenderer"]
+__all__ = ["CalendarMeta", "IcalRenderer"]
 
 _END = b"END:VCALENDAR\r\n"
 COVERAGE_IN_FEED = 5
@@ -36,7 +36,7 @@ _STATUS = {"confirmed": "CONFIRMED", "tentative": "TENTATIVE", "cancelled": "CAN
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class FeedMeta:
+class CalendarMeta:
     """What a feed says about itself; ``public_url`` is where subscribers reach it."""
 
     public_url: str
@@ -67,7 +67,7 @@ def _zone_years(events: Sequence[Event]) -> dict[str, tuple[int, int]]:
 class IcalRenderer:
     """Renders feeds, keeping each event's serialised VEVENT until the event changes."""
 
-    def __init__(self, meta: FeedMeta) -> None:
+    def __init__(self, meta: CalendarMeta) -> None:
         self.meta = meta
         self._vevents: dict[str, tuple[tuple[int, str], bytes]] = {}
 

@@ -14,10 +14,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from calendars.ical.feeds import FeedService, RenderedFeed
+from calendars.ical.feeds import CalendarFeed, CalendarFeeds
 from calendars.ical.http_cache import is_not_modified
 
-__all__ = ["CalendarResponse", "NotModifiedResponse", "feed_routes"]
+__all__ = ["CalendarResponse", "NotModifiedResponse", "calendar_routes"]
 
 CACHE_CONTROL = "public, max-age=300"
 
@@ -38,7 +38,7 @@ class NotModifiedResponse(Response):
         )
 
 
-def _feed_response(request: Request, feed: RenderedFeed) -> Response:
+def _calendar_response(request: Request, feed: CalendarFeed) -> Response:
     headers = {
         "etag": feed.etag,
         "last-modified": format_datetime(feed.last_modified, usegmt=True),
@@ -55,16 +55,16 @@ def _not_found(what: str) -> Response:
     return PlainTextResponse(f"{what}\n", status_code=404)
 
 
-def feed_routes(feeds: FeedService) -> list[Route]:
+def calendar_routes(feeds: CalendarFeeds) -> list[Route]:
     """``/calendar.ics``, ``/calendar/{tag}.ics`` and ``/events/{id}.ics`` (GET and HEAD)."""
 
     async def render(
-        request: Request, scope: str, produce: Callable[[], RenderedFeed | None], missing: str
+        request: Request, scope: str, produce: Callable[[], CalendarFeed | None], missing: str
     ) -> Response:
         # Current bytes are served at once; a render (seconds when cold and large) runs
         # in a worker thread so the bot's event loop never waits for it.
         feed = feeds.cached(scope) or await run_in_threadpool(produce)
-        return _feed_response(request, feed) if feed else _not_found(missing)
+        return _calendar_response(request, feed) if feed else _not_found(missing)
 
     async def all_events(request: Request) -> Response:
         return await render(request, "all", feeds.everything, "")

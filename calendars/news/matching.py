@@ -156,13 +156,13 @@ class Matcher:
     def __len__(self) -> int:
         return len(self._events)
 
-    def matches(self, article: Article, *, feed_tags: Iterable[str] = ()) -> list[Match]:
+    def matches(self, article: Article, *, source_tags: Iterable[str] = ()) -> list[Match]:
         """The events ``article`` is about, in the order the events were given.
 
-        With ``feed_tags``, only events sharing one of those topics qualify; a feed
+        With ``source_tags``, only events sharing one of those topics qualify; a feed
         without tags is about everything, so keywords alone decide.
         """
-        topics = {_tag(t) for t in feed_tags} - {""}
+        topics = {_tag(t) for t in source_tags} - {""}
         found = self._found(article.title) | self._found(article.summary)
         hits: dict[str, set[str]] = {}
         for keyword in found:

@@ -126,6 +126,11 @@ class FakeTelegram(BotApiState):
                 raise RuntimeError("fake Telegram server did not start; see the log above")
         self.port = self._server.servers[0].sockets[0].getsockname()[1]
 
+    @property
+    def open_connections(self) -> int:
+        """Client connections the server holds open now (a closed client leaves none)."""
+        return len(self._server.server_state.connections) if self._server else 0
+
     def stop(self) -> None:
         """Stop the server, first releasing held long polls so shutdown is quick."""
         if self._thread is None or self._server is None:

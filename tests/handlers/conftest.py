@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
-
-import pytest
 
 from bot.app import SummitWatch
 from config.settings import Settings
@@ -19,20 +17,13 @@ USER = 2002
 OTHER_USER = 3003
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
-
-
 def bot_settings(settings: Settings, fake: FakeTelegram, **changes: Any) -> Settings:
-    return dataclasses.replace(
-        settings,
-        telegram_token=fake.token,
-        telegram_api_base_url=fake.base_url,
-        admin_ids=frozenset({ADMIN}),
-        **changes,
-    )
+    defaults: dict[str, Any] = {
+        "telegram_token": fake.token,
+        "telegram_api_base_url": fake.base_url,
+        "admin_ids": frozenset({ADMIN}),
+    }
+    return dataclasses.replace(settings, **{**defaults, **changes})
 
 
 @asynccontextmanager

@@ -98,6 +98,24 @@ async def test_the_guided_addevent_dialogue_builds_the_same_event(
     assert event.tags == ("india-russia", "state-visit")
 
 
+async def test_dialogue_answers_may_contain_the_one_line_separator(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    async with bot_running(bot_settings(settings, fake)) as app:
+        await say(fake, ADMIN, "/addevent")
+        await say(fake, ADMIN, "2026-12-04 10:00 Asia/Kolkata")
+        await say(fake, ADMIN, "Talks | round two")
+        await say(fake, ADMIN, "Hyderabad House | New Delhi")
+        await say(fake, ADMIN, "india-russia")
+        done = await say(fake, ADMIN, "Agenda: trade | defence | energy")
+        assert "Added <code>talks-round-two-2026</code>" in done
+        event = app.store.events.get("talks-round-two-2026")
+    assert event is not None
+    assert event.title == "Talks | round two"
+    assert event.location == "Hyderabad House | New Delhi"
+    assert event.description == "Agenda: trade | defence | energy"
+
+
 async def test_cancel_leaves_the_dialogue_without_adding(
     settings: Settings, fake: FakeTelegram
 ) -> None:

@@ -22,7 +22,9 @@ def feeds() -> Iterator[FeedServer]:
 
 
 def configured(settings: Settings, fake: FakeTelegram) -> Settings:
-    return bot_settings(dataclasses.replace(settings, fetch_timeout=2.0, feeds_path=None), fake)
+    return bot_settings(
+        dataclasses.replace(settings, fetch_timeout=2.0, news_sources_path=None), fake
+    )
 
 
 @pytest.mark.parametrize(
@@ -38,7 +40,7 @@ async def test_addfeed_refuses_urls_that_are_not_http(
 ) -> None:
     async with bot_running(configured(settings, fake)) as app:
         answer = await say(fake, ADMIN, f"/addfeed {url}")
-        assert app.store.feeds.all() == []
+        assert app.store.news_sources.all() == []
     assert answer.startswith("❗")
     assert expected in answer
 
@@ -73,10 +75,10 @@ async def test_rmfeed_by_id_and_feed_commands_are_admin_only(
             fake, USER, f"/addfeed {feeds.url('rss2.xml')}"
         )
         await say(fake, ADMIN, f"/addfeed {feeds.url('rss2.xml')}")
-        (feed,) = app.store.feeds.all()
-        assert "Stopped watching" in await say(fake, ADMIN, f"/rmfeed {feed['id']}")
-        assert "no feed" in await say(fake, ADMIN, f"/rmfeed {feed['id']}")
-        assert app.store.feeds.all() == []
+        (feed,) = app.store.news_sources.all()
+        assert "Stopped watching" in await say(fake, ADMIN, f"/rmfeed {feed.id}")
+        assert "no feed" in await say(fake, ADMIN, f"/rmfeed {feed.id}")
+        assert app.store.news_sources.all() == []
 
 
 async def test_opml_round_trips_through_export_and_import(
@@ -92,8 +94,8 @@ async def test_opml_round_trips_through_export_and_import(
         opml = sent[2]["document"]
         assert sent[2]["method"] == "sendDocument"
         assert opml.filename == "summitwatch-feeds.opml"
-        for feed in app.store.feeds.all():
-            app.news.remove_feed(feed["id"], actor="test")
+        for feed in app.store.news_sources.all():
+            app.news.sources.remove(feed.id, actor="test")
         fake.push_document(
             chat_id=ADMIN,
             user_id=ADMIN,
@@ -102,7 +104,7 @@ async def test_opml_round_trips_through_export_and_import(
             caption="/importopml",
         )
         reply = (await fake.wait_for_messages(ADMIN, 4))[3]["text"]
-        tags = sorted(tuple(f["tags"]) for f in app.store.feeds.all())
+        tags = sorted(source.tags for source in app.store.news_sources.all())
     assert "Added 2 feeds, skipped 0" in reply
     assert tags == [("india-russia",), ("sco",)]
 
@@ -117,5 +119,5 @@ async def test_importopml_refuses_a_hostile_file(settings: Settings, fake: FakeT
             chat_id=ADMIN, user_id=ADMIN, file_name="x.opml", content=bomb, caption="/importopml"
         )
         answer = (await fake.wait_for_messages(ADMIN, 1))[0]["text"]
-        assert app.store.feeds.all() == []
+        assert app.store.news_sources.all() == []
     assert answer.startswith("❗")

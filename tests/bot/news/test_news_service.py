@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from html import escape
 
 import httpx
@@ -43,7 +43,7 @@ def rss(*items: tuple[str, str], title: str = "Diplomatic Wire") -> bytes:
 
 
 def quick(settings: Settings) -> Settings:
-    return dataclasses.replace(settings, fetch_timeout=1.0, feeds_path=None)
+    return dataclasses.replace(settings, fetch_timeout=1.0, news_sources_path=None)
 
 
 async def with_event(app: SummitWatch, tags: tuple[str, ...] = ("india-russia",)) -> None:
@@ -64,15 +64,15 @@ async def test_new_articles_are_noticed_once_and_not_again_after_a_restart(
     console = io.StringIO()
     async with running(quick(settings), console) as app:
         await with_event(app)
-        feed = app.news.add_feed(feeds.url("wire.xml"), actor="admin")
-        first = await app.news.poll(feed["id"])
+        feed = app.news.sources.add(feeds.url("wire.xml"), actor="admin")
+        first = await app.news.poller.poll(feed.id)
         assert (first.status, first.new_articles) == ("new", 1)
         assert "📰" not in console.getvalue()  # the first poll only marks what is there as seen
         feeds.publish(
             "wire.xml",
             rss(("a1", "Modi and Putin to meet"), ("a2", "S-400 deliveries on the agenda")),
         )
-        second = await app.news.poll(feed["id"])
+        second = await app.news.poller.poll(feed.id)
         assert (second.new_articles, second.matched) == (1, 1)
     assert console.getvalue().count("📰") == 1
     assert "S-400 deliveries on the agenda" in console.getvalue()
@@ -82,7 +82,7 @@ async def test_new_articles_are_noticed_once_and_not_again_after_a_restart(
     again = io.StringIO()
     async with running(quick(settings), again) as app:
         await app.wait_background()
-        result = await app.news.poll(feed["id"])
+        result = await app.news.poller.poll(feed.id)
         assert result.new_articles == 0
     assert "📰" not in again.getvalue()
 
@@ -92,14 +92,15 @@ async def test_a_304_costs_nothing_and_the_etag_round_trips(
 ) -> None:
     feeds.publish("wire.xml", rss(("a1", "Putin arrives in New Delhi")))
     async with running(quick(settings)) as app:
-        feed = app.news.add_feed(feeds.url("wire.xml"), actor="admin")
-        await app.news.poll(feed["id"])
-        result = await app.news.poll(feed["id"])
-        stored = app.store.feeds.get(feed["id"])
+        feed = app.news.sources.add(feeds.url("wire.xml"), actor="admin")
+        await app.news.poller.poll(feed.id)
+        result = await app.news.poller.poll(feed.id)
+        stored = app.store.news_sources.get(feed.id)
     assert result.status == "not-modified"
     first, second = feeds.requests_to("wire.xml")
     assert "if-none-match" not in first
-    assert second["if-none-match"] == stored["etag"]  # type: ignore[index]
+    assert stored is not None
+    assert second["if-none-match"] == stored.etag
     assert "SummitWatch/" in second["user-agent"]
 
 
@@ -109,11 +110,11 @@ async def test_server_errors_and_timeouts_back_off_and_flag_the_feed(
     feeds.fail("flaky.xml", 500, 503)
     feeds.stall("slow.xml", 3)
     async with running(quick(settings)) as app:
-        flaky = app.news.add_feed(feeds.url("flaky.xml"), actor="admin")
-        slow = app.news.add_feed(feeds.url("slow.xml"), actor="admin")
-        results = [await app.news.poll(flaky["id"]) for _ in range(3)]
-        timed_out = await app.news.poll(slow["id"])
-        state = app.store.feeds.get(flaky["id"])
+        flaky = app.news.sources.add(feeds.url("flaky.xml"), actor="admin")
+        slow = app.news.sources.add(feeds.url("slow.xml"), actor="admin")
+        results = [await app.news.poller.poll(flaky.id) for _ in range(3)]
+        timed_out = await app.news.poller.poll(slow.id)
+        state = app.store.news_sources.get(flaky.id)
         assert state is not None
         now = app.now()
     assert [r.error for r in results] == [
@@ -122,9 +123,10 @@ async def test_server_errors_and_timeouts_back_off_and_flag_the_feed(
         "not an RSS or Atom feed: the response was empty",
     ]
     assert timed_out.error == "the server did not answer in time"
-    assert state["errors"] == 3
-    assert app.news.is_failing(state)
-    backoff = datetime.fromisoformat(state["next_poll"]) - now
+    assert state is not None
+    assert state.errors == 3
+    assert state.failing
+    backoff = state.next_poll - now
     assert timedelta(minutes=70) < backoff <= timedelta(minutes=80)  # 10 min x 2^3, not 10 min
 
 
@@ -153,9 +155,9 @@ async def test_hostile_feeds_give_a_clear_status_and_no_crash(
 ) -> None:
     setup(feeds)  # type: ignore[operator]
     async with running(quick(settings)) as app:
-        feed = app.news.add_feed(feeds.url("big.xml"), actor="admin")
-        result = await app.news.poll(feed["id"])
-        assert app.store.feeds.get(feed["id"])["last_error"] == result.error  # type: ignore[index]
+        feed = app.news.sources.add(feeds.url("big.xml"), actor="admin")
+        result = await app.news.poller.poll(feed.id)
+        assert app.store.news_sources.get(feed.id).last_error == result.error  # type: ignore[union-attr]
     assert result.status == "error"
     assert error in (result.error or "")
 
@@ -166,11 +168,11 @@ async def test_broken_xml_and_other_encodings_still_yield_articles(
     feeds.publish("broken.xml", "broken.xml")
     feeds.publish("cp1251.xml", "cp1251.xml", content_type="application/rss+xml")
     async with running(quick(settings)) as app:
-        broken = app.news.add_feed(feeds.url("broken.xml"), actor="admin")
-        cyrillic = app.news.add_feed(feeds.url("cp1251.xml"), actor="admin")
-        broken_result = await app.news.poll(broken["id"])
-        cyrillic_result = await app.news.poll(cyrillic["id"])
-        warning = app.store.feeds.get(broken["id"])["warning"]  # type: ignore[index]
+        broken = app.news.sources.add(feeds.url("broken.xml"), actor="admin")
+        cyrillic = app.news.sources.add(feeds.url("cp1251.xml"), actor="admin")
+        broken_result = await app.news.poller.poll(broken.id)
+        cyrillic_result = await app.news.poller.poll(cyrillic.id)
+        warning = app.store.news_sources.get(broken.id).warning  # type: ignore[union-attr]
     assert broken_result.new_articles > 0
     assert warning
     assert cyrillic_result.status == "new"
@@ -183,8 +185,8 @@ async def test_devanagari_keywords_match_marathi_coverage(
     feeds.publish("marathi.xml", "marathi.xml")
     async with running(quick(settings)) as app:
         await with_event(app)
-        feed = app.news.add_feed(feeds.url("marathi.xml"), actor="admin", backfill=True)
-        result = await app.news.poll(feed["id"])
+        feed = app.news.sources.add(feeds.url("marathi.xml"), actor="admin", backfill=True)
+        result = await app.news.poller.poll(feed.id)
         event = app.store.events.get("modi-putin-talks")
     assert result.matched >= 1
     assert event is not None
@@ -197,8 +199,8 @@ async def test_many_new_articles_become_one_digest(settings: Settings, feeds: Fe
     console = io.StringIO()
     async with running(quick(settings), console) as app:
         await with_event(app)
-        feed = app.news.add_feed(feeds.url("wire.xml"), actor="admin", backfill=True)
-        await app.news.poll(feed["id"])
+        feed = app.news.sources.add(feeds.url("wire.xml"), actor="admin", backfill=True)
+        await app.news.poller.poll(feed.id)
     assert console.getvalue().count("📰") == 1
     assert "📰 7 new articles about events you follow" in console.getvalue()
 
@@ -215,13 +217,15 @@ async def test_topics_of_the_feed_and_of_the_chat_decide_who_hears(
         app.store.subscribers.save(
             me.replace(topics=frozenset({"sco"}))
         )  # does not follow the event
-        feed = app.news.add_feed(feeds.url("energy.xml"), actor="admin", backfill=True)
-        result = await app.news.poll(feed["id"])
+        feed = app.news.sources.add(feeds.url("energy.xml"), actor="admin", backfill=True)
+        result = await app.news.poller.poll(feed.id)
         assert result.matched == 1  # still recorded as coverage
-        off_topic = app.news.add_feed(
+        off_topic = app.news.sources.add(
             feeds.url("energy.xml") + "?v=2", ["defence"], actor="admin", backfill=True
         )
-        assert (await app.news.poll(off_topic["id"])).matched == 0  # feed topics exclude the event
+        assert (
+            await app.news.poller.poll(off_topic.id)
+        ).matched == 0  # feed topics exclude the event
     assert "📰" not in console.getvalue()
 
 
@@ -231,13 +235,13 @@ async def test_coverage_reaches_the_event_page_and_feed_and_bumps_sequence_only_
     feeds.publish("wire.xml", rss(("c1", "Putin's visit: what to expect")))
     async with running(quick(settings)) as app, httpx.AsyncClient(base_url=app.public_url) as http:
         await with_event(app)
-        feed = app.news.add_feed(feeds.url("wire.xml"), actor="admin")
-        await app.news.poll(feed["id"])
+        feed = app.news.sources.add(feeds.url("wire.xml"), actor="admin")
+        await app.news.poller.poll(feed.id)
         event = app.store.events.get("modi-putin-talks")
         assert event is not None
         assert event.sequence == 1
         feeds.publish("wire.xml", rss(("c1", "Putin's visit: what to expect, updated title")))
-        await app.news.poll(feed["id"])  # same article: no new coverage
+        await app.news.poller.poll(feed.id)  # same article: no new coverage
         assert app.store.events.get("modi-putin-talks").sequence == 1  # type: ignore[union-attr]
         body = (await http.get("/events/modi-putin-talks.ics")).content
     (vevent,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
@@ -254,8 +258,8 @@ async def test_old_articles_are_pruned(settings: Settings, feeds: FeedServer) ->
     async with running(
         dataclasses.replace(quick(settings), news_retention=timedelta(days=90))
     ) as app:
-        feed = app.news.add_feed(feeds.url("wire.xml"), actor="admin")
-        await app.news.poll(feed["id"])
+        feed = app.news.sources.add(feeds.url("wire.xml"), actor="admin")
+        await app.news.poller.poll(feed.id)
         assert len(app.store.articles) == 1
         pruned = app.store.articles.prune(older_than=app.now() + timedelta(days=1))
         assert pruned == 1
@@ -267,6 +271,6 @@ async def test_the_background_poller_polls_a_due_feed_by_itself(
 ) -> None:
     feeds.publish("wire.xml", rss(("b1", "Putin lands in Delhi")))
     async with running(quick(settings), poll_news=True) as app:
-        feed = app.news.add_feed(feeds.url("wire.xml"), actor="admin")  # wakes the poller
-        await until(lambda: app.news.last_cycle is not None, what="a polling cycle")
-        assert app.store.feeds.get(feed["id"])["last_success"]  # type: ignore[index]
+        feed = app.news.sources.add(feeds.url("wire.xml"), actor="admin")  # wakes the poller
+        await until(lambda: app.news.poller.last_cycle is not None, what="a polling cycle")
+        assert app.store.news_sources.get(feed.id).last_success  # type: ignore[union-attr]

@@ -16,6 +16,7 @@ import pytest
 from bot.store import Store
 from bot.store.backup import export_store
 from calendars.events import Coverage, Event, Status
+from calendars.news.sources import NewsSource
 from calendars.subscribers import Subscriber
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -82,7 +83,15 @@ def seed(path: Path, *, prefix: str = "") -> None:
         store.subscribers.save(Subscriber(id=f"{prefix}-100200", kind="channel", title="Desk"))
         store.deliveries.record(f"{prefix}r:sco-2026:111:86400", "sent", at=NOW)
         store.audit.append(actor="111", action="event.add", detail="modi-putin-delhi", at=NOW)
-        store.feeds.save("f1", {"url": "https://example.org/rss", "topics": ["sco"]})
+        store.news_sources.save(
+            NewsSource(
+                id=f"{prefix}f1",
+                url="https://example.org/rss",
+                tags=("sco",),
+                added_at=NOW,
+                next_poll=NOW,
+            )
+        )
 
 
 def contents(path: Path) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from calendars.errors import InvalidCalendarFile
 from calendars.events import Event, Status
 from calendars.ical.importer import ImportReport, parse_ics, zone_for_tzid
-from calendars.ical.render import FeedMeta, IcalRenderer
+from calendars.ical.render import CalendarMeta, IcalRenderer
 from tests.conftest import at, timed_event
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
@@ -166,7 +166,7 @@ def test_our_own_feed_round_trips_with_its_ids() -> None:
             status=Status.TENTATIVE,
         ),
     ]
-    feed = IcalRenderer(FeedMeta(public_url="https://x.example")).calendar(events)
+    feed = IcalRenderer(CalendarMeta(public_url="https://x.example")).calendar(events)
     report = parse_ics(feed, now=NOW, our_host="x.example")
     assert report.skipped == ()
     assert [e.id for e in report.events] == [e.id for e in events]

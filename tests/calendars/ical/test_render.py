@@ -7,10 +7,10 @@ import icalendar
 import vobject
 
 from calendars.events import Event, Status
-from calendars.ical.render import FeedMeta, IcalRenderer
+from calendars.ical.render import CalendarMeta, IcalRenderer
 from tests.conftest import at, timed_event
 
-META = FeedMeta(public_url="https://summitwatch.example.org", name="SummitWatch")
+META = CalendarMeta(public_url="https://summitwatch.example.org", name="SummitWatch")
 STAMP = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
 

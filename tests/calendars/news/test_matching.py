@@ -165,7 +165,7 @@ def test_a_multi_word_keyword_does_not_span_title_and_summary() -> None:
     assert not Matcher([event("e", "annual summit")]).matches(article("The annual", "Summit"))
 
 
-def test_feed_tags_restrict_matches_to_events_of_those_topics() -> None:
+def test_source_tags_restrict_matches_to_events_of_those_topics() -> None:
     matcher = Matcher(
         [
             event("sco", "Modi", tags=("sco",)),
@@ -175,12 +175,14 @@ def test_feed_tags_restrict_matches_to_events_of_those_topics() -> None:
     )
     text = article("Modi speaks")
     assert [m.event_id for m in matcher.matches(text)] == ["sco", "bilateral", "untagged"]
-    assert [m.event_id for m in matcher.matches(text, feed_tags=["/India-Russia"])] == ["bilateral"]
-    assert [m.event_id for m in matcher.matches(text, feed_tags=("#sco", "quad"))] == [
+    assert [m.event_id for m in matcher.matches(text, source_tags=["/India-Russia"])] == [
+        "bilateral"
+    ]
+    assert [m.event_id for m in matcher.matches(text, source_tags=("#sco", "quad"))] == [
         "sco",
         "bilateral",
     ]
-    assert matcher.matches(text, feed_tags=["quad"]) == []
+    assert matcher.matches(text, source_tags=["quad"]) == []
 
 
 def test_cancelled_and_past_events_still_match() -> None:

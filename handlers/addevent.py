@@ -1,0 +1,144 @@
+"""``/addevent``: one line with ``|`` between the parts, or a guided dialogue.
+
+The dialogue keeps each answer under its own name and builds the event from them
+directly, so an answer may contain any character, ``|`` included.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from telegram import Update
+from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
+
+from bot.telegram.context import BotContext
+from bot.wording.replies import event_details
+from calendars.commands import EventDraft, build_event, parse_addevent
+from calendars.errors import InvalidInput
+from calendars.events import Event
+from calendars.time.when import WHEN_EXAMPLE, parse_when
+from handlers.common import Handler, actor_of, chat_zone, command_text, problem, reply, user_errors
+
+__all__ = ["conversation", "start"]
+
+WHEN, TITLE, LOCATION, TAGS, DESCRIPTION = range(5)
+_FIELDS = {WHEN: "when", TITLE: "title", LOCATION: "location", TAGS: "tags"}
+_DRAFT = "addevent_draft"
+_PROMPTS = {
+    TITLE: "Title? (e.g. <i>Modi–Putin talks</i>)",
+    LOCATION: "Where? (e.g. <i>Hyderabad House, New Delhi</i>; <code>-</code> for none)",
+    TAGS: "Topics, separated by spaces? (e.g. <i>india-russia defence</i>)",
+    DESCRIPTION: "A description? /skip to leave it empty.",
+}
+
+
+def _answers(context: BotContext) -> dict[str, str]:
+    """The answers given so far in this admin's dialogue, by field."""
+    if context.user_data is None:
+        raise RuntimeError("the /addevent dialogue needs a user")
+    answers: dict[str, str] = context.user_data.setdefault(_DRAFT, {})
+    return answers
+
+
+async def _added(update: Update, context: BotContext, event: Event) -> None:
+    added = await context.events.add(event, actor=actor_of(update))
+    details = event_details(
+        added, zone=chat_zone(update, context), now=context.now(), meta=context.meta
+    )
+    await reply(
+        update, f"Added <code>{escape(added.id)}</code>. Subscribers will see:\n\n{details}"
+    )
+
+
+@user_errors
+async def start(update: Update, context: BotContext) -> int:
+    """Add an event from one line, or start the guided dialogue when there is none."""
+    text = command_text(update)
+    if text:
+        event = parse_addevent(
+            text,
+            default_zone=chat_zone(update, context),
+            now=context.now(),
+            taken=context.events.ids(),
+        )
+        await _added(update, context, event)
+        return ConversationHandler.END
+    _answers(context).clear()
+    await reply(
+        update,
+        "Let's add an event (/cancel stops). When is it?\n"
+        f"e.g. <code>{escape(WHEN_EXAMPLE)}</code>, <code>2026-12-04 10:00 Asia/Kolkata</code> "
+        "or an all-day <code>2026-12-04..2026-12-05</code>",
+    )
+    return WHEN
+
+
+def _answering(state: int) -> Handler:
+    """The handler of one question: keep the answer, ask the next; a bad *when* is asked again."""
+
+    async def answer(update: Update, context: BotContext) -> int:
+        message = update.effective_message
+        text = (message.text or "").strip() if message else ""
+        if state == WHEN:
+            try:
+                parse_when(text, default_zone=chat_zone(update, context))
+            except InvalidInput as exc:
+                await reply(update, f"{problem(exc.user_message())}\nWhen is it?")
+                return WHEN
+        if state == DESCRIPTION:
+            return await _finish(update, context, description=text)
+        _answers(context)[_FIELDS[state]] = text
+        await reply(update, _PROMPTS[state + 1])
+        return state + 1
+
+    return answer
+
+
+async def skip_description(update: Update, context: BotContext) -> int:
+    return await _finish(update, context, description="")
+
+
+async def _finish(update: Update, context: BotContext, *, description: str) -> int:
+    answers = dict(_answers(context))
+    _answers(context).clear()
+    try:
+        event = build_event(
+            EventDraft(description=description, **answers),
+            default_zone=chat_zone(update, context),
+            now=context.now(),
+            taken=context.events.ids(),
+        )
+        await _added(update, context, event)
+    except InvalidInput as exc:
+        await reply(
+            update,
+            f"{problem(exc.user_message())}\nNothing was added; /addevent to start again.",
+        )
+    return ConversationHandler.END
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    _answers(context).clear()
+    await reply(update, "Cancelled; nothing was added.")
+    return ConversationHandler.END
+
+
+def conversation(entry: Handler) -> ConversationHandler[Any]:
+    """The dialogue, entered through ``entry`` (``start`` behind the admin check)."""
+    answer = filters.TEXT & ~filters.COMMAND
+    return ConversationHandler(
+        entry_points=[CommandHandler("addevent", entry)],
+        states={
+            WHEN: [MessageHandler(answer, _answering(WHEN))],
+            TITLE: [MessageHandler(answer, _answering(TITLE))],
+            LOCATION: [MessageHandler(answer, _answering(LOCATION))],
+            TAGS: [MessageHandler(answer, _answering(TAGS))],
+            DESCRIPTION: [
+                MessageHandler(answer, _answering(DESCRIPTION)),
+                CommandHandler("skip", skip_description),
+            ],
+        },
+        fallbacks=[CommandHandler("cancel", cancel)],
+        name="addevent",
+    )

@@ -1,0 +1,146 @@
+"""The one command table: every command's name, handler, description and audience.
+
+Registration, the command menus Telegram shows (per scope) and ``/help`` are all derived
+from ``COMMANDS``, so they cannot drift apart. The audience is also the access check:
+``register`` wraps each handler in it, so no handler can forget its own.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.telegram.context import BotContext
+from bot.wording.replies import help_text
+from handlers import addevent, admin, news, user
+from handlers.common import Handler, admin_only, chat_manager_only, reply, user_errors
+from handlers.errors import on_error
+
+__all__ = ["ADMIN_MENU", "CHAT_MENU", "COMMANDS", "Audience", "Command", "menu", "register"]
+
+
+class Audience(enum.Enum):
+    EVERYONE = "everyone"
+    CHAT_ADMINS = "chat admins"  # in groups and channels; everyone in their private chat
+    BOT_ADMINS = "bot admins"  # SUMMITWATCH_ADMIN_IDS
+
+
+_GUARDS: dict[Audience, Callable[[Handler], Handler]] = {
+    Audience.EVERYONE: lambda handler: handler,
+    Audience.CHAT_ADMINS: chat_manager_only,
+    Audience.BOT_ADMINS: admin_only,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    callback: Handler
+    description: str
+    audience: Audience = Audience.EVERYONE
+    # A file sent with "/<name>" as its caption runs the command too (captions are not commands).
+    takes_file: bool = False
+    # Builds the handler from the guarded callback when a plain CommandHandler is not enough.
+    handler: Callable[[Handler], BaseHandler[Any, Any, Any]] | None = None
+
+    def handlers(self) -> list[BaseHandler[Any, Any, Any]]:
+        guarded = _GUARDS[self.audience](self.callback)
+        built: list[BaseHandler[Any, Any, Any]] = [
+            self.handler(guarded) if self.handler else CommandHandler(self.name, guarded)
+        ]
+        if self.takes_file:
+            caption = filters.CaptionRegex(rf"^/{self.name}(@\w+)?(\s|$)")
+            built.append(MessageHandler(filters.Document.ALL & caption, guarded))
+        return built
+
+
+@user_errors
+async def help_command(update: Update, context: BotContext) -> None:
+    """List the commands (admin ones too, for admins)."""
+    user_id = update.effective_user.id if update.effective_user else None
+    admin = menu([Audience.BOT_ADMINS]) if context.services.is_admin(user_id) else []
+    await reply(update, help_text(menu(CHAT_MENU), admin))
+
+
+E, C, A = Audience.EVERYONE, Audience.CHAT_ADMINS, Audience.BOT_ADMINS
+COMMANDS: tuple[Command, ...] = (
+    Command("start", user.start, "subscribe this chat to reminders", C),
+    Command("upcoming", user.upcoming, "next events, optionally of one topic: /upcoming sco"),
+    Command("event", user.event, "details of one event: /event putin-new-delhi-2025"),
+    Command("calendar", user.calendar, "links to add the calendar to Google, Apple or Outlook"),
+    Command("topics", user.topics, "choose the topics this chat follows", C),
+    Command("subscribe", user.subscribe, "follow a topic: /subscribe india-russia", C),
+    Command("unsubscribe", user.unsubscribe, "stop following a topic: /unsubscribe energy", C),
+    Command("tz", user.timezone, "your time zone: /tz Asia/Kolkata", C),
+    Command("remind", user.remind, "when to remind: /remind 7d 1d 2h 30m, or /remind off", C),
+    Command("addchannel", user.addchannel, "send reminders to a channel: /addchannel @name"),
+    Command("stop", user.stop, "unsubscribe and forget this chat's settings", C),
+    Command("help", help_command, "this list"),
+    Command(
+        "addevent",
+        addevent.start,
+        "add an event (no arguments: a guided dialogue)",
+        A,
+        handler=addevent.conversation,
+    ),
+    Command(
+        "editevent",
+        admin.editevent,
+        'change fields: /editevent <id> location="…" status=tentative',
+        A,
+    ),
+    Command("cancelevent", admin.cancelevent, "cancel an event; subscribers are told", A),
+    Command(
+        "importics", admin.importics, "import an .ics file (attach it) or URL", A, takes_file=True
+    ),
+    Command("broadcast", admin.broadcast, "send a message to every subscriber", A),
+    Command("stats", admin.stats, "subscribers, events and deliveries", A),
+    Command("feeds", news.feeds, "news feeds and their health", A),
+    Command("addfeed", news.addfeed, "watch a news feed: /addfeed <url> [topics…] [backfill]", A),
+    Command("rmfeed", news.rmfeed, "stop watching a feed: /rmfeed <id or url>", A),
+    Command(
+        "importopml",
+        news.importopml,
+        "add the feeds of an OPML file (attach it)",
+        A,
+        takes_file=True,
+    ),
+    Command("exportopml", news.exportopml, "the watched feeds as an OPML file", A),
+)
+
+
+# What Telegram's menu shows everyone (in a private chat everyone manages their own chat),
+# and what it shows the bot's admins in their private chats.
+CHAT_MENU = (Audience.EVERYONE, Audience.CHAT_ADMINS)
+ADMIN_MENU = (*CHAT_MENU, Audience.BOT_ADMINS)
+
+
+def menu(audiences: Iterable[Audience]) -> list[tuple[str, str]]:
+    """(name, description) of the commands for these audiences, in the table's order."""
+    wanted = set(audiences)
+    return [(c.name, c.description) for c in COMMANDS if c.audience in wanted]
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    # The /addevent dialogue comes first: while it runs, its states take the admin's
+    # plain-text answers before any other handler could.
+    ordered = sorted(COMMANDS, key=lambda c: c.handler is None)
+    for command in ordered:
+        for handler in command.handlers():
+            application.add_handler(handler)
+    application.add_handler(
+        CallbackQueryHandler(chat_manager_only(user.toggle_topic), pattern=f"^{user.TOPIC_PREFIX}")
+    )
+    application.add_error_handler(on_error)
