@@ -166,6 +166,9 @@ class SummitWatch:
         )
         if settings.news_sources_path is not None:
             self.news.sources.sync_configured(load_news_sources(settings.news_sources_path))
+        self.imports = ImportService(
+            events=self.events, http=self.http, meta=self.meta, clock=clock
+        )
         self.stats = StatsService(
             store=store, news=self.news, reminders=self.reminders, clock=clock
         )
@@ -207,9 +210,7 @@ class SummitWatch:
             news=self.news,
             calendar_feeds=self.calendar_feeds,
             stats=self.stats,
-            imports=ImportService(
-                events=self.events, http=self.http, meta=self.meta, clock=self._clock
-            ),
+            imports=self.imports,
             http=self.http,
             meta=self.meta,
             default_offsets=self.settings.reminder_offsets,

@@ -16,21 +16,10 @@ from bot.store.repositories import (
     DeliveryLog,
     EventRepository,
     NewsSourceRegistry,
-    SeedReport,
     SubscriberRepository,
 )
 
-__all__ = [
-    "ArticleLog",
-    "AuditLog",
-    "BroadcastLog",
-    "DeliveryLog",
-    "EventRepository",
-    "NewsSourceRegistry",
-    "SeedReport",
-    "Store",
-    "SubscriberRepository",
-]
+__all__ = ["Store"]
 
 
 class _Database(TinyDB):
