@@ -32,7 +32,7 @@ from bot.telegram.context import Services
 from bot.telegram.notifier import TelegramNotifier
 from bot.web.metrics import Metric, render_metrics
 from bot.web.pages import PageSite
-from bot.web.server import WebServer, bind_socket, build_web_app
+from bot.web.server import HttpLimits, WebServer, bind_socket, build_web_app
 from calendars.ical.feeds import FeedService
 from calendars.ical.render import FeedMeta, IcalRenderer
 from calendars.ical.routes import feed_routes
@@ -152,8 +152,10 @@ class SummitWatch:
             self.telegram.application.bot_data["services"] = self._services()
             if settings.webhook_url:
                 routes.append(self.telegram.webhook_route())
-        web_app = build_web_app(routes, health=self.health, metrics=self.metrics)
-        self.web = WebServer(web_app, sock)
+        web_app = build_web_app(
+            routes, health=self.health, metrics=self.metrics, metrics_token=settings.metrics_token
+        )
+        self.web = WebServer(web_app, sock, limits=HttpLimits.from_settings(settings))
         await self.web.start()
         if self.telegram is not None:
             await self.telegram.start()
@@ -311,7 +313,7 @@ class SummitWatch:
         next_fire = self.reminders.next_fire_time()
         return {
             "ok": self.reminders.running,
-            "store": str(self.store.path),
+            "store": "ok",  # not its path: /healthz is public
             "scheduler": "running" if self.reminders.running else "stopped",
             "telegram": self._telegram_state(),
             "events": len(self.store.events),
