@@ -36,7 +36,7 @@ from bot.telegram.context import Services
 from bot.telegram.notifier import TelegramNotifier
 from bot.web.metrics import instance_metrics
 from bot.web.pages import PageSite
-from bot.web.server import WebServer, bind_socket, build_web_app
+from bot.web.server import HttpLimits, WebServer, bind_socket, build_web_app
 from calendars.ical.feeds import CalendarFeeds
 from calendars.ical.render import CalendarMeta, IcalRenderer
 from calendars.ical.routes import calendar_routes
@@ -115,7 +115,7 @@ class SummitWatch:
         stack.push_async_callback(self.wait_background)
         self.reminders.start()
         stack.push_async_callback(self.reminders.stop)
-        self.web = WebServer(self._web_app(), sock)
+        self.web = WebServer(self._web_app(), sock, limits=HttpLimits.from_settings(settings))
         await self.web.start()
         stack.push_async_callback(self.web.stop)
         if self.telegram is not None:
@@ -187,7 +187,10 @@ class SummitWatch:
             if self.settings.webhook_url:
                 routes.append(self.telegram.webhook_route())
         return build_web_app(
-            routes, health=self.health, metrics=lambda: instance_metrics(self.stats.collect())
+            routes,
+            health=self.health,
+            metrics=lambda: instance_metrics(self.stats.collect()),
+            metrics_token=self.settings.metrics_token,
         )
 
     async def _stop_poller(self, poller: asyncio.Task[None]) -> None:
@@ -251,7 +254,7 @@ class SummitWatch:
         stats = self.stats.collect()
         return {
             "ok": self.reminders.running,
-            "store": "ok",
+            "store": "ok",  # not its path: /healthz is public
             "scheduler": "running" if self.reminders.running else "stopped",
             "telegram": self._telegram_state(),
             "events": stats.events,

@@ -9,7 +9,9 @@ it happens; an all-day event holds dates, and ``timezone`` says where its days b
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -20,6 +22,8 @@ from zoneinfo import ZoneInfo
 
 from calendars.errors import InvalidEvent
 from calendars.time.zones import zone_or_none
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "MAX_COVERAGE",
@@ -103,14 +107,60 @@ def _clean_text(name: str, value: str, *, multiline: bool = False, required: boo
     return value
 
 
+# Control, format (invisible), surrogate and separator characters: Cc covers C0, DEL and
+# C1 (NEL), Zl/Zp are U+2028/U+2029, Zs the spaces; Cs cannot even be written as UTF-8.
+# urlsplit quietly drops some of them, but calendars and Telegram see the stored text,
+# and iCalendar refuses a URI with CR or LF.
+_URL_BAD_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp", "Zs"})
+MAX_URL = 2000
+_CONTROL_NAMES = {
+    0x09: "a tab",
+    0x0A: "a line break",
+    0x0B: "a vertical tab",
+    0x0C: "a form feed",
+    0x0D: "a carriage return",
+    0x1B: "an escape character",
+    0x85: "a next-line character (NEL)",
+}
+
+
 def _clean_url(value: str) -> str:
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc or len(value) > 2000:
+    """The URL exactly as stored: one line of printable characters, http or https."""
+    if not isinstance(value, str):
+        raise InvalidEvent("source URL must be text", example="https://www.mea.gov.in/")
+    value = value.strip()
+    for position, char in enumerate(value, start=1):
+        if unicodedata.category(char) in _URL_BAD_CATEGORIES:
+            name = _CONTROL_NAMES.get(ord(char)) or unicodedata.name(char, "a control character")
+            raise InvalidEvent(
+                f"source URL {value[:80]!r} contains U+{ord(char):04X} ({name}) at character "
+                f"{position}; a URL is one line with no spaces or control characters "
+                "(write a space as %20)",
+                example="https://www.mea.gov.in/press-releases.htm?dtl=1&lang=en",
+            )
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # "http://[::1" and other broken hosts
+        parts = urlsplit("")
+    if parts.scheme not in ("http", "https") or not parts.netloc or len(value) > MAX_URL:
         raise InvalidEvent(
-            f"source URL {value!r} must be an http or https address",
+            f"source URL {value[:80]!r} must be an http or https address of at most "
+            f"{MAX_URL} characters",
             example="https://www.mea.gov.in/",
         )
-    return value.strip()
+    return value
+
+
+def _stored_urls(values: Iterable[Any], event_id: object) -> tuple[str, ...]:
+    """Stored URLs that today's rules accept: one written under older rules must not stop
+    the database from loading; it is dropped and logged instead."""
+    kept = []
+    for value in values:
+        try:
+            kept.append(_clean_url(value))
+        except InvalidEvent as exc:
+            logger.warning("event.url_dropped event=%s reason=%r", event_id, exc.message)
+    return tuple(kept)
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:
@@ -313,7 +363,7 @@ class Event:
             description=record.get("description", ""),
             tags=tuple(record.get("tags", ())),
             keywords=tuple(record.get("keywords", ())),
-            urls=tuple(record.get("urls", ())),
+            urls=_stored_urls(record.get("urls", ()), record["id"]),
             status=Status(record.get("status", "confirmed")),
             coverage=tuple(Coverage.from_record(c) for c in record.get("coverage", ())),
             sequence=int(record.get("sequence", 0)),

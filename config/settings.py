@@ -55,6 +55,10 @@ class Settings:
     calendar_name: str = "SummitWatch"
     feed_refresh: timedelta = timedelta(hours=1)
     log_level: str = "INFO"
+    metrics_token: str | None = None
+    http_keep_alive: int = 5
+    http_header_timeout: float = 10.0
+    http_max_connections: int = 1000
 
     def public_url_for(self, port: int) -> str:
         """Where people reach the server: the configured URL, else the address bound.
@@ -154,6 +158,19 @@ def _seconds(value: str) -> float:
     return seconds
 
 
+def _whole_seconds(value: str) -> int:
+    text = value.strip().lower().removesuffix("s")
+    if not text.isdigit() or not 1 <= int(text) <= 300:
+        raise ValueError("must be whole seconds from 1 to 300, such as 5")
+    return int(text)
+
+
+def _connections(value: str) -> int:
+    if not value.strip().isdigit() or not 10 <= int(value) <= 100_000:
+        raise ValueError("must be a whole number from 10 to 100000")
+    return int(value)
+
+
 def _level(value: str) -> str:
     level = value.strip().upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
@@ -188,6 +205,30 @@ _SPEC: tuple[tuple[str, str, Callable[[str], Any], str], ...] = (
     ("SUMMITWATCH_CALENDAR_NAME", "calendar_name", _text, "Name calendars show (SummitWatch)"),
     ("SUMMITWATCH_FEED_REFRESH", "feed_refresh", _duration, "Suggested feed refresh (1h)"),
     ("SUMMITWATCH_LOG_LEVEL", "log_level", _level, "DEBUG, INFO, WARNING or ERROR"),
+    (
+        "SUMMITWATCH_METRICS_TOKEN",
+        "metrics_token",
+        _text,
+        "If set, /metrics wants Authorization: Bearer <token>",
+    ),
+    (
+        "SUMMITWATCH_HTTP_KEEPALIVE",
+        "http_keep_alive",
+        _whole_seconds,
+        "Seconds an idle HTTP connection is kept open (5)",
+    ),
+    (
+        "SUMMITWATCH_HTTP_HEADER_TIMEOUT",
+        "http_header_timeout",
+        _seconds,
+        "Seconds a request's headers may take to arrive (10)",
+    ),
+    (
+        "SUMMITWATCH_HTTP_MAX_CONNECTIONS",
+        "http_max_connections",
+        _connections,
+        "Connections and requests at once; more get 503 (1000)",
+    ),
 )
 
 SETTINGS_DOC = tuple((key, text) for key, _attr, _parse, text in _SPEC)

@@ -71,7 +71,7 @@ def command_text(update: Update) -> str:
 
 
 async def reply(update: Update, html: str, **kwargs: Any) -> None:
-    """Reply in HTML, split at line boundaries when over Telegram's 4096 characters."""
+    """Reply in HTML, split (never inside a tag) when over Telegram's 4096 characters."""
     message = update.effective_message
     if message is None:
         return

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
-from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
+from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
@@ -28,13 +28,16 @@ from bot.telegram.context import BotContext
 from calendars.errors import ConfigError
 from config.settings import Settings
 
-__all__ = ["TelegramRunner", "api_urls", "build_application"]
+__all__ = ["TelegramRunner", "api_urls", "build_application", "parse_update"]
 
 logger = logging.getLogger(__name__)
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 Menu = list[tuple[str, str]]  # (command, description)
+# An update is a few kilobytes (4096 characters of text plus entities); 1 MiB is plenty and
+# keeps a forged or broken sender from making the server buffer without end.
+WEBHOOK_MAX_BODY = 1 << 20
 
 
 def api_urls(base_url: str) -> tuple[str, str]:
@@ -226,12 +229,44 @@ class TelegramRunner:
                 return PlainTextResponse(
                     "Forbidden: wrong or missing secret token\n", status_code=403
                 )
+            body = await read_capped(request, WEBHOOK_MAX_BODY)
+            if body is None:
+                return PlainTextResponse(
+                    f"Payload Too Large: an update is at most {WEBHOOK_MAX_BODY} bytes\n",
+                    status_code=413,
+                )
             try:
-                data = json.loads(await request.body())
-                update = Update.de_json(data, application.bot)
-            except (ValueError, TypeError, KeyError) as exc:
+                update = parse_update(body, application.bot)
+            except ValueError as exc:
                 return PlainTextResponse(f"Bad Request: not an update ({exc})\n", status_code=400)
             await application.update_queue.put(update)
             return Response(status_code=200)
 
         return Route(self.webhook_path, receive, methods=["POST"])
+
+
+async def read_capped(request: Request, limit: int) -> bytes | None:
+    """The body, or None once it would pass ``limit`` bytes (declared or actually sent)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
+def parse_update(body: bytes, bot: Bot) -> Update:
+    """An Update from JSON, or ValueError saying why not: valid JSON is not yet an update."""
+    try:
+        data = json.loads(body)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+        raise ValueError("expected a JSON object with an integer update_id")
+    try:
+        return Update.de_json(data, bot)
+    except Exception as exc:  # PTB raises assorted errors on fields of the wrong shape
+        raise ValueError(f"{type(exc).__name__} reading its fields") from exc

@@ -6,6 +6,7 @@ from datetime import datetime
 from html import escape
 
 from bot.delivery.notifier import Outgoing
+from bot.wording.telegram_html import MAX_LINK_URL, split_message
 from calendars.events import Event
 from calendars.ical.render import CalendarMeta
 from calendars.news.articles import Article
@@ -55,11 +56,19 @@ def _byline(article: Article, zone: str) -> str:
     return " · ".join(parts)
 
 
+_LINK_AS_TITLE = 120  # an untitled article shows this much of its address
+
+
 def _headline(article: Article) -> str:
-    title = escape(article.title or article.link)
-    if article.link:
-        return f'<a href="{escape(article.link, quote=True)}">{title}</a>'
-    return title
+    """The title, linked; an address over ``MAX_LINK_URL`` is not linked at all."""
+    title = article.title or _shortened(article.link, _LINK_AS_TITLE)
+    if article.link and len(article.link) <= MAX_LINK_URL:
+        return f'<a href="{escape(article.link, quote=True)}">{escape(title)}</a>'
+    return escape(title)
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def article_notice(article: Article, events: list[Event], *, zone: str) -> str:
@@ -93,37 +102,3 @@ def reminder_message(reminder: Reminder, *, now: datetime, meta: CalendarMeta) -
         f'<a href="{ics}">Add to your calendar (.ics)</a> · id <code>{escape(event.id)}</code>',
     ]
     return Outgoing("\n".join(lines))
-
-
-TELEGRAM_LIMIT = 4096
-_ENTITY_TAIL = 10  # "&#x1F600;" is the longest entity we emit
-
-
-def split_message(markup: str, *, limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """Telegram refuses messages over 4096 characters: split at line boundaries.
-
-    Lines are never split unless one alone is too long (then it is cut, never inside an
-    HTML entity); our markup never opens a tag on one line and closes it on another.
-    """
-    chunks: list[str] = []
-    current = ""
-    for line in markup.split("\n"):
-        while len(line) > limit:
-            cut = limit
-            amp = line.rfind("&", limit - _ENTITY_TAIL, limit)
-            if amp != -1 and ";" not in line[amp:limit]:
-                cut = amp
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks.append(line[:cut])
-            line = line[cut:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = candidate
-    if current.strip():
-        chunks.append(current)
-    return chunks or [""]

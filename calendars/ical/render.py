@@ -17,6 +17,7 @@ Choices that calendar clients depend on (see FIELD-NOTES):
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -29,6 +30,8 @@ from calendars.events import Event
 from calendars.ical.vtimezone import vtimezone
 
 __all__ = ["CalendarMeta", "IcalRenderer"]
+
+logger = logging.getLogger(__name__)
 
 _END = b"END:VCALENDAR\r\n"
 COVERAGE_IN_FEED = 5
@@ -102,11 +105,26 @@ class IcalRenderer:
         )
         header["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"  # required by RFC 7986 §5.7
         header.add("X-PUBLISHED-TTL", vDuration(self.meta.refresh))
-        for zone, (first_year, last_year) in sorted(_zone_years(events).items()):
-            header.add_component(vtimezone(zone, first_year, last_year))
+        rendered = self._renderable(events)
+        shown = [event for event, _body in rendered]
+        for zone, (first_year, last_year) in sorted(_zone_years(shown).items()):
+            try:
+                header.add_component(vtimezone(zone, first_year, last_year))
+            except Exception:  # a calendar still shows the times, if in UTC
+                logger.exception("ical.vtimezone_failed zone=%s", zone)
         framing: bytes = header.to_ical()
-        body = b"".join(self.vevent(event) for event in events)
-        return framing[: -len(_END)] + body + _END
+        return framing[: -len(_END)] + b"".join(body for _event, body in rendered) + _END
+
+    def _renderable(self, events: Sequence[Event]) -> list[tuple[Event, bytes]]:
+        """Each event's VEVENT; one that cannot be rendered is logged and left out, so one
+        bad record (stored under older rules, say) never fails everyone's feed."""
+        rendered: list[tuple[Event, bytes]] = []
+        for event in events:
+            try:
+                rendered.append((event, self.vevent(event)))
+            except Exception:
+                logger.exception("ical.event_failed event=%s", event.id)
+        return rendered
 
     def _build_vevent(self, event: Event) -> VEvent:
         return VEvent.new(

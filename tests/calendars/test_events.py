@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -135,3 +136,48 @@ def test_storage_round_trip_keeps_the_same_instants(
     restored = Event.from_record(event.to_record())
     assert restored == event
     assert restored.starts_at == event.starts_at
+
+
+@pytest.mark.parametrize(
+    ("char", "named"),
+    [
+        ("\n", "a line break"),
+        ("\x0b", "a vertical tab"),
+        ("\x0c", "a form feed"),
+        ("\x1b", "an escape character"),
+        ("\u2028", "LINE SEPARATOR"),
+        ("\u2029", "PARAGRAPH SEPARATOR"),
+        ("\x85", "a next-line character (NEL)"),
+        (" ", "SPACE"),
+        ("\u200b", "ZERO WIDTH SPACE"),
+    ],
+)
+def test_a_url_with_a_line_break_or_control_character_is_refused_saying_which(
+    char: str, named: str
+) -> None:
+    with pytest.raises(InvalidEvent) as caught:
+        timed_event("talks", at("2026-12-04T10:00"), urls=(f"https://mea.gov.in/a{char}b",))
+    assert f"U+{ord(char):04X} ({named}) at character 21" in caught.value.message
+    assert "https://" in (caught.value.example or "")
+
+
+@given(st.text(min_size=1, max_size=40))
+def test_a_stored_url_is_always_one_printable_line(tail: str) -> None:
+    """May refuse, never crash; whatever is kept has no control or separator character."""
+    try:
+        event = timed_event("talks", at("2026-12-04T10:00"), urls=(f"https://x.org/{tail}",))
+    except InvalidEvent:
+        return
+    (url,) = event.urls
+    assert not any(
+        char.isspace() or unicodedata.category(char)[0] in "CZ"
+        for char in url
+        if unicodedata.category(char) not in ("Cn", "Co")
+    )
+    url.encode("utf-8")
+
+
+def test_a_record_stored_under_older_rules_still_loads_without_the_bad_url() -> None:
+    record = timed_event("talks", at("2026-12-04T10:00")).to_record()
+    record["urls"] = ["https://mea.gov.in/a\nb", "https://mea.gov.in/ok"]
+    assert Event.from_record(record).urls == ("https://mea.gov.in/ok",)

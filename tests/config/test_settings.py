@@ -62,3 +62,34 @@ def test_unknown_keys_in_the_file_are_refused(tmp_path: Path) -> None:
     file.write_text("summitwatch_prot = 1\n")
     with pytest.raises(ConfigError, match=r"unknown keys .*summitwatch_prot"):
         load_settings({}, config_file=file)
+
+
+def test_web_server_limits_and_the_metrics_token_are_read() -> None:
+    settings = load_settings(
+        {
+            "SUMMITWATCH_METRICS_TOKEN": " s3cret ",
+            "SUMMITWATCH_HTTP_KEEPALIVE": "15s",
+            "SUMMITWATCH_HTTP_HEADER_TIMEOUT": "2.5",
+            "SUMMITWATCH_HTTP_MAX_CONNECTIONS": "200",
+        }
+    )
+    assert settings.metrics_token == "s3cret"
+    assert (settings.http_keep_alive, settings.http_header_timeout) == (15, 2.5)
+    assert settings.http_max_connections == 200
+    defaults = load_settings({})
+    assert defaults.metrics_token is None
+    assert (defaults.http_keep_alive, defaults.http_header_timeout) == (5, 10.0)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("SUMMITWATCH_HTTP_KEEPALIVE", "0.5"),
+        ("SUMMITWATCH_HTTP_HEADER_TIMEOUT", "forever"),
+        ("SUMMITWATCH_HTTP_MAX_CONNECTIONS", "5"),
+    ],
+)
+def test_web_server_limit_errors_name_the_key(key: str, value: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({key: value})
+    assert caught.value.key == key

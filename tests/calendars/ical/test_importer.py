@@ -396,3 +396,16 @@ def test_a_file_in_the_windows_code_page_is_read() -> None:
     body = wrap(*vevent("SUMMARY:Café talks – Genève", "DTSTART:20260101T100000Z"))
     cp1252 = body.decode("utf-8").encode("cp1252")
     assert parse_ics(cp1252, now=NOW).events[0].title == "Café talks – Genève"
+
+
+@pytest.mark.parametrize("char", ["\x0b", "\x0c", "\x1b", "\u2028", "\x85"])
+def test_an_imported_url_with_a_control_character_never_reaches_the_store(char: str) -> None:
+    report = parse_ics(
+        wrap(
+            *vevent("SUMMARY:Talks", "DTSTART:20260101T100000Z", f"URL:https://x.org/a{char}b"),
+            *vevent("SUMMARY:Other", "DTSTART:20260102T100000Z", "URL:https://x.org/ok"),
+        ),
+        now=NOW,
+    )
+    assert [event.urls for event in report.events] == [("https://x.org/ok",)]
+    assert f"contains U+{ord(char):04X}" in report.skipped[0]
