@@ -101,7 +101,7 @@ class SummitWatch:
             version=lambda: self.store.events.version,
             topics=lambda: settings.topics,
         )
-        self.http = http_client(timeout=settings.fetch_timeout)
+        self.http = http_client(timeout=settings.fetch_timeout, allow=settings.fetch_allow)
         self.telegram = self._telegram_runner()
         notifier = self._notifier or (
             TelegramNotifier(self.telegram.application.bot) if self.telegram else ConsoleNotifier()

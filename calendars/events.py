@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from calendars.errors import InvalidEvent
 from calendars.time.zones import zone_or_none
+from calendars.urls import is_http_url
 
 __all__ = [
     "MAX_COVERAGE",
@@ -104,8 +104,7 @@ def _clean_text(name: str, value: str, *, multiline: bool = False, required: boo
 
 
 def _clean_url(value: str) -> str:
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc or len(value) > 2000:
+    if not is_http_url(value):
         raise InvalidEvent(
             f"source URL {value!r} must be an http or https address",
             example="https://www.mea.gov.in/",
