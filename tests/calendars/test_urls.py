@@ -1,0 +1,68 @@
+"""The one http(s) URL check that settings, feeds, OPML, iCal import and fetches share."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from calendars.errors import InvalidInput
+from calendars.urls import (
+    check_http_url,
+    http_url_problem,
+    is_http_url,
+    parse_fetch_allow,
+)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://calendar.example.org/summits.ics",
+        "http://127.0.0.1:8080/feed.xml",
+        "HTTPS://News.Example.org/rss?x=1#top",
+        "http://[::1]:80/",
+        "  https://example.org/padded  ",
+    ],
+)
+def test_http_urls_with_a_host_pass(url: str) -> None:
+    assert is_http_url(url)
+    assert check_http_url(url) == url.strip()
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("ftp://example.org/x.ics", "is not an http:// or https:// URL"),
+        ("file:///etc/passwd", "is not an http:// or https:// URL"),
+        ("not a url", "is not an http:// or https:// URL"),
+        ("https://", "is not an http:// or https:// URL"),
+        ("http:///path-only", "is not an http:// or https:// URL"),
+        ("http://example.org:http/", "is not an http:// or https:// URL"),
+        ("http://[::1/", "is not an http:// or https:// URL"),
+        ("https://example.org/a b", "contains spaces or control characters"),
+        ("https://example.org/\x00", "contains spaces or control characters"),
+        ("https://example.org/" + "a" * 2000, "is 2,020 characters long; the limit is 2,000"),
+    ],
+)
+def test_anything_else_is_refused_saying_why(url: str, problem: str) -> None:
+    assert http_url_problem(url) == problem
+    with pytest.raises(InvalidInput) as caught:
+        check_http_url(url, example="https://example.org/feed.xml")
+    assert problem in caught.value.message
+    assert caught.value.example == "https://example.org/feed.xml"
+
+
+@given(st.text(max_size=300))
+def test_any_text_is_judged_never_crashes(text: str) -> None:
+    """Outside input: an answer for every string, and a URL that passes is http(s)."""
+    if is_http_url(text):
+        assert text.strip().lower().startswith(("http://", "https://"))
+
+
+@given(st.text(max_size=200))
+def test_any_allow_list_text_parses_or_is_refused_with_a_value_error(text: str) -> None:
+    try:
+        parse_fetch_allow(text)
+    except ValueError as exc:
+        assert "127.0.0.1,feeds.internal,10.8.0.0/16" in str(exc)
