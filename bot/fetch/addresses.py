@@ -15,6 +15,7 @@ import ipaddress
 import logging
 import os
 import socket
+import ssl
 from collections.abc import Iterable
 
 import httpcore
@@ -100,6 +101,10 @@ def connect_problem(exc: BaseException) -> str:
         seen.add(id(current))
         if isinstance(current, socket.gaierror):
             return "the host name could not be resolved"
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return f"its TLS certificate was refused ({current.verify_message})"
+        if isinstance(current, ssl.SSLError):  # an OSError whose errno means nothing here
+            return f"the TLS handshake failed ({current.reason or current})"
         if isinstance(current, OSError) and current.errno and current.errno > 0:
             return os.strerror(current.errno).lower()
         if isinstance(current, BaseExceptionGroup):

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -42,12 +43,13 @@ class _Resource:
 
 
 class FeedServer:
-    def __init__(self) -> None:
+    def __init__(self, **options: Any) -> None:
+        """``options`` go to uvicorn: ``ssl_certfile=`` makes it an https site."""
         self._lock = threading.Lock()
         self._resources: dict[str, _Resource] = {}
         self.hits: dict[str, list[dict[str, str]]] = {}
         app = Starlette(routes=[Route("/{path:path}", self._serve)])
-        self._thread = ServerThread(app, name="fake-feeds")
+        self._thread = ServerThread(app, name="fake-feeds", **options)
 
     def __enter__(self) -> FeedServer:
         self._thread.start()

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import trustme
 
 from bot.fetch.client import fetch_limited, http_client
 from calendars.errors import FetchFailed
@@ -137,3 +139,24 @@ async def test_an_allowed_address_gets_the_real_connection_error(site: FeedServe
     failed = await fetch(f"http://127.0.0.1:{closed_port()}/feed.xml", allow="127.0.0.0/8")
     assert isinstance(failed, FetchFailed)
     assert str(failed) == "connection refused"
+
+
+async def test_https_keeps_the_host_name_for_tls_and_host_though_the_address_is_dialled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The connection goes to the checked address, yet the certificate is checked against
+    the name in the URL (it is issued for localhost only) and Host names it too."""
+    authority = trustme.CA()
+    server_pem = tmp_path / "server.pem"
+    authority.issue_cert("localhost").private_key_and_cert_chain_pem.write_to_path(server_pem)
+    authority.cert_pem.write_to_path(tmp_path / "ca.pem")
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    with FeedServer(ssl_certfile=str(server_pem)) as secure:
+        secure.publish("feed.xml", FEED)
+        fetched = await fetch(f"https://localhost:{secure.port}/feed.xml", allow="localhost")
+        by_address = await fetch(f"https://127.0.0.1:{secure.port}/feed.xml", allow="127.0.0.1")
+        hits = secure.requests_to("feed.xml")
+    assert fetched == FEED
+    assert [h["host"] for h in hits] == [f"localhost:{secure.port}"]
+    assert isinstance(by_address, FetchFailed)  # the certificate is not for 127.0.0.1
+    assert str(by_address).startswith("its TLS certificate was refused (")
