@@ -78,8 +78,9 @@ def refusal(host: str, address: IPAddress, allow: FetchAllow) -> str | None:
     if allow.allows_host(host) or allow.allows_address(address):
         return None
     inner = _embedded_ipv4(address)
-    checked = inner if inner is not None and not allow.allows_address(inner) else address
-    kind = _kind(checked) or (_kind(address) if checked is not address else None)
+    if inner is not None and allow.allows_address(inner):
+        return None
+    kind = (_kind(inner) if inner is not None else None) or _kind(address)
     if kind is None:
         return None
     shown = f"{address} ({inner})" if inner is not None else str(address)
@@ -91,7 +92,8 @@ def refusal(host: str, address: IPAddress, allow: FetchAllow) -> str | None:
 
 
 def connect_problem(exc: BaseException) -> str:
-    """ "connection refused" rather than "All connection attempts failed": the OS's reason."""
+    """The operating system's reason a connection failed ("connection refused"), which
+    anyio and httpx wrap in "All connection attempts failed"."""
     seen: set[int] = set()
     stack: list[BaseException] = [exc]
     while stack:

@@ -201,3 +201,27 @@ async def test_a_slow_drip_ends_at_the_whole_fetch_deadline(site: FeedServer) ->
     async with http_client(timeout=0.25, allow=parse_fetch_allow("127.0.0.1")) as http:
         failed = await refusal(fetch_limited(http, site.url("drip.xml"), max_bytes=LIMIT))
     assert str(failed) == "the server took over 1 s to answer"
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        (b"HTTP/1.1 200 OK\r\nContent-Length: lots\r\n\r\n", "the server broke the HTTP rules"),
+        (b"SSH-2.0-OpenSSH_9.6\r\n", "the server broke the HTTP rules"),
+        (b"", "the server broke the HTTP rules"),  # closes without a word
+    ],
+)
+async def test_a_server_that_does_not_speak_http_is_a_fetch_failure(
+    http: httpx.AsyncClient, answer: bytes, expected: str
+) -> None:
+    async def respond(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(answer)
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(respond, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        failed = await refusal(fetch_limited(http, f"http://127.0.0.1:{port}/x", max_bytes=LIMIT))
+    assert str(failed).startswith(expected)
