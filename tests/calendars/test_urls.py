@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from html import escape
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calendars.errors import InvalidInput
+from bot.fetch.client import check_url
+from calendars.errors import ConfigError, InvalidEvent, InvalidInput
+from calendars.events import Event
+from calendars.news.opml import parse_opml
 from calendars.urls import (
     check_http_url,
     http_url_problem,
     is_http_url,
     parse_fetch_allow,
 )
+from config.news_sources import load_feeds
+from config.settings import load_settings
 
 
 @pytest.mark.parametrize(
@@ -66,3 +75,29 @@ def test_any_allow_list_text_parses_or_is_refused_with_a_value_error(text: str) 
         parse_fetch_allow(text)
     except ValueError as exc:
         assert "127.0.0.1,feeds.internal,10.8.0.0/16" in str(exc)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://", "ftp://example.org/feed.xml", "https://example.org/a b", "http://x:port/"]
+)
+def test_every_place_that_takes_a_url_refuses_the_same_ones(url: str, tmp_path: Path) -> None:
+    """Settings, the feeds file, OPML, event sources and fetches share one check."""
+    with pytest.raises(ConfigError):
+        load_settings({"SUMMITWATCH_PUBLIC_URL": url})
+    feeds_file = tmp_path / "feeds.toml"
+    feeds_file.write_text(f"[[feed]]\nurl = {url!r}\n", encoding="utf-8")
+    with pytest.raises(ConfigError):
+        load_feeds(feeds_file)
+    outline = f'<opml version="2.0"><body><outline xmlUrl="{escape(url)}"/></body></opml>'
+    with pytest.raises(InvalidInput):
+        parse_opml(outline.encode())
+    with pytest.raises(InvalidEvent):
+        Event(
+            id="talks",
+            title="Talks",
+            start=datetime(2026, 12, 4, 10, tzinfo=UTC),
+            end=datetime(2026, 12, 4, 12, tzinfo=UTC),
+            urls=(url,),
+        )
+    with pytest.raises(InvalidInput):
+        check_url(url)
