@@ -72,6 +72,7 @@ from calendars.events import Event  # noqa: E402
 from calendars.news.articles import Article  # noqa: E402
 from calendars.news.matching import Matcher  # noqa: E402
 from calendars.news.parsing import parse_feed  # noqa: E402
+from calendars.urls import parse_fetch_allow  # noqa: E402
 from config.settings import DEFAULT_TOPICS, Settings  # noqa: E402
 
 FARM = HERE / "feed_farm.py"
@@ -313,6 +314,7 @@ async def bench_polling(args: argparse.Namespace, base_url: str) -> tuple[list[C
             news_sources_path=None,
             telegram_token=None,
             log_level="WARNING",
+            fetch_allow=parse_fetch_allow("127.0.0.1"),  # the feed farm is on loopback
         )
         console = io.StringIO()
         app = SummitWatch(settings, notifier=ConsoleNotifier(console), poll_news=False)

@@ -108,7 +108,7 @@ class SummitWatch:
             version=lambda: self.store.events.version,
             topics=lambda: settings.topics,
         )
-        self.http = http_client(timeout=settings.fetch_timeout)
+        self.http = http_client(timeout=settings.fetch_timeout, allow=settings.fetch_allow)
         stack.push_async_callback(self.http.aclose)
         self.telegram = self._telegram_runner()
         self._build_services()

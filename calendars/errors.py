@@ -82,7 +82,19 @@ class ConfigError(SummitWatchError, ValueError):
 
 
 class FetchFailed(SummitWatchError, OSError):
-    """An outside URL could not be fetched (refused, too big, unreachable, ...)."""
+    """An outside URL could not be fetched (refused, too big, unreachable, ...).
+
+    ``str(err)`` is the reason alone (a feed's status shows it beside the URL);
+    ``user_message()`` names the URL too, for the admin who asked for it.
+    """
+
+    def __init__(self, reason: str, *, url: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.url = url
+
+    def user_message(self) -> str:
+        return f"could not fetch {self.url[:200]}: {self.reason}" if self.url else self.reason
 
 
 class StoreError(SummitWatchError, OSError):

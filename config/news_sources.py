@@ -8,6 +8,7 @@ from pathlib import Path
 
 from calendars.errors import ConfigError, InvalidInput
 from calendars.events import normalise_tag
+from calendars.urls import is_http_url
 
 __all__ = ["DEFAULT_NEWS_SOURCES", "ConfiguredSource", "load_news_sources"]
 
@@ -32,7 +33,7 @@ def load_news_sources(path: Path) -> list[ConfiguredSource]:
     sources = []
     for number, raw in enumerate(data.get("feed", []), start=1):
         url, tags = raw.get("url"), raw.get("tags", [])
-        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        if not isinstance(url, str) or not is_http_url(url):
             raise ConfigError(_KEY, f"feed {number} in {path}: url must be an http(s) URL")
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
             raise ConfigError(_KEY, f"feed {number} in {path}: tags must be a list of strings")

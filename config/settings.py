@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from calendars.errors import ConfigError, InvalidInput
 from calendars.events import normalise_tag
 from calendars.time.offsets import parse_offsets
 from calendars.time.zones import zone_or_none
+from calendars.urls import FetchAllow, is_http_url, parse_fetch_allow
 from config.news_sources import DEFAULT_NEWS_SOURCES
 from config.seed import DEFAULT_SEED
 
@@ -52,6 +52,7 @@ class Settings:
     news_digest_over: int = 5
     news_retention: timedelta = timedelta(days=90)
     fetch_timeout: float = 15.0
+    fetch_allow: FetchAllow = field(default_factory=FetchAllow)  # private hosts allowed anyway
     calendar_name: str = "SummitWatch"
     feed_refresh: timedelta = timedelta(hours=1)
     log_level: str = "INFO"
@@ -77,8 +78,7 @@ def _text(value: str) -> str:
 
 
 def _url(value: str) -> str:
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if not is_http_url(value):
         raise ValueError("must be an http:// or https:// URL")
     return value.strip().rstrip("/")
 
@@ -202,6 +202,12 @@ _SPEC: tuple[tuple[str, str, Callable[[str], Any], str], ...] = (
     ("SUMMITWATCH_NEWS_DIGEST", "news_digest_over", _count, "More new articles: one digest (5)"),
     ("SUMMITWATCH_NEWS_RETENTION", "news_retention", _days, "Keep seen articles this long (90d)"),
     ("SUMMITWATCH_FETCH_TIMEOUT", "fetch_timeout", _seconds, "Seconds to wait for a feed (15)"),
+    (
+        "SUMMITWATCH_FETCH_ALLOW",
+        "fetch_allow",
+        parse_fetch_allow,
+        "Private hosts, IPs, CIDRs fetches may reach (none)",
+    ),
     ("SUMMITWATCH_CALENDAR_NAME", "calendar_name", _text, "Name calendars show (SummitWatch)"),
     ("SUMMITWATCH_FEED_REFRESH", "feed_refresh", _duration, "Suggested feed refresh (1h)"),
     ("SUMMITWATCH_LOG_LEVEL", "log_level", _level, "DEBUG, INFO, WARNING or ERROR"),

@@ -15,7 +15,7 @@ from telegram.error import TelegramError
 from bot.services.subscriptions import ChatRef
 from bot.telegram.context import BotContext
 from bot.wording.notices import split_message
-from calendars.errors import InvalidInput, NotFound
+from calendars.errors import FetchFailed, InvalidInput, NotFound
 
 __all__ = [
     "Handler",
@@ -118,7 +118,8 @@ def problem(text: str) -> str:
 
 
 def user_errors(handler: Handler) -> Handler:
-    """Bad input gets an answer saying what was wrong and how to write it right."""
+    """Bad input gets an answer saying what was wrong and how to write it right; so does a
+    URL that could not be fetched (it is no fault of ours, and no traceback helps)."""
 
     @functools.wraps(handler)
     async def wrapper(update: Update, context: BotContext) -> Any:
@@ -128,6 +129,8 @@ def user_errors(handler: Handler) -> Handler:
             await reply(update, problem(exc.user_message()))
         except NotFound as exc:
             await reply(update, problem(str(exc)))
+        except FetchFailed as exc:  # the URL the user gave could not be fetched: say why
+            await reply(update, problem(exc.user_message()))
         return None
 
     return wrapper

@@ -16,6 +16,7 @@ import pytest
 from bot.app import SummitWatch
 from bot.delivery.notifier import ConsoleNotifier
 from calendars.events import Event
+from calendars.urls import parse_fetch_allow
 from config.settings import Settings
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -41,7 +42,13 @@ def fake() -> Iterator[FakeTelegram]:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(db_path=tmp_path / "db" / "summitwatch.json", port=0, seed_path=None)
+    # The fake feed and calendar servers listen on loopback, which fetches refuse by default.
+    return Settings(
+        db_path=tmp_path / "db" / "summitwatch.json",
+        port=0,
+        seed_path=None,
+        fetch_allow=parse_fetch_allow("127.0.0.1"),
+    )
 
 
 def timed_event(event_id: str, start: datetime, *, hours: float = 2, **fields: object) -> Event:

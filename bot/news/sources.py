@@ -8,12 +8,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.fetch.client import check_url
 from bot.store import Store
 from calendars.errors import InvalidInput, NotFound
 from calendars.events import normalise_tag
 from calendars.news.opml import OpmlFeed, export_opml, parse_opml
 from calendars.news.sources import NewsSource, source_id_for
+from calendars.urls import check_http_url
 from config.news_sources import ConfiguredSource
 
 __all__ = ["NewsSources", "OpmlImport"]
@@ -57,7 +57,7 @@ class NewsSources:
         title: str = "",
         backfill: bool = False,
     ) -> NewsSource:
-        url = check_url(url)
+        url = check_http_url(url)
         source_id = source_id_for(url)
         if self._store.news_sources.get(source_id) is not None:
             raise InvalidInput(

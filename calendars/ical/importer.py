@@ -25,6 +25,7 @@ from calendars.errors import InvalidCalendarFile, InvalidEvent
 from calendars.events import SLUG_RE, Event, Status, normalise_tag
 from calendars.time.when import EARLIEST_YEAR, LATEST_YEAR
 from calendars.time.zones import zone_or_none
+from calendars.urls import is_http_url
 
 __all__ = ["ImportReport", "parse_ics", "zone_for_tzid"]
 
@@ -275,12 +276,8 @@ def _tags(vevent: Component) -> tuple[str, ...]:
 def _urls(vevent: Component, our_host: str | None) -> tuple[str, ...]:
     """URL when it is an http(s) address elsewhere (our own feed links back to itself)."""
     url = _text(vevent, "URL").strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
+    if not is_http_url(url):
         return ()
-    if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 2000:
-        return ()
-    if our_host and (parts.hostname or "").lower() == our_host.lower():
+    if our_host and (urlsplit(url).hostname or "").lower() == our_host.lower():
         return ()
     return (url,)

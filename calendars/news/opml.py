@@ -17,11 +17,11 @@ import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from calendars.errors import InvalidInput
 from calendars.events import SLUG_RE
 from calendars.news.articles import host_of
+from calendars.urls import is_http_url
 
 __all__ = ["MAX_OPML_BYTES", "OpmlFeed", "OpmlInvalid", "export_opml", "parse_opml"]
 
@@ -177,17 +177,7 @@ def _add(feeds: dict[str, OpmlFeed], raw_url: str, label: str, tags: tuple[str, 
 
 def _feed_url(raw: str) -> str:
     url = raw.strip()
-    if not url or len(url) > 2000 or re.search(r"[\s\x00-\x1f\x7f]", url):
-        return ""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-        parts.port  # noqa: B018 -- raises ValueError on a port that is not a number
-    except ValueError:
-        return ""
-    if parts.scheme.lower() not in ("http", "https") or not host:
-        return ""
-    return url
+    return url if is_http_url(url) else ""
 
 
 def _tags(text: str, *, paths: bool = True) -> tuple[str, ...]:

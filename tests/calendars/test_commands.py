@@ -208,7 +208,7 @@ def test_editevent_empty_values_clear_url_and_location() -> None:
         ("putin-new-delhi-2025 title=a title=b", InvalidInput, "title is given twice"),
         ("putin-new-delhi-2025 title=", InvalidEvent, "title must not be empty"),
         ("putin-new-delhi-2025 status=maybe", InvalidEvent, "not one of confirmed"),
-        ("putin-new-delhi-2025 url=ftp://x.example", InvalidEvent, "http or https"),
+        ("putin-new-delhi-2025 url=ftp://x.example", InvalidEvent, "http:// or https://"),
         ("putin-new-delhi-2025 tags=a,b!", InvalidEvent, "tags: tag 'b!'"),
         ("putin-new-delhi-2025 when=2025-13-01", InvalidWhen, "when: 2025-13-01 is not a date"),
     ],

@@ -40,7 +40,7 @@ def test_all_day_event_begins_at_midnight_where_it_happens() -> None:
         ({"timezone": "Mars/Olympus"}, "unknown time zone"),
         ({"id": "Bad Id"}, "lower-case"),
         ({"tags": ("ok", "not ok")}, "tag"),
-        ({"urls": ("ftp://example.org/x",)}, "http or https"),
+        ({"urls": ("ftp://example.org/x",)}, "http:// or https://"),
         ({"status": "maybe"}, "not one of confirmed, tentative, cancelled"),
         ({"title": "x" * 201}, "limit is 200"),
         ({"location": "a\x00b"}, "control characters"),

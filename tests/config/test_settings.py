@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from ipaddress import ip_address
 from pathlib import Path
 
 import pytest
 
 from calendars.errors import ConfigError
+from calendars.urls import FetchAllow
 from config.settings import load_settings
 
 
@@ -40,6 +42,19 @@ def test_public_url_and_offsets_are_parsed() -> None:
     assert settings.reminder_offsets == (timedelta(days=2), timedelta(hours=3))
 
 
+def test_the_fetch_allow_list_takes_hosts_addresses_and_networks() -> None:
+    allow = load_settings(
+        {"SUMMITWATCH_FETCH_ALLOW": "127.0.0.1, Feeds.Internal.,10.8.0.0/16,[::1]"}
+    ).fetch_allow
+    assert allow.allows_host("feeds.internal")
+    assert allow.allows_address(ip_address("127.0.0.1"))
+    assert allow.allows_address(ip_address("10.8.200.1"))
+    assert allow.allows_address(ip_address("::1"))
+    assert not allow.allows_address(ip_address("10.9.0.1"))
+    assert not allow.allows_host("other.internal")
+    assert load_settings({}).fetch_allow == FetchAllow()  # nothing private by default
+
+
 @pytest.mark.parametrize(
     ("environ", "key"),
     [
@@ -48,6 +63,8 @@ def test_public_url_and_offsets_are_parsed() -> None:
         ({"SUMMITWATCH_PORT": "70000"}, "SUMMITWATCH_PORT"),
         ({"SUMMITWATCH_LOG_LEVEL": "chatty"}, "SUMMITWATCH_LOG_LEVEL"),
         ({"SUMMITWATCH_TOPICS": "Not A Tag!"}, "SUMMITWATCH_TOPICS"),
+        ({"SUMMITWATCH_FETCH_ALLOW": "10.0.0.0/33"}, "SUMMITWATCH_FETCH_ALLOW"),
+        ({"SUMMITWATCH_FETCH_ALLOW": "http://feeds.internal/"}, "SUMMITWATCH_FETCH_ALLOW"),
     ],
 )
 def test_errors_name_the_key(environ: dict[str, str], key: str) -> None:

@@ -1,7 +1,8 @@
 """A news site on loopback: serves RSS/Atom fixtures that tests change between polls.
 
 It answers conditional GETs like a real server (ETag and Last-Modified, 304), and can
-fail, stall, redirect in a loop or send a body of any size on demand.
+fail, stall, redirect in a loop or anywhere, send a body of any size, or send bytes
+already compressed (any ``Content-Encoding``, bombs included) on demand.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -36,15 +38,18 @@ class _Resource:
     redirect_to: str | None = None
     huge: int = 0  # stream this many bytes instead of the body
     declare_length: bool = True
+    content_encoding: str | None = None  # the body is sent as it is, labelled with this
+    drip: float = 0.0  # send one byte every this many seconds, for ever
 
 
 class FeedServer:
-    def __init__(self) -> None:
+    def __init__(self, **options: Any) -> None:
+        """``options`` go to uvicorn: ``ssl_certfile=`` makes it an https site."""
         self._lock = threading.Lock()
         self._resources: dict[str, _Resource] = {}
         self.hits: dict[str, list[dict[str, str]]] = {}
         app = Starlette(routes=[Route("/{path:path}", self._serve)])
-        self._thread = ServerThread(app, name="fake-feeds")
+        self._thread = ServerThread(app, name="fake-feeds", **options)
 
     def __enter__(self) -> FeedServer:
         self._thread.start()
@@ -57,6 +62,10 @@ class FeedServer:
         tb: TracebackType | None,
     ) -> None:
         self._thread.stop()
+
+    @property
+    def port(self) -> int:
+        return self._thread.port
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self._thread.port}/{path.lstrip('/')}"
@@ -78,6 +87,17 @@ class FeedServer:
             resource = self._resources.setdefault(path, _Resource())
             resource.body, resource.content_type = body, content_type
             resource.last_modified = last_modified
+
+    def encoded(self, path: str, body: bytes, content_encoding: str) -> None:
+        """Serve ``body`` as it is, labelled ``Content-Encoding: content_encoding``."""
+        self.publish(path, body)
+        with self._lock:
+            self._resources[path].content_encoding = content_encoding
+
+    def drip(self, path: str, *, every: float) -> None:
+        """A body that never ends: one byte every ``every`` seconds (a slow-loris server)."""
+        with self._lock:
+            self._resources.setdefault(path, _Resource()).drip = every
 
     def fail(self, path: str, *statuses: int) -> None:
         with self._lock:
@@ -118,13 +138,26 @@ class FeedServer:
             return RedirectResponse(resource.redirect_to, status_code=302)
         if resource.huge:
             return self._enormous(resource)
+        if resource.drip:
+            return self._dripping(resource.drip)
         etag = '"' + hashlib.sha1(resource.body).hexdigest()[:16] + '"'
         headers = {"etag": etag}
+        if resource.content_encoding is not None:
+            headers["content-encoding"] = resource.content_encoding
         if resource.last_modified:
             headers["last-modified"] = resource.last_modified
         if request.headers.get("if-none-match") == etag:
             return Response(status_code=304, headers=headers)
         return Response(resource.body, headers=headers, media_type=resource.content_type)
+
+    @staticmethod
+    def _dripping(every: float) -> Response:
+        async def body() -> AsyncIterator[bytes]:
+            while True:
+                yield b" "
+                await asyncio.sleep(every)
+
+        return StreamingResponse(body(), media_type="application/rss+xml")
 
     @staticmethod
     def _enormous(resource: _Resource) -> Response:

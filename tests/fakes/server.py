@@ -61,8 +61,11 @@ class TestServer(uvicorn.Server):
 class ServerThread:
     """An ASGI app on 127.0.0.1, port 0, served by ``TestServer`` in a daemon thread."""
 
-    def __init__(self, app: Any, *, name: str) -> None:
-        config = uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off", log_level="warning")
+    def __init__(self, app: Any, *, name: str, **options: Any) -> None:
+        """``options``: more uvicorn settings (``ssl_certfile`` for an https server)."""
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=0, lifespan="off", log_level="warning", **options
+        )
         self._listening = threading.Event()
         self._server = TestServer(config, self._listening)
         self._loop: asyncio.AbstractEventLoop | None = None

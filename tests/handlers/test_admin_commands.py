@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+import socket
 from datetime import UTC, datetime, timedelta
+from html import escape
 from pathlib import Path
 
 import httpx
@@ -10,6 +14,7 @@ import pytest
 import time_machine
 
 from bot.web.server import bind_socket
+from calendars.urls import FetchAllow
 from config.settings import Settings
 from tests.conftest import timed_event
 from tests.fakes.telegram_api import FakeTelegram
@@ -289,3 +294,44 @@ async def test_importics_from_a_url(settings: Settings, fake: FakeTelegram) -> N
     assert "Imported:" in answer
     assert imported >= 1
     assert "HTTP 404" in missing
+
+
+async def test_importics_says_why_a_url_could_not_be_fetched(
+    settings: Settings, fake: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.fakes.feed_server import FeedServer
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}/cal.ics"
+    with FeedServer() as site:
+        site.redirect("moved.ics", "file:///etc/passwd")
+        async with bot_running(bot_settings(settings, fake)):
+            refused = await say(fake, ADMIN, f"/importics {closed}")
+            moved = await say(fake, ADMIN, f"/importics {site.url('moved.ics')}")
+    assert refused == f"❗ could not fetch {closed}: connection refused"
+    assert moved == escape(
+        f"❗ could not fetch {site.url('moved.ics')}: redirected to 'file:///etc/passwd', "
+        "which is not an http:// or https:// URL"
+    )
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+async def test_importics_refuses_a_private_address_though_telegram_on_loopback_works(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    """The default allows no private address; the Bot API connection is not a fetch."""
+    from tests.fakes.feed_server import FeedServer
+
+    nothing_allowed = dataclasses.replace(settings, fetch_allow=FetchAllow())
+    with FeedServer() as site:
+        site.publish("cal.ics", (DATA / "outlook.ics").read_bytes(), content_type="text/calendar")
+        async with bot_running(bot_settings(nothing_allowed, fake)) as app:
+            answer = await say(fake, ADMIN, f"/importics {site.url('cal.ics')}")
+            imported = len(app.store.events)
+    assert answer == (
+        f"❗ could not fetch {site.url('cal.ics')}: 127.0.0.1 is a loopback address; fetches "
+        "to private networks are refused (set SUMMITWATCH_FETCH_ALLOW to allow one)"
+    )
+    assert site.requests_to("cal.ics") == []
+    assert imported == 0
