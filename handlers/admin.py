@@ -17,6 +17,7 @@ from calendars.commands import EDITEVENT_EXAMPLE, parse_addevent, parse_editeven
 from calendars.errors import InvalidCalendarFile, InvalidInput
 from calendars.ical.importer import parse_ics
 from calendars.time.timefmt import format_relative
+from calendars.time.wallclock import time_notes
 from calendars.time.when import WHEN_EXAMPLE, parse_when
 from handlers.common import admin_only, chat_zone, command_text, first_argument, reply, user_errors
 
@@ -64,8 +65,10 @@ async def _create(update: Update, context: BotContext, text: str) -> None:
     details = event_details(
         added, zone=chat_zone(update, context), now=context.now(), meta=context.meta
     )
+    notes = "".join(f"\nℹ️ {escape(n)}" for n in time_notes(added.start, added.end, added.timezone))
     await reply(
-        update, f"Added <code>{escape(added.id)}</code>. Subscribers will see:\n\n{details}"
+        update,
+        f"Added <code>{escape(added.id)}</code>. Subscribers will see:\n\n{details}{notes}",
     )
 
 

@@ -138,7 +138,7 @@ def test_addevent_refusals_name_the_part_and_show_an_example(
 
 
 def test_addevent_usage_shows_every_form_of_when() -> None:
-    for form in ("10:00 Asia", "10:00-12:00", "10:00 - 2026-12-05 18:00", "2026-12-04..2026-12-05"):
+    for form in ("10:00 Asia", "10:00 - 12:00", "10:00 - 2026-12-05 18:00", "2026-12-04..2026-12-05"):
         assert form in ADDEVENT_USAGE
 
 
@@ -184,7 +184,7 @@ def test_editevent_when_may_change_zone_and_become_all_day() -> None:
     )
     assert (changes["start"], changes["end"]) == (date(2025, 12, 5), date(2025, 12, 7))
     _, changes = parse_editevent(
-        'putin-new-delhi-2025 when="2025-12-05 09:00-10:00 Europe/Moscow"', current_lookup=lookup
+        'putin-new-delhi-2025 when="2025-12-05 09:00 - 10:00 Europe/Moscow"', current_lookup=lookup
     )
     assert changes["timezone"] == "Europe/Moscow"
     assert changes["end"] - changes["start"] == timedelta(hours=1)
