@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from calendars.errors import ConfigError, InvalidInput, InvalidWhen
-from calendars.events import Event
+from calendars.events import EARLIEST_YEAR, LATEST_YEAR, Event
 from calendars.time.wallclock import wall_time
 from calendars.time.zones import zone_or_none
 
@@ -51,6 +51,8 @@ def _when(value: object, zone_name: str, *, field: str, event_id: str) -> date |
         zone = zone_or_none(zone_name)
         if zone is None:
             raise ConfigError(_KEY, f"event {event_id}: unknown time zone {zone_name!r}")
+        if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            return value.replace(tzinfo=zone)  # refused by Event, before zone maths overflows
         try:
             return wall_time(value.date(), value.time(), zone)
         except InvalidWhen as exc:
