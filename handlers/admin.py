@@ -15,6 +15,7 @@ from bot.telegram.context import BotContext
 from bot.wording.replies import event_details
 from calendars.commands import EDITEVENT_EXAMPLE, parse_addevent, parse_editevent
 from calendars.errors import InvalidCalendarFile, InvalidInput
+from calendars.events import Event
 from calendars.ical.importer import parse_ics
 from calendars.time.timefmt import format_relative
 from calendars.time.wallclock import time_notes
@@ -65,11 +66,16 @@ async def _create(update: Update, context: BotContext, text: str) -> None:
     details = event_details(
         added, zone=chat_zone(update, context), now=context.now(), meta=context.meta
     )
-    notes = "".join(f"\nℹ️ {escape(n)}" for n in time_notes(added.start, added.end, added.timezone))
     await reply(
         update,
-        f"Added <code>{escape(added.id)}</code>. Subscribers will see:\n\n{details}{notes}",
+        f"Added <code>{escape(added.id)}</code>. Subscribers will see:\n\n{details}"
+        + _notes(added),
     )
+
+
+def _notes(event: Event) -> str:
+    """Which pass of a repeated hour was taken, and legacy-zone warnings, for the admin."""
+    return "".join(f"\nℹ️ {escape(n)}" for n in time_notes(event.start, event.end, event.timezone))
 
 
 @user_errors
@@ -184,7 +190,8 @@ async def editevent(update: Update, context: BotContext) -> None:
     details = event_details(
         edited, zone=chat_zone(update, context), now=context.now(), meta=context.meta
     )
-    await reply(update, f"Updated (version {edited.sequence}):\n\n{details}")
+    notes = _notes(edited) if "start" in changes else ""
+    await reply(update, f"Updated (version {edited.sequence}):\n\n{details}{notes}")
 
 
 @user_errors

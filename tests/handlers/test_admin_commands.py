@@ -273,7 +273,7 @@ async def test_importics_from_a_url(settings: Settings, fake: FakeTelegram) -> N
     assert "HTTP 404" in missing
 
 
-async def test_addevent_in_a_repeated_hour_is_added_and_says_which_pass_it_took(
+async def test_admins_are_told_which_pass_of_a_repeated_hour_and_warned_of_offsets(
     settings: Settings, fake: FakeTelegram
 ) -> None:
     async with bot_running(bot_settings(settings, fake, timezone="Europe/Berlin")) as app:
@@ -291,6 +291,12 @@ async def test_addevent_in_a_repeated_hour_is_added_and_says_which_pass_it_took(
         assert event is not None
         assert event.starts_at == datetime(2027, 10, 31, 0, 30, tzinfo=UTC)
 
+        edited = await say(
+            fake, ADMIN, '/editevent night-talks-2027 when="2027-10-31 02:15 Europe/Berlin"'
+        )
+        assert "Sun 31 Oct 2027, 02:15 CEST – 02:15 CET" in edited  # still one hour long
+        assert "the event starts at the first, 02:15 CEST (00:15 UTC)" in edited
+
         refused = await say(fake, ADMIN, "/addevent 2026-12-04 10:00 -11:00 | Talks | X | eu")
         assert refused.startswith("❗")
         assert (
@@ -298,3 +304,7 @@ async def test_addevent_in_a_repeated_hour_is_added_and_says_which_pass_it_took(
             "or write the range with spaces: 10:00 - 11:00"
         ) in refused
         assert len(app.store.events) == 1
+
+        fixed = await say(fake, ADMIN, "/addevent 2026-12-04 10:00 EST | UN talks | New York | un")
+        assert "ℹ️ EST is UTC-05:00 all year, with no summer time" in fixed
+        assert "use America/New_York" in fixed
