@@ -43,7 +43,7 @@ ADDEVENT_USAGE = f"""\
 /addevent <when> | <title> | <location> | <tags> [| <description>]
 <when> is one of:
   2026-12-04 10:00 Asia/Kolkata  (one hour)
-  2026-12-04 10:00-12:00 Asia/Kolkata
+  2026-12-04 10:00 - 12:00 Asia/Kolkata
   2026-12-04 10:00 - 2026-12-05 18:00 Asia/Kolkata
   2026-12-04 Asia/Kolkata  (all day)
   2026-12-04..2026-12-05 Asia/Kolkata  (all day, both days)

@@ -31,6 +31,7 @@ __all__ = [
     "Event",
     "Status",
     "normalise_tag",
+    "same_moment",
     "validate_slug",
 ]
 
@@ -222,7 +223,9 @@ class Event:
             )
             self._set("start", start)
             self._set("end", end)
-            duration = end - start
+            # Instants, not wall clocks: within one zone Python ignores ``fold``, so 02:30
+            # (first pass) to 02:30 (second pass) of a fall-back night would read as zero.
+            duration = end.astimezone(UTC) - start.astimezone(UTC)
         elif not isinstance(start, datetime) and not isinstance(end, datetime):
             duration = end - start
         else:
@@ -339,6 +342,19 @@ class Event:
             created=datetime.fromisoformat(record["created"]),
             updated=datetime.fromisoformat(record["updated"]),
         )
+
+
+def same_moment(first: date | datetime, second: date | datetime) -> bool:
+    """Whether two starts (or ends) are the same: instants for times, days for dates.
+
+    ``==`` on two datetimes of one zone compares wall clocks and ignores ``fold``, so the
+    two passes of a repeated hour would look equal.
+    """
+    if isinstance(first, datetime) and isinstance(second, datetime):
+        return first.astimezone(UTC) == second.astimezone(UTC)
+    if isinstance(first, datetime) or isinstance(second, datetime):
+        return False
+    return first == second
 
 
 def _instant(value: date | datetime, zone: ZoneInfo) -> datetime:

@@ -16,7 +16,10 @@ Format (one ``[[event]]`` table per event):
     description = "..."
 
 Timed values are local date-times (``2026-12-04T10:00:00``) in ``timezone``; a TOML
-date-time with an offset is refused, since the zone name is what keeps DST right.
+date-time with an offset is refused, since the zone name is what keeps DST right. Clock
+changes follow the rule of ``/addevent`` (calendars/time/wallclock.py): a time skipped when
+clocks jump forward is refused, naming the file and the event; a time that happens twice
+when clocks go back means its first pass (summer time).
 """
 
 from __future__ import annotations
@@ -26,8 +29,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from calendars.errors import ConfigError, InvalidInput
-from calendars.events import Event
+from calendars.errors import ConfigError, InvalidInput, InvalidWhen
+from calendars.events import EARLIEST_YEAR, LATEST_YEAR, Event
+from calendars.time.wallclock import wall_time
 from calendars.time.zones import zone_or_none
 
 __all__ = ["DEFAULT_SEED", "load_seed", "parse_seed"]
@@ -47,7 +51,12 @@ def _when(value: object, zone_name: str, *, field: str, event_id: str) -> date |
         zone = zone_or_none(zone_name)
         if zone is None:
             raise ConfigError(_KEY, f"event {event_id}: unknown time zone {zone_name!r}")
-        return value.replace(tzinfo=zone)
+        if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            return value.replace(tzinfo=zone)  # refused by Event, before zone maths overflows
+        try:
+            return wall_time(value.date(), value.time(), zone)
+        except InvalidWhen as exc:
+            raise ConfigError(_KEY, f"event {event_id}: {field} {exc.message}") from exc
     if isinstance(value, date):
         return value
     if isinstance(value, time):
@@ -95,8 +104,13 @@ def parse_seed(text: str, *, now: datetime | None = None) -> list[Event]:
 
 
 def load_seed(path: Path, *, now: datetime | None = None) -> list[Event]:
+    """Events from the seed file at ``path``; errors name the file as well as the event."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(_KEY, f"cannot read {path}: {exc}") from exc
-    return parse_seed(text, now=now)
+    try:
+        return parse_seed(text, now=now)
+    except ConfigError as exc:
+        problem = str(exc).removeprefix(f"{_KEY}: ")
+        raise ConfigError(_KEY, f"{path}: {problem}") from exc

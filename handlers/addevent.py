@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.telegram.context import BotContext
-from bot.wording.replies import event_details
+from bot.wording.replies import event_details, time_notes
 from calendars.commands import EventDraft, build_event, parse_addevent
 from calendars.errors import InvalidInput
 from calendars.events import Event
@@ -47,7 +47,9 @@ async def _added(update: Update, context: BotContext, event: Event) -> None:
         added, zone=chat_zone(update, context), now=context.now(), meta=context.meta
     )
     await reply(
-        update, f"Added <code>{escape(added.id)}</code>. Subscribers will see:\n\n{details}"
+        update,
+        f"Added <code>{escape(added.id)}</code>. Subscribers will see:\n\n{details}"
+        + time_notes(added),
     )
 
 

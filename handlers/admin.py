@@ -9,7 +9,7 @@ from telegram import Update
 from bot.delivery.notifier import Outcome
 from bot.services.imports import MAX_ICS_BYTES
 from bot.telegram.context import BotContext
-from bot.wording.replies import event_details, import_report, stats_text
+from bot.wording.replies import event_details, import_report, stats_text, time_notes
 from calendars.commands import EDITEVENT_EXAMPLE, parse_editevent
 from calendars.errors import InvalidCalendarFile, InvalidInput
 from handlers.common import (
@@ -37,7 +37,8 @@ async def editevent(update: Update, context: BotContext) -> None:
     details = event_details(
         edited, zone=chat_zone(update, context), now=context.now(), meta=context.meta
     )
-    await reply(update, f"Updated (version {edited.sequence}):\n\n{details}")
+    notes = time_notes(edited) if "start" in changes else ""
+    await reply(update, f"Updated (version {edited.sequence}):\n\n{details}{notes}")
 
 
 @user_errors

@@ -20,6 +20,7 @@ from bot.wording.replies import (
 from calendars.errors import InvalidInput
 from calendars.subscribers import Subscriber
 from calendars.time.offsets import describe_offsets
+from calendars.time.zones import zone_warning
 from handlers.common import (
     chat_ref,
     chat_zone,
@@ -173,7 +174,12 @@ async def _follow(update: Update, context: BotContext, *, on: bool) -> None:
 async def timezone(update: Update, context: BotContext) -> None:
     """Set the zone this chat sees times in."""
     subscriber = context.subscriptions.set_zone(chat_ref(update).id, command_text(update))
-    await reply(update, f"Times are now shown in <b>{escape(subscriber.zone)}</b>.")
+    warning = zone_warning(subscriber.zone, now=context.now())
+    await reply(
+        update,
+        f"Times are now shown in <b>{escape(subscriber.zone)}</b>."
+        + (f"\n⚠️ {escape(warning)}" if warning else ""),
+    )
 
 
 @user_errors

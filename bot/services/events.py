@@ -16,7 +16,7 @@ from bot.services.reminders import ReminderService, utc_now
 from bot.store import Store
 from bot.wording.notices import change_notice
 from calendars.errors import InvalidEvent, NotFound
-from calendars.events import MAX_COVERAGE, Coverage, Event, Status
+from calendars.events import MAX_COVERAGE, Coverage, Event, Status, same_moment
 
 __all__ = ["IMPORTED_FIELDS", "EventService"]
 
@@ -69,7 +69,7 @@ class EventService:
         changes = {
             name: getattr(event, name)
             for name in IMPORTED_FIELDS
-            if getattr(event, name) != getattr(current, name)
+            if not _same(name, getattr(event, name), getattr(current, name))
         }
         if not changes:
             return "unchanged"
@@ -100,7 +100,7 @@ class EventService:
         if before.is_over(self._clock()):
             return
         fields = ("start", "end", "timezone", "location", "status")
-        if all(getattr(before, f) == getattr(after, f) for f in fields):
+        if all(_same(f, getattr(before, f), getattr(after, f)) for f in fields):
             return
         deliveries = [
             (
@@ -139,3 +139,10 @@ class EventService:
         self._reminders.reschedule(event.id)
         await self._reminders.dispatch(event.id)  # a start moved earlier may owe a reminder now
         return event
+
+
+def _same(name: str, first: Any, second: Any) -> bool:
+    """Field equality; times by instant, since ``==`` ignores which pass of a repeated hour."""
+    if name in ("start", "end"):
+        return same_moment(first, second)
+    return bool(first == second)

@@ -17,7 +17,7 @@ from calendars.errors import InvalidInput, NotFound
 from calendars.events import normalise_tag
 from calendars.subscribers import Subscriber
 from calendars.time.offsets import parse_offsets
-from calendars.time.zones import suggest_zones, zone_or_none
+from calendars.time.zones import explain_zone_input, suggest_zones, zone_or_none
 
 __all__ = ["ChatRef", "SubscriptionService"]
 
@@ -140,13 +140,7 @@ class SubscriptionService:
         subscriber = self.require(chat_id)
         zone = zone_or_none(text) if text.strip() else None
         if zone is None:
-            hint = suggest_zones(text) if text.strip() else ["Asia/Kolkata", "Europe/Berlin", "UTC"]
-            raise InvalidInput(
-                f"{text.strip()[:40]!r} is not a time zone I know; try one of: {', '.join(hint)}"
-                if text.strip()
-                else "give an IANA time zone name, such as " + ", ".join(hint),
-                example=_ZONE_EXAMPLE,
-            )
+            raise InvalidInput(_zone_problem(text), example=_ZONE_EXAMPLE)
         updated = subscriber.replace(zone=zone.key)
         self._store.subscribers.save(updated)
         return updated
@@ -187,3 +181,14 @@ class SubscriptionService:
                 example="/upcoming india-russia",
             )
         return topic
+
+
+def _zone_problem(text: str) -> str:
+    """Why ``text`` is not a zone, with the zones it may mean (abbreviations, offsets, typos)."""
+    if not text.strip():
+        return "give an IANA time zone name, such as Asia/Kolkata, Europe/Berlin, UTC"
+    why = explain_zone_input(text)
+    if why:
+        return why
+    hint = ", ".join(suggest_zones(text))
+    return f"{text.strip()[:40]!r} is not a time zone I know; try one of: {hint}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -60,17 +60,36 @@ def event_json(event: Event, meta: CalendarMeta) -> dict[str, Any]:
     }
 
 
-def _moment(text: str, name: str) -> datetime:
-    """``from``/``to`` as a date (midnight UTC) or an ISO datetime (UTC if no offset)."""
+def _bound(text: str, name: str) -> date | datetime:
+    """``from``/``to`` as a bare date (a day at each event's venue) or an ISO datetime
+    (an instant; UTC when it has no offset)."""
     try:
         if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time(0), tzinfo=UTC)
+            return date.fromisoformat(text)
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(
             f"{name}={text[:40]!r} is not a date; use 2026-12-04 or 2026-12-04T10:00:00+05:30"
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _venue_days(event: Event) -> tuple[date, date]:
+    """The first and last day an event covers on the venue's own calendar."""
+    first = event.start.date() if isinstance(event.start, datetime) else event.start
+    return first, event.last_day
+
+
+def _ends_after(event: Event, bound: date | datetime) -> bool:
+    if isinstance(bound, datetime):
+        return event.ends_at > bound
+    return _venue_days(event)[1] >= bound
+
+
+def _starts_by(event: Event, bound: date | datetime) -> bool:
+    if isinstance(bound, datetime):
+        return event.starts_at < bound
+    return _venue_days(event)[0] <= bound
 
 
 class PageSite:
@@ -168,10 +187,18 @@ class PageSite:
         return HTMLResponse(html, headers={"cache-control": "public, max-age=60"})
 
     async def api_events(self, request: Request) -> Response:
+        """Events as JSON, filtered by ``tag`` and by ``from``/``to``.
+
+        A bare date means a day on each event's own calendar, at its venue, whatever the
+        server's or the reader's zone: ``from=2026-12-04&to=2026-12-04`` gives every event
+        that happens on 4 December where it happens (``to`` includes its day). A datetime
+        is an instant (UTC if it has no offset): events that end after ``from`` and start
+        before ``to``.
+        """
         params = request.query_params
         try:
-            start = _moment(params["from"], "from") if "from" in params else None
-            end = _moment(params["to"], "to") if "to" in params else None
+            start = _bound(params["from"], "from") if "from" in params else None
+            end = _bound(params["to"], "to") if "to" in params else None
         except ValueError as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
         tag = params.get("tag")
@@ -179,8 +206,8 @@ class PageSite:
             e
             for e in self._events()
             if (tag is None or tag in e.tags)
-            and (start is None or e.ends_at > start)
-            and (end is None or e.starts_at < end)
+            and (start is None or _ends_after(e, start))
+            and (end is None or _starts_by(e, end))
         ]
         events.sort(key=lambda e: (e.starts_at, e.id))
         return JSONResponse(

@@ -7,11 +7,16 @@ from html import escape
 
 from bot.delivery.notifier import Outgoing
 from bot.wording.telegram_html import MAX_LINK_URL, split_message
-from calendars.events import Event
+from calendars.events import Event, same_moment
 from calendars.ical.render import CalendarMeta
 from calendars.news.articles import Article
 from calendars.reminders import Reminder
-from calendars.time.timefmt import format_event_when, format_instant, format_until
+from calendars.time.timefmt import (
+    format_day_start,
+    format_event_when,
+    format_instant,
+    format_until,
+)
 
 __all__ = [
     "article_notice",
@@ -40,7 +45,8 @@ def change_notice(before: Event, after: Event, *, zone: str) -> str:
         )
     head, *rest = event_lines(after, zone)
     lines = [f"✏️ Changed: {head}", *rest]
-    if (before.start, before.end, before.timezone) != (after.start, after.end, after.timezone):
+    moved = not (same_moment(before.start, after.start) and same_moment(before.end, after.end))
+    if moved or before.timezone != after.timezone:
         lines.append(f"Was: {escape(format_event_when(before, zone))}")
     if before.location != after.location and before.location:
         lines.append(f"Was at: {escape(before.location)}")
@@ -96,9 +102,10 @@ def reminder_message(reminder: Reminder, *, now: datetime, meta: CalendarMeta) -
     event, zone = reminder.event, reminder.subscriber.zone
     head, *rest = event_lines(event, zone)
     ics = escape(meta.event_ics_url(event.id), quote=True)
-    lines = [
-        f"⏰ {head} starts {escape(format_until(event, now))}",
-        *rest,
-        f'<a href="{ics}">Add to your calendar (.ics)</a> · id <code>{escape(event.id)}</code>',
-    ]
+    lines = [f"⏰ {head} starts {escape(format_until(event, now))}", *rest]
+    if day_start := format_day_start(event, zone):  # all day at the venue, not the reader's day
+        lines.append(f"🕛 {escape(day_start[:1].upper() + day_start[1:])}")
+    lines.append(
+        f'<a href="{ics}">Add to your calendar (.ics)</a> · id <code>{escape(event.id)}</code>'
+    )
     return Outgoing("\n".join(lines))

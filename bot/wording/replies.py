@@ -17,6 +17,7 @@ from calendars.news.sources import NewsSource
 from calendars.subscribers import Subscriber
 from calendars.time.offsets import describe_offsets
 from calendars.time.timefmt import format_instant, format_relative, format_until
+from calendars.time.wallclock import time_notes as wall_clock_notes
 
 __all__ = [
     "calendar_links",
@@ -27,6 +28,7 @@ __all__ = [
     "settings_summary",
     "source_status",
     "stats_text",
+    "time_notes",
     "upcoming_list",
     "welcome",
 ]
@@ -222,6 +224,12 @@ def welcome(
         "/help lists all commands.",
     ]
     return "\n".join(lines)
+
+
+def time_notes(event: Event) -> str:
+    """Which pass of a repeated hour was taken, and legacy-zone warnings, for the admin."""
+    notes = wall_clock_notes(event.start, event.end, event.timezone)
+    return "".join(f"\nℹ️ {escape(note)}" for note in notes)
 
 
 def help_text(commands: Sequence[tuple[str, str]], admin: Sequence[tuple[str, str]]) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, vDuration
@@ -28,6 +28,7 @@ from icalendar import Event as VEvent
 
 from calendars.events import Event
 from calendars.ical.vtimezone import vtimezone
+from calendars.time.wallclock import is_repeated
 
 __all__ = ["CalendarMeta", "IcalRenderer"]
 
@@ -65,6 +66,14 @@ def _zone_years(events: Sequence[Event]) -> dict[str, tuple[int, int]]:
         known = spans.get(event.timezone, (first, last))
         spans[event.timezone] = (min(known[0], first), max(known[1], last))
     return spans
+
+
+def _written(value: date | datetime) -> date | datetime:
+    """A time as the feed writes it: TZID and wall clock, except the second pass of a
+    repeated hour, which a wall clock cannot name (RFC 5545 reads it as the first): UTC."""
+    if isinstance(value, datetime) and value.fold and is_repeated(value):
+        return value.astimezone(UTC)
+    return value
 
 
 class IcalRenderer:
@@ -130,8 +139,8 @@ class IcalRenderer:
         return VEvent.new(
             uid=f"{event.id}@{self.meta.host}",
             summary=event.title,
-            start=event.start,
-            end=event.end,
+            start=_written(event.start),
+            end=_written(event.end),
             stamp=event.updated,
             created=event.created,
             last_modified=event.updated,

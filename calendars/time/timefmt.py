@@ -2,35 +2,58 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from calendars.events import Event
 from calendars.time.offsets import describe_duration
-from calendars.time.zones import zone_or_none
+from calendars.time.zones import zone_label, zone_or_none
 
-__all__ = ["format_event_when", "format_instant", "format_relative", "format_until"]
+__all__ = [
+    "format_clock",
+    "format_day",
+    "format_day_start",
+    "format_event_when",
+    "format_instant",
+    "format_relative",
+    "format_until",
+    "format_venue_clock",
+    "place_name",
+]
+
+_UTC = ZoneInfo("UTC")
+
+
+def _zone(zone_name: str) -> ZoneInfo:
+    # Never None: astimezone(None) would mean the server's own zone.
+    return zone_or_none(zone_name) or _UTC
 
 
 def _day(value: date) -> str:
-    return f"{value:%a} {value.day} {value:%b %Y}"
+    return format_day(value)
+
+
+def format_day(value: date, *, year: bool = True) -> str:
+    """``Thu 10 Dec 2026`` (``Thu 10 Dec`` without the year)."""
+    return f"{value:%a} {value.day} {value:%b}" + (f" {value:%Y}" if year else "")
+
+
+def format_clock(local: datetime) -> str:
+    """``10:00 IST``: a local time with its zone's abbreviation (or ``UTC+05:30``)."""
+    return f"{local:%H:%M} {zone_label(local)}"
 
 
 def format_instant(moment: datetime, zone_name: str) -> str:
     """``Mon 1 Sep 2025, 09:00 CST``: the moment as a reader in ``zone_name`` sees it."""
-    zone = zone_or_none(zone_name)
-    local = moment.astimezone(zone)
-    return f"{_day(local.date())}, {local:%H:%M} {_abbreviation(local)}"
+    local = moment.astimezone(_zone(zone_name))
+    return f"{format_day(local.date())}, {format_clock(local)}"
 
 
-def _abbreviation(local: datetime) -> str:
-    name = local.tzname() or ""
-    # Zones without a letter abbreviation report an offset such as "+0530": show it as UTC+05:30.
-    if name[:1] in "+-":
-        offset = local.utcoffset() or timedelta()
-        sign = "-" if offset < timedelta() else "+"
-        hours, rest = divmod(abs(int(offset.total_seconds())), 3600)
-        return f"UTC{sign}{hours:02d}:{rest // 60:02d}"
-    return name
+def place_name(zone_name: str) -> str:
+    """``Asia/Kolkata`` → ``Kolkata``; names that are not places (UTC, Etc/GMT-5) stay."""
+    if "/" not in zone_name or zone_name.startswith("Etc/"):
+        return zone_name
+    return zone_name.rsplit("/", 1)[-1].replace("_", " ")
 
 
 def format_event_when(event: Event, zone_name: str) -> str:
@@ -45,16 +68,43 @@ def format_event_when(event: Event, zone_name: str) -> str:
         if first == last:
             return f"{_day(first)} (all day)"
         return f"{_day(first)} – {_day(last)} (all day)"
-    start, end = event.starts_at, event.ends_at
-    zone = zone_or_none(zone_name)
-    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
-    same_day = local_start.date() == local_end.date()
-    ends = f"{local_end:%H:%M}" if same_day else format_instant(end, zone_name)
-    text = f"{format_instant(start, zone_name)} – {ends}"
-    if zone is None or zone.key != event.timezone:
-        venue = start.astimezone(event.zone)
-        text += f" ({venue:%H:%M} {_abbreviation(venue)} at the venue)"
-    return text
+    zone = _zone(zone_name)
+    local_start, local_end = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
+    if local_start.date() != local_end.date():
+        ends = format_instant(event.ends_at, zone.key)
+    elif local_end.utcoffset() != local_start.utcoffset():  # a clock change in between
+        ends = format_clock(local_end)
+    else:
+        ends = f"{local_end:%H:%M}"
+    text = f"{format_instant(event.starts_at, zone.key)} – {ends}"
+    venue = format_venue_clock(event, zone.key)
+    return f"{text} ({venue} at the venue)" if venue else text
+
+
+def format_venue_clock(event: Event, zone_name: str) -> str | None:
+    """``10:00 IST``, or ``Thu 10 Dec, 10:00 IST`` when the venue's day is not the reader's:
+    the start on the venue's clock, or None when the reader is in the venue's zone."""
+    zone = _zone(zone_name)
+    if event.all_day or zone.key == event.timezone:
+        return None
+    reader, venue = event.starts_at.astimezone(zone), event.starts_at.astimezone(event.zone)
+    if venue.date() == reader.date():
+        return format_clock(venue)
+    day = format_day(venue.date(), year=venue.year != reader.year)
+    return f"{day}, {format_clock(venue)}"
+
+
+def format_day_start(event: Event, zone_name: str) -> str | None:
+    """``begins at midnight in Kolkata — Thu 3 Dec 2026, 13:30 EST your time``: when an
+    all-day event's first day begins for a reader elsewhere, or None when it is their midnight.
+    """
+    if not event.all_day:
+        return None
+    local = event.starts_at.astimezone(_zone(zone_name))
+    if local.time() == time(0) and local.date() == event.start:
+        return None
+    where = place_name(event.timezone)
+    return f"begins at midnight in {where} — {format_instant(event.starts_at, zone_name)} your time"
 
 
 def format_until(event: Event, now: datetime) -> str:

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 from calendars.errors import InvalidWhen
 from calendars.events import MAX_DURATION
-from calendars.time.zones import suggest_zones, zone_or_none
+from calendars.time.wallclock import wall_time
+from calendars.time.zones import explain_zone_input, suggest_zones, zone_or_none
 
 __all__ = [
     "EARLIEST_YEAR",
@@ -37,11 +38,14 @@ _DAY_EXAMPLE = "2026-12-04..2026-12-05 Asia/Kolkata"
 _TOKEN_RE = re.compile(
     r"(?P<date>[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})(?:[Tt](?P<glued>[0-9]{1,2}:[0-9]{2}))?(?![0-9:])"
     r"|(?P<time>[0-9]{1,2}:[0-9]{2})(?![0-9:])"
-    r"|(?P<sep>\.\.|-|–|—)",
+    r"|(?P<sep>\.\.|-|–|—|(?i:to)(?=\s|$))",
     re.ASCII,
 )
-# The zone is the first word that starts with a letter, through the end ("New York" too).
-_ZONE_RE = re.compile(r"(?:^|\s)(?P<zone>[^\W\d_].*)$", re.DOTALL)
+# "-11:00" or "+05:30" glued to its digits reads as a UTC offset, so it is never a range end.
+_OFFSET_RE = re.compile(r"[+\-\u2212][0-9]{1,2}:[0-9]{2}(?![0-9:])|\+[0-9]{4}(?![0-9:])")
+# The zone is the first word that starts with a letter, through the end ("New York" too);
+# "to" between two times is a separator, not a zone.
+_ZONE_RE = re.compile(r"(?:^|\s)(?!(?i:to)(?:\s|$))(?P<zone>[^\W\d_].*)$", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +101,7 @@ def parse_when(
     else:
         end_day = day if kinds == "dt-t" else _date(values[3])
         end = _local(end_day, values[-1], zone)
-    if kinds == "dt-t" and end <= start:
+    if kinds == "dt-t" and end.astimezone(UTC) <= start.astimezone(UTC):
         raise InvalidWhen(
             f"the event ends at {values[-1]}, before it starts at {values[1]}; "
             "for an end on a later day, write both dates",
@@ -118,7 +122,7 @@ def format_when(when: When) -> str:
         return f"{days} {when.timezone}"
     start, end = when.start, when.end
     if end.date() == start.date():
-        return f"{start:%Y-%m-%d %H:%M}-{end:%H:%M} {when.timezone}"
+        return f"{start:%Y-%m-%d %H:%M} - {end:%H:%M} {when.timezone}"
     return f"{start:%Y-%m-%d %H:%M} - {end:%Y-%m-%d %H:%M} {when.timezone}"
 
 
@@ -138,6 +142,9 @@ def _zone(name: str) -> ZoneInfo:
     for suggestion in suggestions:  # "asia/kolkata": the right name in the wrong case
         if suggestion.lower() == typed:
             return ZoneInfo(suggestion)
+    why = explain_zone_input(shown)
+    if why:
+        raise InvalidWhen(f"unknown time zone {shown!r}: {why}", example=WHEN_EXAMPLE)
     hint = f"; did you mean {' or '.join(suggestions)}?" if suggestions else ""
     raise InvalidWhen(
         f"unknown time zone {shown!r}{hint} (use a name such as Asia/Kolkata or UTC)",
@@ -147,12 +154,16 @@ def _zone(name: str) -> ZoneInfo:
 
 def _tokens(text: str) -> tuple[str, list[str]]:
     """The shape of ``text`` as letters (d date, t time, - separator) and the tokens' text."""
-    kinds, values = "", []
+    kinds, values = "", list[str]()
     position = 0
     while position < len(text):
         if text[position] == " ":
             position += 1
             continue
+        offset = _OFFSET_RE.match(text, position)
+        if offset is not None:
+            start = values[-1] if kinds[-1:] == "t" else None
+            raise InvalidWhen(_offset_problem(offset[0], start), example=WHEN_EXAMPLE)
         match = _TOKEN_RE.match(text, position)
         if match is None:
             shown = text[position:].split(" ")[0][:20]
@@ -171,6 +182,16 @@ def _tokens(text: str) -> tuple[str, list[str]]:
             values.append(match[0])
         position = match.end()
     return kinds, values
+
+
+def _offset_problem(typed: str, start: str | None) -> str:
+    """What to write instead of a time glued to a sign: a zone name, or a spaced range."""
+    places = suggest_zones(typed.replace("\u2212", "-"), limit=1)
+    zone = f"name a zone (such as {places[0]})" if places else "name a zone"
+    text = f"{typed} looks like a UTC offset; {zone}"
+    if start is not None and typed[0] != "+":
+        text += f" or write the range with spaces: {start} - {typed[1:]}"
+    return text
 
 
 def _shape_problem(kinds: str) -> str:
@@ -207,15 +228,7 @@ def _local(day: date, clock: str, zone: ZoneInfo) -> datetime:
     hours, minutes = (int(part) for part in clock.split(":"))
     if hours > 23 or minutes > 59:
         raise InvalidWhen(f"{clock} is not a time: use 00:00 to 23:59", example=WHEN_EXAMPLE)
-    wall = datetime.combine(day, time(hours, minutes), tzinfo=zone)  # fold=0: the first
-    real = wall.astimezone(UTC).astimezone(zone)
-    if real.replace(tzinfo=None) != wall.replace(tzinfo=None):
-        raise InvalidWhen(
-            f"{wall:%H:%M} does not exist on {day} in {zone.key}: clocks jump forward; "
-            f"try {real:%H:%M}",
-            example=WHEN_EXAMPLE,
-        )
-    return wall
+    return wall_time(day, time(hours, minutes), zone, example=WHEN_EXAMPLE)
 
 
 def _checked(start: date | datetime, end: date | datetime, zone: ZoneInfo) -> When:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
+from calendars.events import Event
 from calendars.time.timefmt import format_instant
 from config.settings import Settings
 from tests.conftest import running, timed_event, until
@@ -136,3 +137,44 @@ async def test_a_subscriber_with_its_own_offsets_is_reminded_then(settings: Sett
             await until(
                 lambda: "starts in 30 minutes" in console.getvalue(), what="the 30-minute reminder"
             )
+
+
+async def test_an_all_day_reminder_says_when_the_venues_day_begins_on_the_readers_clock(
+    settings: Settings,
+) -> None:
+    visit = Event(
+        id="visit",
+        title="State visit",
+        start=date(2026, 12, 4),
+        end=date(2026, 12, 6),
+        timezone="Asia/Kolkata",
+    )
+    begins = datetime(2026, 12, 3, 18, 30, tzinfo=UTC)  # midnight in New Delhi
+    console = io.StringIO()
+    with time_machine.travel(T0, tick=False) as clock:
+        async with running(in_zone(settings, "America/New_York"), console) as app:
+            await app.events.add(visit, actor="admin")
+            assert app.reminders.next_fire_time() == begins - timedelta(days=1)
+            clock.move_to(begins - timedelta(days=1))
+            app.reminders.wake()
+            await until(lambda: "⏰" in console.getvalue(), what="the all-day reminder")
+    output = console.getvalue()
+    assert "starts in 1 day" in output
+    assert "Fri 4 Dec 2026 – Sat 5 Dec 2026 (all day)" in output
+    assert "🕛 Begins at midnight in Kolkata — Thu 3 Dec 2026, 13:30 EST your time" in output
+
+
+async def test_an_all_day_reminder_in_the_venues_zone_needs_no_such_line(
+    settings: Settings,
+) -> None:
+    visit = Event(
+        id="visit", title="Visit", start=date(2026, 12, 4), end=date(2026, 12, 5), timezone="UTC"
+    )
+    console = io.StringIO()
+    with time_machine.travel(T0, tick=False) as clock:
+        async with running(settings, console) as app:
+            await app.events.add(visit, actor="admin")
+            clock.move_to(datetime(2026, 12, 3, 23, 0, tzinfo=UTC))
+            app.reminders.wake()
+            await until(lambda: "⏰" in console.getvalue(), what="the all-day reminder")
+    assert "🕛" not in console.getvalue()

@@ -138,7 +138,8 @@ def test_addevent_refusals_name_the_part_and_show_an_example(
 
 
 def test_addevent_usage_shows_every_form_of_when() -> None:
-    for form in ("10:00 Asia", "10:00-12:00", "10:00 - 2026-12-05 18:00", "2026-12-04..2026-12-05"):
+    forms = ("10:00 Asia", "10:00 - 12:00", "10:00 - 2026-12-05 18:00", "2026-12-04..2026-12-05")
+    for form in forms:
         assert form in ADDEVENT_USAGE
 
 
@@ -184,7 +185,7 @@ def test_editevent_when_may_change_zone_and_become_all_day() -> None:
     )
     assert (changes["start"], changes["end"]) == (date(2025, 12, 5), date(2025, 12, 7))
     _, changes = parse_editevent(
-        'putin-new-delhi-2025 when="2025-12-05 09:00-10:00 Europe/Moscow"', current_lookup=lookup
+        'putin-new-delhi-2025 when="2025-12-05 09:00 - 10:00 Europe/Moscow"', current_lookup=lookup
     )
     assert changes["timezone"] == "Europe/Moscow"
     assert changes["end"] - changes["start"] == timedelta(hours=1)
@@ -294,3 +295,9 @@ def test_any_parts_after_a_valid_when_build_an_event_or_are_refused(parts: list[
         add("2026-12-04 10:00 Europe/Berlin | " + " | ".join(parts))
     except Exception as exc:
         assert _refused_properly(exc), repr(exc)
+
+
+def test_addevent_in_the_repeated_hour_of_a_fall_back_night_is_one_real_hour() -> None:
+    event = add("2027-10-31 02:30 Europe/Berlin | Talks | Berlin | germany")
+    assert event.starts_at == datetime(2027, 10, 31, 0, 30, tzinfo=UTC)  # the first pass
+    assert event.ends_at - event.starts_at == timedelta(hours=1)  # 02:30 CEST → 02:30 CET

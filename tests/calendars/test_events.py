@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from calendars.errors import InvalidEvent
-from calendars.events import Event, Status
+from calendars.events import Event, Status, same_moment
 from tests.conftest import at, timed_event
 
 
@@ -181,3 +181,50 @@ def test_a_record_stored_under_older_rules_still_loads_without_the_bad_url() -> 
     record = timed_event("talks", at("2026-12-04T10:00")).to_record()
     record["urls"] = ["https://mea.gov.in/a\nb", "https://mea.gov.in/ok"]
     assert Event.from_record(record).urls == ("https://mea.gov.in/ok",)
+
+
+# ---- the repeated hour of a fall-back night (Berlin, 2027-10-31 03:00 CEST -> 02:00 CET) ----
+
+FIRST_0230 = datetime(2027, 10, 31, 2, 30, tzinfo=ZoneInfo("Europe/Berlin"))  # 00:30 UTC
+SECOND_0230 = FIRST_0230.replace(fold=1)  # 01:30 UTC
+
+
+def berlin_event(start: datetime, end: datetime) -> Event:
+    return Event(id="fold", title="Talks", start=start, end=end, timezone="Europe/Berlin")
+
+
+def test_an_hour_from_the_first_to_the_second_pass_of_0230_is_one_hour() -> None:
+    event = berlin_event(FIRST_0230, SECOND_0230)  # wall clocks equal, instants an hour apart
+    assert event.ends_at - event.starts_at == timedelta(hours=1)
+
+
+def test_an_event_in_the_second_pass_keeps_its_instants() -> None:
+    event = berlin_event(SECOND_0230, SECOND_0230.replace(hour=3))
+    assert event.starts_at == datetime(2027, 10, 31, 1, 30, tzinfo=UTC)
+    assert event.ends_at - event.starts_at == timedelta(hours=1)
+
+
+def test_an_end_earlier_on_the_wall_clock_but_later_in_time_is_accepted() -> None:
+    event = berlin_event(FIRST_0230, SECOND_0230.replace(minute=15))  # 02:30 CEST → 02:15 CET
+    assert event.ends_at - event.starts_at == timedelta(minutes=45)
+
+
+def test_the_second_pass_to_the_first_pass_is_refused() -> None:
+    with pytest.raises(InvalidEvent, match="must end after it starts"):
+        berlin_event(SECOND_0230, FIRST_0230.replace(minute=45))  # 01:30 UTC → 00:45 UTC
+
+
+def test_an_event_spanning_the_transition_lasts_its_real_length() -> None:
+    start = at("2027-10-31T01:00", "Europe/Berlin")
+    event = berlin_event(start, at("2027-10-31T03:00", "Europe/Berlin"))
+    assert event.ends_at - event.starts_at == timedelta(hours=3)
+    again = Event.from_record(berlin_event(FIRST_0230, SECOND_0230).to_record())
+    assert again.ends_at - again.starts_at == timedelta(hours=1)  # fold survives storage
+
+
+def test_same_moment_tells_the_two_passes_apart_where_equality_does_not() -> None:
+    assert FIRST_0230 == SECOND_0230  # Python: one zone, wall clocks compared, fold ignored
+    assert not same_moment(FIRST_0230, SECOND_0230)
+    assert same_moment(FIRST_0230, FIRST_0230.astimezone(UTC))
+    assert same_moment(date(2027, 10, 31), date(2027, 10, 31))
+    assert not same_moment(date(2027, 10, 31), FIRST_0230)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -102,3 +103,29 @@ def test_any_text_as_a_seed_file_is_loaded_or_refused(text: str) -> None:
         parse_seed(text, now=NOW)
     except ConfigError as exc:
         assert str(exc).startswith("SUMMITWATCH_SEED")
+
+
+def berlin_seed(start: str, end: str) -> str:
+    return (
+        f'[[event]]\nid = "night-talks"\ntitle = "Night talks"\nstart = {start}\n'
+        f'end = {end}\ntimezone = "Europe/Berlin"\n'
+    )
+
+
+def test_a_seed_time_skipped_by_daylight_saving_is_refused_naming_file_and_event(
+    tmp_path: Path,
+) -> None:
+    seed = tmp_path / "events.toml"
+    seed.write_text(berlin_seed("2027-03-28T02:30:00", "2027-03-28T04:00:00"), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_seed(seed, now=NOW)
+    assert str(caught.value) == (
+        f"SUMMITWATCH_SEED: {seed}: event night-talks: start 02:30 does not exist on "
+        "2027-03-28 in Europe/Berlin: clocks jump forward; try 03:30"
+    )
+
+
+def test_a_seed_time_in_the_repeated_hour_means_its_first_pass_as_addevent_does() -> None:
+    (event,) = parse_seed(berlin_seed("2027-10-31T02:30:00", "2027-10-31T03:30:00"), now=NOW)
+    assert event.starts_at == datetime(2027, 10, 31, 0, 30, tzinfo=UTC)  # 02:30 CEST
+    assert (event.ends_at - event.starts_at).total_seconds() == 2 * 3600  # to 03:30 CET

@@ -335,3 +335,40 @@ async def test_importics_refuses_a_private_address_though_telegram_on_loopback_w
     )
     assert site.requests_to("cal.ics") == []
     assert imported == 0
+
+
+async def test_admins_are_told_which_pass_of_a_repeated_hour_and_warned_of_offsets(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    async with bot_running(bot_settings(settings, fake, timezone="Europe/Berlin")) as app:
+        added = await say(
+            fake, ADMIN, "/addevent 2027-10-31 02:30 Europe/Berlin | Night talks | Berlin | eu"
+        )
+        assert "Added <code>night-talks-2027</code>" in added
+        assert "Sun 31 Oct 2027, 02:30 CEST – 02:30 CET" in added  # one hour, both passes
+        assert (
+            "ℹ️ 02:30 happens twice on 2027-10-31 in Europe/Berlin (clocks go back); "
+            "the event starts at the first, 02:30 CEST (00:30 UTC)"
+        ) in added
+        assert "it ends at the second, 02:30 CET (01:30 UTC)" in added
+        event = app.store.events.get("night-talks-2027")
+        assert event is not None
+        assert event.starts_at == datetime(2027, 10, 31, 0, 30, tzinfo=UTC)
+
+        edited = await say(
+            fake, ADMIN, '/editevent night-talks-2027 when="2027-10-31 02:15 Europe/Berlin"'
+        )
+        assert "Sun 31 Oct 2027, 02:15 CEST – 02:15 CET" in edited  # still one hour long
+        assert "the event starts at the first, 02:15 CEST (00:15 UTC)" in edited
+
+        refused = await say(fake, ADMIN, "/addevent 2026-12-04 10:00 -11:00 | Talks | X | eu")
+        assert refused.startswith("❗")
+        assert (
+            "-11:00 looks like a UTC offset; name a zone (such as Pacific/Pago_Pago) "
+            "or write the range with spaces: 10:00 - 11:00"
+        ) in refused
+        assert len(app.store.events) == 1
+
+        fixed = await say(fake, ADMIN, "/addevent 2026-12-04 10:00 EST | UN talks | New York | un")
+        assert "ℹ️ EST is UTC-05:00 all year, with no summer time" in fixed
+        assert "use America/New_York" in fixed

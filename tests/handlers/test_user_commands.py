@@ -229,3 +229,28 @@ async def test_addchannel_subscribes_a_channel_where_bot_and_user_are_admins(
     assert subscriber is not None
     assert subscriber.kind == "channel"
     assert subscriber.title == "Summit News"
+
+
+async def test_tz_answers_abbreviations_and_offsets_and_warns_about_fixed_offset_names(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    async with bot_running(bot_settings(settings, fake)) as app:
+        await say(fake, USER, "/start")
+        ist = await say(fake, USER, "/tz IST")
+        assert ist.startswith("❗ IST is an abbreviation, not a zone; it usually means ")
+        assert "Asia/Kolkata (India)" in ist
+        assert "MST" not in ist
+        gmt5 = await say(fake, USER, "/tz GMT+5")
+        assert "name a place on UTC+05:00 such as Asia/Karachi" in gmt5
+        assert "Etc/GMT-5 for UTC+05:00 all year" in gmt5
+        assert app.store.subscribers.get(str(USER)).zone == "UTC"  # type: ignore[union-attr]
+
+        est = await say(fake, USER, "/tz EST")
+        assert est == (
+            "Times are now shown in <b>EST</b>.\n⚠️ EST is UTC-05:00 all year, with no summer "
+            "time; for the clocks of that region use America/New_York"
+        )
+        etc = await say(fake, USER, "/tz Etc/GMT+5")
+        assert "Etc/GMT names have the sign reversed, so UTC+05:00 is Etc/GMT-5" in etc
+        plain = await say(fake, USER, "/tz Asia/Kolkata")
+        assert plain == "Times are now shown in <b>Asia/Kolkata</b>."

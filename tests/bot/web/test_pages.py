@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import timedelta
+import time
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
 
 import httpx
 import pytest
 
-from calendars.events import Coverage
+from calendars.events import Coverage, Event
 from config.seed import DEFAULT_SEED
 from config.settings import Settings
-from tests.conftest import running, timed_event
+from tests.conftest import at, running, timed_event
 
 pytestmark = pytest.mark.asyncio
 
@@ -121,3 +123,56 @@ async def test_metrics_speak_prometheus_text(settings: Settings) -> None:
     assert samples['summitwatch_events{status="confirmed"}'] == "2"
     assert samples['summitwatch_events{status="cancelled"}'] == "1"
     assert "# TYPE summitwatch_messages_total counter" in text
+
+
+@pytest.fixture(params=["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def server_zone(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The server's own clock set far east or far west: bare dates must not depend on it."""
+    monkeypatch.setenv("TZ", request.param)
+    time.tzset()
+    yield str(request.param)
+    monkeypatch.undo()
+    time.tzset()
+
+
+async def test_bare_dates_in_the_api_mean_the_events_own_day_at_the_venue(
+    settings: Settings, server_zone: str
+) -> None:
+    events = [
+        timed_event("delhi-morning", at("2026-12-04T10:00", "Asia/Kolkata")),
+        timed_event("delhi-small-hours", at("2026-12-04T02:00", "Asia/Kolkata")),  # 3 Dec UTC
+        timed_event("new-york-late", at("2026-12-04T23:00", "America/New_York")),  # 5 Dec UTC
+        timed_event("delhi-next-day", at("2026-12-05T10:00", "Asia/Kolkata")),
+        # 22:00-24:00 on 3 Dec in Los Angeles, 11:30-13:30 on 4 Dec in Delhi
+        timed_event("la-day-before", at("2026-12-03T22:00", "America/Los_Angeles")),
+        Event(
+            id="visit",
+            title="Visit",
+            start=date(2026, 12, 4),
+            end=date(2026, 12, 5),
+            timezone="Asia/Kolkata",
+        ),
+    ]
+    async with running(settings) as app, httpx.AsyncClient(base_url=app.public_url) as http:
+        for event in events:
+            await app.events.add(event, actor="t")
+        one_day = await http.get("/api/events", params={"from": "2026-12-04", "to": "2026-12-04"})
+        from_only = await http.get("/api/events", params={"from": "2026-12-05"})
+        instants = await http.get(
+            "/api/events",
+            params={"from": "2026-12-04T00:00:00+05:30", "to": "2026-12-05T00:00:00+05:30"},
+        )
+    assert datetime.now().astimezone().tzname() != "UTC"  # the server really is elsewhere
+    assert [e["id"] for e in one_day.json()["events"]] == [
+        "visit",
+        "delhi-small-hours",
+        "delhi-morning",
+        "new-york-late",
+    ]
+    assert [e["id"] for e in from_only.json()["events"]] == ["new-york-late", "delhi-next-day"]
+    assert [e["id"] for e in instants.json()["events"]] == [
+        "visit",
+        "delhi-small-hours",
+        "delhi-morning",
+        "la-day-before",  # not on 4 Dec where it happens, but in these instants
+    ]

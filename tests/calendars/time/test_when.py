@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -48,7 +49,7 @@ def test_a_range_of_times_may_span_days(text: str) -> None:
 
 
 def test_an_end_time_alone_is_on_the_same_day() -> None:
-    when = parse_when("2026-12-04 10:00-12:30 Asia/Kolkata")
+    when = parse_when("2026-12-04 10:00 - 12:30 Asia/Kolkata")
     assert when.end == at("2026-12-04T12:30", "Asia/Kolkata")
 
 
@@ -92,7 +93,7 @@ def test_a_repeated_hour_means_its_first_occurrence() -> None:
         ("0099-12-04", "year 99 is out of range"),
         ("2026-12-04 10:00 Kolkatta", "unknown time zone 'Kolkatta'; did you mean Asia/Kolkata"),
         ("2026-12-04 Asia/Kolkata 10:00", "'10:00' is not understood: the time zone goes last"),
-        ("2026-12-04 12:00-10:00", "ends at 10:00, before it starts at 12:00"),
+        ("2026-12-04 12:00 - 10:00", "ends at 10:00, before it starts at 12:00"),
         ("2026-12-05 10:00 - 2026-12-04 10:00", "the end must be after the start"),
         ("2026-12-05..2026-12-04", "the last day 2026-12-04 is before the first day"),
         ("2026-01-01..2027-01-02", "at most 366 days"),
@@ -121,7 +122,7 @@ def test_a_time_skipped_by_daylight_saving_is_refused_with_the_time_to_use() -> 
 
 def test_a_skipped_end_time_is_refused_too() -> None:
     with pytest.raises(InvalidWhen, match="does not exist on 2026-03-08 in America/New_York"):
-        parse_when("2026-03-08 01:00-02:15 America/New_York")
+        parse_when("2026-03-08 01:00 - 02:15 America/New_York")
 
 
 def test_the_default_duration_is_real_time_across_a_clock_change() -> None:
@@ -132,7 +133,7 @@ def test_the_default_duration_is_real_time_across_a_clock_change() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "2026-12-04 10:00-12:30 Asia/Kolkata",
+        "2026-12-04 10:00 - 12:30 Asia/Kolkata",
         "2026-12-04 10:00 - 2026-12-05 18:00 Asia/Kolkata",
         "2026-12-04 UTC",
         "2026-12-04..2026-12-06 Asia/Shanghai",
@@ -203,3 +204,99 @@ def test_a_timed_when_survives_formatting_and_parsing(
 def test_an_all_day_when_survives_formatting_and_parsing(day: date, extra: int, zone: str) -> None:
     when = When(day, day + timedelta(days=extra + 1), zone)
     assert parse_when(format_when(when)) == when
+
+
+# ---- ranges versus UTC offsets -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-12-04 10:00 - 11:00 Asia/Kolkata",
+        "2026-12-04 10:00–11:00 Asia/Kolkata",
+        "2026-12-04 10:00 — 11:00 Asia/Kolkata",
+        "2026-12-04 10:00 to 11:00 Asia/Kolkata",
+        "2026-12-04 10:00 TO 11:00 Asia/Kolkata",
+        "2026-12-04 10:00- 11:00 Asia/Kolkata",
+    ],
+)
+def test_a_time_range_is_written_with_a_spaced_dash_an_en_dash_or_to(text: str) -> None:
+    when = parse_when(text)
+    assert (when.start, when.end) == (
+        at("2026-12-04T10:00", "Asia/Kolkata"),
+        at("2026-12-04T11:00", "Asia/Kolkata"),
+    )
+
+
+def test_a_time_glued_to_a_minus_looks_like_an_offset_and_is_refused_with_both_readings() -> None:
+    with pytest.raises(InvalidWhen) as caught:
+        parse_when("2026-12-04 10:00 -11:00")
+    assert caught.value.message == (
+        "-11:00 looks like a UTC offset; name a zone (such as Pacific/Pago_Pago) "
+        "or write the range with spaces: 10:00 - 11:00"
+    )
+    assert caught.value.example == WHEN_EXAMPLE
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2026-12-04 10:00-11:00 Asia/Kolkata", "write the range with spaces: 10:00 - 11:00"),
+        ("2026-12-04T10:00-05:00", "-05:00 looks like a UTC offset; name a zone \\(such as"),
+        ("2026-12-04T10:00+05:30", "\\+05:30 looks like a UTC offset; .*Asia/Kolkata"),
+        ("2026-12-04 10:00 +0530", "\\+0530 looks like a UTC offset"),
+        ("2026-12-04 10:00\u221211:00", "\u221211:00 looks like a UTC offset"),
+        ("2026-12-04 10:00 to", "end of the range is incomplete"),
+    ],
+)
+def test_offset_looking_input_is_refused_with_a_hint(text: str, message: str) -> None:
+    with pytest.raises(InvalidWhen, match=message):
+        parse_when(text)
+
+
+def test_a_dash_glued_to_a_date_is_still_a_range_of_days_or_times() -> None:
+    when = parse_when("2026-12-04T10:00-2026-12-05T18:00 UTC")
+    assert when.end == at("2026-12-05T18:00")
+
+
+@pytest.mark.parametrize(
+    ("zone", "message"),
+    [
+        ("IST", "IST is an abbreviation, not a zone; it usually means Asia/Kolkata \\(India\\)"),
+        ("msk", "msk is an abbreviation, not a zone; it usually means Europe/Moscow"),
+        ("CEST", "it usually means Europe/Berlin"),
+        ("CST", "America/Chicago \\(US Central\\) or Asia/Shanghai \\(China\\)"),
+        ("GMT+5", "name a place on UTC\\+05:00 such as Asia/Karachi.*or Etc/GMT-5 for UTC\\+05:00"),
+        ("UTC+5:30", "name a place on UTC\\+05:30 such as Asia/Kolkata or Asia/Colombo"),
+    ],
+)
+def test_abbreviations_and_offsets_as_zones_get_the_zones_people_mean(
+    zone: str, message: str
+) -> None:
+    with pytest.raises(InvalidWhen, match=f"unknown time zone '{re.escape(zone)}': .*{message}"):
+        parse_when(f"2026-12-04 10:00 {zone}")
+
+
+_PIECES = st.sampled_from(
+    [
+        *("2026-12-04", "2027-10-31", "2027-03-28", "10:00", "02:30", "-11:00", "+05:30"),
+        *("-", "–", " to ", "to", "..", "T", " ", "Europe/Berlin", "IST", "GMT+5", "\u2212"),
+    ]
+)
+
+
+@given(st.lists(_PIECES, max_size=10), st.text(max_size=12))
+def test_the_when_parser_refuses_only_with_invalid_when_never_crashes(
+    pieces: list[str], noise: str
+) -> None:
+    for text in ("".join(pieces), " ".join(pieces), "".join(pieces) + noise):
+        try:
+            when = parse_when(text, default_zone="Europe/Berlin")
+        except InvalidWhen as exc:
+            assert exc.message
+            assert exc.example
+        else:
+            if isinstance(when.start, datetime) and isinstance(when.end, datetime):
+                assert when.end.astimezone(UTC) > when.start.astimezone(UTC)
+            else:
+                assert when.end > when.start
