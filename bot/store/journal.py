@@ -22,6 +22,8 @@ every write) with one that records just the documents an operation touched.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
 import json
 import logging
@@ -34,9 +36,11 @@ from typing import Any
 from tinydb import Storage
 from tinydb.table import Table
 
+from bot.store.files import DatabaseLock, open_private
+from bot.store.files import atomic_write as _atomic_write
 from calendars.errors import StoreCorrupted, StoreError
 
-__all__ = ["JournalStorage", "JournalTable"]
+__all__ = ["JournalStorage", "JournalTable", "Transaction"]
 
 logger = logging.getLogger(__name__)
 
@@ -61,9 +65,19 @@ class JournalStorage(Storage):
         self._next_compaction = compact_min
         self._closed = False
         self._broken: str | None = None
+        self._open_transactions: set[Transaction] = set()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._load()
-        self._journal = self.journal_path.open("ab", buffering=0)
+        self._lock_file = DatabaseLock(self.path)
+        self._lock_file.acquire()  # before reading: another process may be writing
+        try:
+            self._load()
+            fd = open_private(self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+            self._journal = os.fdopen(fd, "ab", buffering=0)
+            if self.path.exists():
+                self.path.chmod(0o600)  # a snapshot written 0644 by an older version
+        except BaseException:
+            self._lock_file.release()
+            raise
 
     # ---- TinyDB's Storage interface ----------------------------------------------------
 
@@ -83,7 +97,8 @@ class JournalStorage(Storage):
             if self._closed:
                 return
             try:
-                if self._journal_lines and self._broken is None:
+                # Uncommitted transactions must not reach a snapshot: their updates replay.
+                if self._journal_lines and self._broken is None and not self._open_transactions:
                     self.compact()
             finally:
                 self.release()
@@ -93,6 +108,7 @@ class JournalStorage(Storage):
         with self._lock:
             self._journal.close()
             self._closed = True
+            self._lock_file.release()
 
     # ---- what JournalTable calls ---------------------------------------------------------
 
@@ -100,29 +116,93 @@ class JournalStorage(Storage):
         return self._tables.get(name, {})
 
     def apply(self, table: str, sets: dict[str, Doc], deletes: list[str]) -> None:
-        """Make one change durable, then visible; on failure raise StoreError, change nothing."""
+        """Make one change durable, then visible; on failure raise StoreError, change nothing.
+
+        Inside an open :class:`Transaction` of this storage the change is visible at once
+        and becomes durable with the transaction's commit.
+        """
         with self._lock:
-            if self._closed:
-                raise StoreError(f"database {self.path} is closed")
-            if self._broken is not None:
-                raise StoreError(
-                    f"database {self.path} refuses writes until restarted: {self._broken}"
-                )
-            entry = {"seq": self._seq + 1, "table": table, "set": sets, "delete": deletes}
-            line = json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
-            self._append(line.encode("utf-8"))
+            self._check_writable()
+            change = {"table": table, "set": sets, "delete": deletes}
+            transaction = _current.get()
+            if transaction is not None and transaction.storage is self and transaction.open:
+                # Round-trip through JSON as a journal line would, so memory holds the same.
+                self._apply_entry(json.loads(json.dumps(change, ensure_ascii=False)))
+                transaction.touch(table, [*sets, *deletes])
+                self._open_transactions.add(transaction)
+                return
+            self._write_entry(change)
+
+    def _check_writable(self) -> None:
+        if self._closed:
+            raise StoreError(f"database {self.path} is closed")
+        if self._broken is not None:
+            raise StoreError(f"database {self.path} refuses writes until restarted: {self._broken}")
+
+    def _write_entry(self, change: dict[str, Any]) -> None:
+        entry = {"seq": self._seq + 1, **change}
+        line = json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
+        self._append(line.encode("utf-8"))
+        self._seq += 1
+        self._journal_lines += 1
+        # Apply what was written, not the caller's objects: memory then holds exactly
+        # what a restart will read (no shared lists, no tuples that come back as lists).
+        self._apply_entry(json.loads(line))
+        self._maybe_compact()
+
+    def _maybe_compact(self) -> None:
+        if self._open_transactions:
+            return  # a snapshot would hold their uncommitted changes
+        if self._journal_lines > max(self._next_compaction, self._records):
+            try:
+                self.compact()
+            except StoreError as exc:
+                # The write above is durable; only the tidy-up failed. Try again later.
+                self._next_compaction = self._journal_lines * 2
+                logger.warning("store.compaction_failed path=%s error=%s", self.path, exc)
+
+    # ---- transactions ------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Writes made in this context (this task, and tasks it starts meanwhile) commit
+        together when the block ends, however it ends; see :class:`Transaction`."""
+        transaction = Transaction(self)
+        token = _current.set(transaction)
+        try:
+            yield transaction
+        finally:
+            _current.reset(token)
+            self.commit(transaction)
+
+    def commit(self, transaction: Transaction) -> None:
+        """Write every document ``transaction`` touched, as it is now, in ONE journal line.
+
+        The current value, not the transaction's own: a later write by someone else to the
+        same document must not be undone by replaying this line after it.
+        """
+        with self._lock:
+            transaction.open = False
+            self._open_transactions.discard(transaction)
+            if not transaction.touched:
+                return
+            self._check_writable()
+            changes = []
+            for table, ids in transaction.touched.items():
+                live = self._tables.get(table, {})
+                sets = {i: live[i] for i in ids if i in live}
+                changes.append({"table": table, "set": sets, "delete": sorted(ids - set(live))})
+            line = json.dumps({"seq": self._seq + 1, "changes": changes}, ensure_ascii=False)
+            try:
+                self._append((line + "\n").encode("utf-8"))
+            except StoreError as exc:
+                # Memory is ahead of the disk now: refuse further writes; a restart replays
+                # the transaction's update from the last durable state.
+                self._broken = f"a transaction could not be written ({exc})"
+                raise
             self._seq += 1
             self._journal_lines += 1
-            # Apply what was written, not the caller's objects: memory then holds exactly
-            # what a restart will read (no shared lists, no tuples that come back as lists).
-            self._apply_entry(json.loads(line))
-            if self._journal_lines > max(self._next_compaction, self._records):
-                try:
-                    self.compact()
-                except StoreError as exc:
-                    # The write above is durable; only the tidy-up failed. Try again later.
-                    self._next_compaction = self._journal_lines * 2
-                    logger.warning("store.compaction_failed path=%s error=%s", self.path, exc)
+            self._maybe_compact()
 
     def _append(self, payload: bytes) -> None:
         """Append and fsync, or leave the journal exactly as it was and raise StoreError."""
@@ -191,8 +271,16 @@ class JournalStorage(Storage):
         self._tables, self._seq = tables, seq
 
     def _replay_journal(self) -> None:
+        """Apply every entry after the snapshot's; never skip one silently.
+
+        Lines must number consecutively. Leading lines the snapshot already holds are
+        passed over (a compaction stopped before truncating the journal); an unreadable
+        last line is a torn append and is cut with a warning; anything else out of place
+        stops the open with StoreCorrupted naming the file and the line.
+        """
         raw = self.journal_path.read_bytes()
-        offset, number = 0, 0
+        offset, number, previous = 0, 0, None
+        journal = str(self.journal_path)
         while offset < len(raw):
             number += 1
             newline = raw.find(b"\n", offset)
@@ -201,68 +289,92 @@ class JournalStorage(Storage):
                 if newline in (-1, len(raw) - 1):
                     self._cut_torn_tail(offset, number)  # an append that never finished
                     return
-                raise StoreCorrupted(str(self.journal_path), f"line {number} is not a valid entry")
+                raise StoreCorrupted(journal, f"line {number} is not a valid entry")
             offset = newline + 1
-            if entry["seq"] <= self._seq:
-                continue  # already in the snapshot: compaction stopped before truncating
-            if entry["seq"] != self._seq + 1:
+            seq = entry["seq"]
+            if previous is not None and seq != previous + 1:
                 raise StoreCorrupted(
-                    str(self.journal_path),
-                    f"line {number} has seq {entry['seq']}, expected {self._seq + 1}",
+                    journal, f"line {number} has seq {seq}, expected {previous + 1}"
                 )
-            self._seq = entry["seq"]
+            previous = seq
+            if seq <= self._seq:
+                continue  # already in the snapshot: compaction stopped before truncating
+            if seq != self._seq + 1:
+                raise StoreCorrupted(
+                    journal, f"line {number} has seq {seq}, expected {self._seq + 1}"
+                )
+            self._seq = seq
             self._journal_lines += 1
             self._apply_entry(entry)
 
     def _cut_torn_tail(self, offset: int, number: int) -> None:
         """Drop a last line cut short by a crash: its write was never acknowledged."""
         logger.warning(
-            "store.torn_write path=%s line=%d action=truncated", self.journal_path, number
+            "store.torn_write path=%s line=%d bytes=%d action=truncated "
+            "(the last write before a crash never finished; it was not acknowledged)",
+            self.journal_path,
+            number,
+            self.journal_path.stat().st_size - offset,
         )
         with self.journal_path.open("r+b") as handle:
             handle.truncate(offset)
             os.fsync(handle.fileno())
 
     def _apply_entry(self, entry: dict[str, Any]) -> None:
-        table = self._tables.setdefault(entry["table"], {})
-        before = len(table)
-        table.update(entry["set"])
-        for doc_id in entry["delete"]:
-            table.pop(doc_id, None)
-        self._records += len(table) - before
+        for change in entry.get("changes", [entry]):
+            table = self._tables.setdefault(change["table"], {})
+            before = len(table)
+            table.update(change["set"])
+            for doc_id in change["delete"]:
+                table.pop(doc_id, None)
+            self._records += len(table) - before
 
 
 def _decode_entry(line: bytes) -> dict[str, Any] | None:
+    """A journal entry, checked down to each document; None for anything else."""
     try:
         entry = json.loads(line)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return None
-    valid = (
-        isinstance(entry, dict)
-        and isinstance(entry.get("seq"), int)
-        and isinstance(entry.get("table"), str)
-        and isinstance(entry.get("set"), dict)
-        and isinstance(entry.get("delete"), list)
-    )
+    if not isinstance(entry, dict) or type(entry.get("seq")) is not int:
+        return None
+    changes = entry.get("changes", [entry])
+    valid = isinstance(changes, list) and all(_valid_change(c) for c in changes)
     return entry if valid else None
 
 
-def _atomic_write(path: Path, payload: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with temporary.open("wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(path)
-        directory = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise StoreError(f"cannot write {path}: {exc}") from exc
+def _valid_change(change: object) -> bool:
+    return (
+        isinstance(change, dict)
+        and isinstance(change.get("table"), str)
+        and isinstance(change.get("set"), dict)
+        and all(isinstance(doc, dict) for doc in change["set"].values())
+        and isinstance(change.get("delete"), list)
+        and all(isinstance(doc_id, str) for doc_id in change["delete"])
+    )
+
+
+class Transaction:
+    """Writes that become durable together, in one journal line, or not at all.
+
+    Used around one Telegram update's handling (see ``bot.telegram.intake``): its effects
+    and the mark that it was handled commit at once, so a crash leaves either both or
+    neither. Changes are visible in memory at once (the handler reads its own writes);
+    until the commit no snapshot is taken, so a crash loses them and the update replays.
+    """
+
+    def __init__(self, storage: JournalStorage) -> None:
+        self.storage = storage
+        self.open = True
+        self.touched: dict[str, set[str]] = {}
+
+    def touch(self, table: str, doc_ids: list[str]) -> None:
+        self.touched.setdefault(table, set()).update(doc_ids)
+
+
+_current: contextvars.ContextVar[Transaction | None] = contextvars.ContextVar(
+    "summitwatch_transaction", default=None
+)
 
 
 class _ChangeView(MutableMapping[str, Doc]):
