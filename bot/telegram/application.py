@@ -3,7 +3,8 @@
 Long polling by default; with ``SUMMITWATCH_WEBHOOK_URL`` set, Telegram posts updates to
 a route on our Starlette app instead, and a request without the right
 ``X-Telegram-Bot-Api-Secret-Token`` is refused. ``TELEGRAM_API_BASE_URL`` points the bot
-at a self-hosted Bot API server (or the tests' fake).
+at a self-hosted Bot API server (or the tests' fake). With a store, updates come in through
+``bot.telegram.intake`` (our own polling loop): each takes effect exactly once.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import logging
 import secrets
 from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,9 +26,11 @@ from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Up
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
+from bot.store import Store
 from bot.telegram.context import BotContext
+from bot.telegram.intake import RecordingUpdateProcessor, UpdateIntake
 from bot.wording.replies import ADMIN_COMMANDS, USER_COMMANDS
-from calendars.errors import ConfigError
+from calendars.errors import ConfigError, StoreError
 from config.settings import Settings
 
 __all__ = ["TelegramRunner", "api_urls", "build_application"]
@@ -99,13 +103,22 @@ def rate_limiter() -> AIORateLimiter:
     )
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 def build_application(
-    settings: Settings, *, register: Callable[[AnyApplication], None]
+    settings: Settings,
+    *,
+    register: Callable[[AnyApplication], None],
+    store: Store | None = None,
+    clock: Callable[[], datetime] = _utc_now,
 ) -> AnyApplication:
     """The Application; ``register`` adds the handlers (the wiring point passes them in).
 
     Its ``bot_data["services"]`` is filled by the wiring point once the services exist:
-    they need this Application's bot to deliver messages.
+    they need this Application's bot to deliver messages. With ``store``, each update is
+    handled in a store transaction and polled by ``UpdateIntake``, not PTB's Updater.
     """
     if not settings.telegram_token:
         raise ConfigError("TELEGRAM_BOT_TOKEN", "is needed to run the Telegram bot")
@@ -114,8 +127,12 @@ def build_application(
         .token(settings.telegram_token)
         .context_types(ContextTypes(context=BotContext))
         .rate_limiter(rate_limiter())
-        .concurrent_updates(8)
     )
+    if store is not None:
+        processor = RecordingUpdateProcessor(8, store=store, clock=clock)
+        builder = builder.concurrent_updates(processor).updater(None)
+    else:
+        builder = builder.concurrent_updates(8)
     if settings.telegram_api_base_url:
         bot_url, file_url = api_urls(settings.telegram_api_base_url)
         builder = builder.base_url(bot_url).base_file_url(file_url)
@@ -129,12 +146,20 @@ def build_application(
 class TelegramRunner:
     """Starts and stops the Application: initialise, command menus, then poll or webhook."""
 
-    def __init__(self, application: AnyApplication, settings: Settings) -> None:
+    def __init__(
+        self,
+        application: AnyApplication,
+        settings: Settings,
+        *,
+        intake: UpdateIntake | None = None,
+    ) -> None:
         self.application = application
         self._settings = settings
         self._secret = settings.webhook_secret or secrets.token_urlsafe(32)
         self.connected = False
         self._retry: asyncio.Task[None] | None = None
+        self._intake = intake
+        self._polling: asyncio.Task[None] | None = None
 
     @property
     def webhook_path(self) -> str:
@@ -165,12 +190,16 @@ class TelegramRunner:
         await application.initialize()
         await self._publish_commands()
         await application.start()
+        if self._intake is not None:
+            self._intake.replay()  # before anything new: a crash left these unhandled
         if self._settings.webhook_url:
             await application.bot.set_webhook(
                 url=self._settings.webhook_url,
                 secret_token=self._secret,
                 allowed_updates=Update.ALL_TYPES,
             )
+        elif self._intake is not None:
+            self._polling = asyncio.create_task(self._intake.poll(), name="telegram-polling")
         elif application.updater is not None:
             await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
         self.connected = True
@@ -195,6 +224,9 @@ class TelegramRunner:
         if not self.connected:
             return
         application = self.application
+        if self._polling is not None:
+            self._polling.cancel()
+            await asyncio.gather(self._polling, return_exceptions=True)
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
         if application.running:
@@ -219,7 +251,14 @@ class TelegramRunner:
                 update = Update.de_json(data, application.bot)
             except (ValueError, TypeError, KeyError) as exc:
                 return PlainTextResponse(f"Bad Request: not an update ({exc})\n", status_code=400)
-            await application.update_queue.put(update)
+            if self._intake is None:
+                await application.update_queue.put(update)
+                return Response(status_code=200)
+            try:
+                self._intake.receive(update)  # recorded before the 200 confirms it
+            except StoreError as exc:
+                logger.error("telegram.update_not_recorded error=%s", exc)
+                return PlainTextResponse("Service Unavailable\n", status_code=503)
             return Response(status_code=200)
 
         return Route(self.webhook_path, receive, methods=["POST"])
