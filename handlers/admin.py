@@ -257,10 +257,12 @@ async def broadcast(update: Update, context: BotContext) -> None:
         )
     html = f"📢 {escape(text)}"
     total = len(context.services.store.subscribers)
+    # Recorded now, so it is saved with this update (exactly once); sent in the background.
+    broadcast_id = context.services.broadcaster.begin(html, actor=actor_of(update))
     await reply(update, f"Sending to {total} subscribers…")
 
     async def send_and_report() -> None:
-        outcomes = await context.services.broadcaster.broadcast(html, actor=actor_of(update))
+        outcomes = await context.services.broadcaster.send(broadcast_id, html)
         await reply(
             update,
             f"Broadcast done: {outcomes[Outcome.SENT]} sent, {outcomes[Outcome.FAILED]} failed, "
