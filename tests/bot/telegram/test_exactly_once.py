@@ -164,3 +164,38 @@ def test_a_command_saved_but_not_yet_confirmed_when_killed_is_not_applied_again(
         stop(app)
     assert titles(tmp_path) == ["Crash Summit C"]  # not "…-2027-2" as well
     assert len(replies(fake, "Added")) == 1
+
+
+# (command, the audit action it leaves exactly once, the start of its answer)
+COMMANDS = {
+    "editevent": ('/editevent sco-tianjin-2025 location="Tianjin, China"', "event.edit", "Updated"),
+    "cancelevent": ("/cancelevent sco-tianjin-2025", "event.cancel", "Cancelled"),
+    "broadcast": ("/broadcast The summit moved", "broadcast", "Sending to"),
+}
+
+
+@pytest.mark.parametrize("command", COMMANDS.values(), ids=COMMANDS.keys())
+def test_each_admin_command_saved_before_a_kill_takes_effect_once(
+    tmp_path: Path, fake: FakeTelegram, command: tuple[str, str, str]
+) -> None:
+    text, action, answer = command
+    with app_process(tmp_path, fake) as app:
+        wait_until(lambda: len(polls(fake)) >= 1, "the first poll")
+        fake.set_delay("getUpdates", HOLD)
+        update_id = int(fake.push_message(chat_id=ADMIN, text=text)["update_id"])
+        wait_until(lambda: journal_marks_done(tmp_path, update_id), "the effect committed")
+        app.send_signal(signal.SIGKILL)
+        app.communicate(timeout=15)
+
+    fake.set_delay("getUpdates", 0)
+    with app_process(tmp_path, fake) as app:
+        wait_until(lambda: pending_at_telegram(fake) == 0, "the restarted app confirming it")
+        fake.push_message(chat_id=ADMIN, text="/stats")
+        wait_until(lambda: len(replies(fake, "<b>SummitWatch statistics")) == 1, "/stats")
+        stop(app)
+    with Store(database(tmp_path)) as store:
+        done = [entry for entry in store.audit.recent(1000) if entry["action"] == action]
+        assert len(done) == 1, done
+        if action == "broadcast":
+            assert store.broadcasts.unfinished() == []  # resumed and finished after the restart
+    assert len(replies(fake, answer)) == 1
