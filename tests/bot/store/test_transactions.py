@@ -57,9 +57,14 @@ def test_a_failing_handler_still_commits_and_is_not_handled_again(tmp_path: Path
     path = tmp_path / "db.json"
     with Store(path) as store:
         store.updates.receive(8, {"update_id": 8}, at=AT)
-        with pytest.raises(RuntimeError), store.handling(8, clock=clock):
-            store.deliveries.record("k", "sent", at=AT)
-            raise RuntimeError("handler bug")
+
+        def failing_handler() -> None:
+            with store.handling(8, clock=clock):
+                store.deliveries.record("k", "sent", at=AT)
+                raise RuntimeError("handler bug")
+
+        with pytest.raises(RuntimeError):
+            failing_handler()
     with Store(path) as again:
         assert again.deliveries.is_done("k")
         assert again.updates.unfinished() == []
