@@ -35,9 +35,15 @@ class UpdateLog:
         return True
 
     def finish(self, update_id: int, *, at: datetime) -> None:
-        """Mark handled (inside ``Store.handling``: committed with the handler's writes)."""
+        """Mark handled (inside ``Store.handling``: committed with the handler's writes).
+
+        The raw update is dropped: only the id is needed from now on.
+        """
+        key = cast(Any, str(update_id))
+        if self._table.contains(doc_id=key):
+            self._table.remove(doc_ids=[key])
         record = {"done": True, "at": at.astimezone(UTC).isoformat()}
-        self._table.upsert(Document(record, doc_id=cast(Any, str(update_id))))
+        self._table.insert(Document(record, doc_id=key))
 
     def is_done(self, update_id: int) -> bool:
         record = self._get(update_id)

@@ -50,6 +50,7 @@ logger = logging.getLogger(__name__)
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 POLL_TIMEOUT = timedelta(seconds=10)
 KEEP_HANDLED = timedelta(days=2)  # Telegram keeps unconfirmed updates for 24 hours
+PRUNE_EVERY = 1000  # updates received
 
 
 class RecordingUpdateProcessor(SimpleUpdateProcessor):
@@ -99,12 +100,16 @@ class UpdateIntake:
         self._application = application
         self._store = store
         self._clock = clock
+        self._received = 0
 
     def receive(self, update: Update) -> bool:
         """Record ``update`` durably and queue it; False for one already recorded."""
         if not self._store.updates.receive(update.update_id, update.to_dict(), at=self._clock()):
             return False
         self._application.update_queue.put_nowait(update)
+        self._received += 1
+        if self._received % PRUNE_EVERY == 0:  # the table stays bounded between restarts
+            self._store.updates.prune(older_than=self._clock() - KEEP_HANDLED)
         return True
 
     def replay(self) -> int:
