@@ -26,6 +26,7 @@ from tests.fakes.telegram_api import FakeTelegram
 from tests.test_run import ROOT, env_for
 
 ADMIN = 1001
+USER = 2002
 HOLD = 30.0  # seconds a held request waits at the fake: far longer than the test needs
 
 
@@ -85,8 +86,8 @@ def pending_at_telegram(fake: FakeTelegram) -> int:
     return int(info["result"]["pending_update_count"])
 
 
-def replies(fake: FakeTelegram, start: str) -> list[str]:
-    return [m["text"] for m in fake.sent_messages(ADMIN) if m.get("text", "").startswith(start)]
+def replies(fake: FakeTelegram, start: str, chat: int = ADMIN) -> list[str]:
+    return [m["text"] for m in fake.sent_messages(chat) if m.get("text", "").startswith(start)]
 
 
 def database(tmp_path: Path) -> Path:
@@ -166,23 +167,30 @@ def test_a_command_saved_but_not_yet_confirmed_when_killed_is_not_applied_again(
     assert len(replies(fake, "Added")) == 1
 
 
-# (command, the audit action it leaves exactly once, the start of its answer)
+# (chat, command, the start of its answer, the audit action it leaves exactly once)
 COMMANDS = {
-    "editevent": ('/editevent sco-tianjin-2025 location="Tianjin, China"', "event.edit", "Updated"),
-    "cancelevent": ("/cancelevent sco-tianjin-2025", "event.cancel", "Cancelled"),
-    "broadcast": ("/broadcast The summit moved", "broadcast", "Sending to"),
+    "editevent": (
+        ADMIN,
+        '/editevent sco-tianjin-2025 location="Tianjin, China"',
+        "Updated",
+        "event.edit",
+    ),
+    "cancelevent": (ADMIN, "/cancelevent sco-tianjin-2025", "Cancelled", "event.cancel"),
+    "broadcast": (ADMIN, "/broadcast The summit moved", "Sending to", "broadcast"),
+    "addfeed": (ADMIN, "/addfeed http://127.0.0.1:9/feed.xml sco", "Watching", "feed.add"),
+    "start": (USER, "/start", "Welcome", None),
 }
 
 
 @pytest.mark.parametrize("command", COMMANDS.values(), ids=COMMANDS.keys())
-def test_each_admin_command_saved_before_a_kill_takes_effect_once(
-    tmp_path: Path, fake: FakeTelegram, command: tuple[str, str, str]
+def test_each_command_saved_before_a_kill_takes_effect_once_and_is_answered_once(
+    tmp_path: Path, fake: FakeTelegram, command: tuple[int, str, str, str | None]
 ) -> None:
-    text, action, answer = command
+    chat, text, answer, action = command
     with app_process(tmp_path, fake) as app:
         wait_until(lambda: len(polls(fake)) >= 1, "the first poll")
         fake.set_delay("getUpdates", HOLD)
-        update_id = int(fake.push_message(chat_id=ADMIN, text=text)["update_id"])
+        update_id = int(fake.push_message(chat_id=chat, text=text)["update_id"])
         wait_until(lambda: journal_marks_done(tmp_path, update_id), "the effect committed")
         app.send_signal(signal.SIGKILL)
         app.communicate(timeout=15)
@@ -195,7 +203,7 @@ def test_each_admin_command_saved_before_a_kill_takes_effect_once(
         stop(app)
     with Store(database(tmp_path)) as store:
         done = [entry for entry in store.audit.recent(1000) if entry["action"] == action]
-        assert len(done) == 1, done
-        if action == "broadcast":
-            assert store.broadcasts.unfinished() == []  # resumed and finished after the restart
-    assert len(replies(fake, answer)) == 1
+        assert len(done) == (0 if action is None else 1), done
+        assert store.broadcasts.unfinished() == []  # a broadcast was resumed and finished
+        assert (str(USER) in store.subscribers) == (chat == USER)
+    assert len(replies(fake, answer, chat)) == 1
