@@ -30,12 +30,6 @@ USER = 2002
 HOLD = 30.0  # seconds a held request waits at the fake: far longer than the test needs
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
-
-
 def wait_until(condition: Callable[[], bool], what: str, within: float = 20.0) -> None:
     deadline = time.monotonic() + within
     while not condition():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
@@ -17,12 +15,6 @@ from tests.handlers.conftest import ADMIN, USER, bot_running, bot_settings, say,
 pytestmark = pytest.mark.asyncio
 
 SECRET = "s3cret-token"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
 
 
 async def test_a_webhook_update_sent_again_takes_effect_once(
