@@ -25,6 +25,13 @@ Updates of one chat are handled one at a time, in order (a chat's commands depen
 other, and two transactions then never touch the same subscriber). A handler's background
 task (``/broadcast`` sending) writes directly once the handler returned, so the handler
 records what it starts (the broadcast) before returning; a restart resumes it.
+
+Known limit: a write from outside the update (a news poll adding coverage to an event an
+admin is editing at that very moment) journals the whole document, the admin's uncommitted
+change included; a crash before the edit's commit would then replay an edit that is
+already on disk (same fields, one more SEQUENCE and audit entry). Messages a handler sends
+(replies, change notices) are at-least-once: a crash after sending but before the commit
+sends them again when the update replays.
 """
 
 from __future__ import annotations
@@ -62,33 +69,36 @@ class RecordingUpdateProcessor(SimpleUpdateProcessor):
         super().__init__(max_concurrent_updates)
         self._store = store
         self._clock = clock
-        self._chats: dict[int, asyncio.Lock] = {}
+        self._chats: dict[int | None, tuple[asyncio.Lock, int]] = {}  # lock, its users
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         if not isinstance(update, Update):
             await coroutine
             return
-        if self._store.updates.is_done(update.update_id):
-            if asyncio.iscoroutine(coroutine):
-                coroutine.close()  # handled before a restart: never twice
-            return
         async with self._one_at_a_time(update):
+            if self._store.updates.is_done(update.update_id):
+                if asyncio.iscoroutine(coroutine):
+                    coroutine.close()  # handled already (before a restart): never twice
+                return
             with self._store.handling(update.update_id, clock=self._clock):
                 await coroutine
 
     @contextlib.asynccontextmanager
     async def _one_at_a_time(self, update: Update) -> AsyncIterator[None]:
-        chat = update.effective_chat or update.effective_user
-        if chat is None:
-            yield
-            return
-        lock = self._chats.setdefault(chat.id, asyncio.Lock())
+        """Updates of one chat in order; without a chat, of one user."""
+        who = update.effective_chat or update.effective_user
+        key = who.id if who is not None else None
+        lock, users = self._chats.get(key, (asyncio.Lock(), 0))
+        self._chats[key] = (lock, users + 1)
         try:
             async with lock:
                 yield
         finally:
-            if not lock.locked() and self._chats.get(chat.id) is lock:
-                del self._chats[chat.id]
+            lock, users = self._chats[key]
+            if users == 1:
+                del self._chats[key]
+            else:
+                self._chats[key] = (lock, users - 1)
 
 
 class UpdateIntake:
@@ -101,6 +111,7 @@ class UpdateIntake:
         self._store = store
         self._clock = clock
         self._received = 0
+        self._replayed = False
 
     def receive(self, update: Update) -> bool:
         """Record ``update`` durably and queue it; False for one already recorded."""
@@ -113,7 +124,10 @@ class UpdateIntake:
         return True
 
     def replay(self) -> int:
-        """Queue the updates a crash left unhandled; returns how many."""
+        """Queue the updates a crash left unhandled (once per run); returns how many."""
+        if self._replayed:
+            return 0
+        self._replayed = True
         self._store.updates.prune(older_than=self._clock() - KEEP_HANDLED)
         unfinished = self._store.updates.unfinished()
         for raw in unfinished:
