@@ -15,12 +15,19 @@ from typing import Any, cast
 
 from tinydb.table import Document, Table
 
+from calendars.errors import StoreCorrupted
+
 __all__ = ["UpdateLog"]
 
 
 class UpdateLog:
     def __init__(self, table: Table) -> None:
         self._table = table
+        for doc in table:  # read back as the app will: refuse to guess at a damaged record
+            raw = doc.get("raw")
+            if not str(doc.doc_id).isdecimal() or not (raw is None or isinstance(raw, dict)):
+                where = getattr(table.storage, "path", table.name)
+                raise StoreCorrupted(str(where), f"updates record {doc.doc_id!r} is malformed")
 
     def _get(self, update_id: int) -> dict[str, Any] | None:
         doc = self._table.get(doc_id=cast(Any, str(update_id)))

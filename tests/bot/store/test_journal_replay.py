@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.store import Store
 from calendars.errors import StoreCorrupted
@@ -95,3 +98,72 @@ def test_a_transaction_line_replays_every_change_it_holds(tmp_path: Path) -> Non
     with Store(path) as store:
         assert store.deliveries.is_done("k")
         assert store.updates.is_done(7)
+
+
+DOC = st.one_of(
+    st.dictionaries(
+        st.sampled_from(["raw", "done", "at"]),
+        st.one_of(st.just({}), st.just({"update_id": 1}), st.booleans(), st.text(max_size=3)),
+    ),
+    st.dictionaries(st.text(max_size=3), st.none(), max_size=2),
+)
+CHANGE = st.fixed_dictionaries(
+    {
+        "table": st.sampled_from(["t", "updates"]),  # updates: read back by UpdateLog
+        "set": st.dictionaries(
+            st.one_of(st.sampled_from(["1", "42", "x", ""]), st.text(max_size=3)), DOC, max_size=3
+        ),
+        "delete": st.lists(st.text(max_size=3), max_size=2),
+    }
+)
+DAMAGED_CHANGE = st.fixed_dictionaries(
+    {
+        "table": st.one_of(st.just("t"), st.integers()),
+        "set": st.one_of(st.dictionaries(st.text(max_size=2), st.integers()), st.lists(DOC)),
+        "delete": st.lists(st.one_of(st.text(max_size=2), st.integers()), max_size=2),
+    }
+)
+LINE = st.one_of(
+    CHANGE.map(lambda change: {"change": change}),
+    st.lists(CHANGE, max_size=2).map(lambda changes: {"changes": changes}),
+    DAMAGED_CHANGE.map(lambda change: {"change": change}),
+    st.binary(max_size=30).map(lambda raw: {"raw": raw}),
+)
+
+
+def render(line: dict[str, object], seq: int) -> bytes:
+    if "raw" in line:
+        return line["raw"]  # type: ignore[return-value]
+    if "changes" in line:
+        return json.dumps({"seq": seq, "changes": line["changes"]}).encode()
+    return json.dumps({"seq": seq, **line["change"]}).encode()  # type: ignore[dict-item]
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    lines=st.lists(LINE, max_size=5),
+    seq_shifts=st.lists(st.sampled_from([0, 0, 0, 0, 1, -1]), min_size=5, max_size=5),
+    newline_at_end=st.booleans(),
+)
+def test_any_journal_loads_or_is_refused_as_corrupt_never_crashes(
+    tmp_path_factory: pytest.TempPathFactory,
+    lines: list[dict[str, object]],
+    seq_shifts: list[int],
+    newline_at_end: bool,
+) -> None:
+    path = tmp_path_factory.mktemp("db") / "db.json"
+    rendered = [
+        render(line, n + 1 + shift)
+        for n, (line, shift) in enumerate(zip(lines, seq_shifts, strict=False))
+    ]
+    content = b"\n".join(rendered) + (b"\n" if newline_at_end and rendered else b"")
+    journal_of(path).write_bytes(content)
+    try:
+        with Store(path) as store:
+            assert isinstance(store.updates.unfinished(), list)
+            store.updates.next_offset()
+            store.updates.prune(older_than=datetime(2030, 1, 1, tzinfo=UTC))
+    except StoreCorrupted as exc:
+        assert str(journal_of(path)) in str(exc) or str(path) in str(exc)
