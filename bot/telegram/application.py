@@ -143,6 +143,11 @@ def build_application(
     return application
 
 
+def _log_polling_end(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("telegram.polling_crashed", exc_info=task.exception())
+
+
 class TelegramRunner:
     """Starts and stops the Application: initialise, command menus, then poll or webhook."""
 
@@ -200,6 +205,7 @@ class TelegramRunner:
             )
         elif self._intake is not None:
             self._polling = asyncio.create_task(self._intake.poll(), name="telegram-polling")
+            self._polling.add_done_callback(_log_polling_end)
         elif application.updater is not None:
             await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
         self.connected = True

@@ -131,7 +131,15 @@ class UpdateIntake:
         self._store.updates.prune(older_than=self._clock() - KEEP_HANDLED)
         unfinished = self._store.updates.unfinished()
         for raw in unfinished:
-            update = Update.de_json(raw, self._application.bot)
+            try:
+                update = Update.de_json(raw, self._application.bot)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                update_id = raw.get("update_id")
+                logger.error("telegram.replay_unreadable id=%s error=%r", update_id, str(exc))
+                if isinstance(update_id, int):
+                    with self._store.handling(update_id, clock=self._clock):
+                        pass  # recorded as handled (unreadable), so it stops coming back
+                continue
             self._application.update_queue.put_nowait(update)
         if unfinished:
             logger.warning(

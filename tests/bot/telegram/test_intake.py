@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import httpx
 import pytest
 
@@ -15,6 +17,7 @@ from tests.handlers.conftest import ADMIN, USER, bot_running, bot_settings, say,
 pytestmark = pytest.mark.asyncio
 
 SECRET = "s3cret-token"
+AT = datetime(2026, 12, 1, 9, tzinfo=UTC)
 
 
 async def test_a_webhook_update_sent_again_takes_effect_once(
@@ -63,3 +66,14 @@ async def test_every_polled_update_is_marked_handled_even_without_a_handler(
     with Store(settings.db_path) as store:
         assert store.updates.unfinished() == []
         assert store.updates.next_offset() == offset
+
+
+async def test_an_unreadable_recorded_update_is_logged_and_does_not_stop_the_start(
+    settings: Settings, fake: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    with Store(settings.db_path) as store:
+        store.updates.receive(5, {"update_id": 5, "message": "not a message"}, at=AT)
+    async with bot_running(bot_settings(settings, fake)) as app:
+        assert "Welcome" in await say(fake, USER, "/start")
+        assert app.store.updates.is_done(5)
+    assert "telegram.replay_unreadable id=5" in caplog.text
