@@ -33,6 +33,7 @@ from bot.services.subscriptions import SubscriptionService
 from bot.store import Store
 from bot.telegram.application import TelegramRunner, build_application
 from bot.telegram.context import Services
+from bot.telegram.intake import UpdateIntake
 from bot.telegram.notifier import TelegramNotifier
 from bot.web.metrics import instance_metrics
 from bot.web.pages import PageSite
@@ -201,8 +202,11 @@ class SummitWatch:
     def _telegram_runner(self) -> TelegramRunner | None:
         if not self.settings.telegram_token:
             return None
-        application = build_application(self.settings, register=register_handlers)
-        return TelegramRunner(application, self.settings, menus=command_menus())
+        application = build_application(
+            self.settings, register=register_handlers, store=self.store, clock=self._clock
+        )
+        intake = UpdateIntake(application, self.store, clock=self._clock)
+        return TelegramRunner(application, self.settings, intake=intake, menus=command_menus())
 
     def _services(self) -> Services:
         return Services(

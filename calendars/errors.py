@@ -10,7 +10,8 @@
     ├── ConfigError (ValueError)         a setting is missing or malformed; names the key
     ├── FetchFailed (OSError)            an outside URL could not be fetched; says why
     └── StoreError (OSError)             the database cannot be used
-        └── StoreCorrupted               a database file is unreadable; never overwritten
+        ├── StoreCorrupted               a database file is unreadable; never overwritten
+        └── StoreLocked                  another process has the database open
 
 Each ``InvalidInput`` carries an ``example`` of correct input, so the user is told
 both what was wrong and how to write it right.
@@ -29,6 +30,7 @@ __all__ = [
     "NotFound",
     "StoreCorrupted",
     "StoreError",
+    "StoreLocked",
     "SummitWatchError",
 ]
 
@@ -108,3 +110,16 @@ class StoreCorrupted(StoreError):
         super().__init__(f"cannot load database file {path}: {problem}")
         self.path = path
         self.problem = problem
+
+
+class StoreLocked(StoreError):
+    """Another process (or another Store in this one) has the database open."""
+
+    def __init__(self, lock_path: str, pid: int | None) -> None:
+        holder = f"process {pid}" if pid is not None else "another process"
+        super().__init__(
+            f"database is in use: {lock_path} is locked by {holder}; "
+            "stop that SummitWatch first (two at once would lose each other's writes)"
+        )
+        self.lock_path = lock_path
+        self.pid = pid

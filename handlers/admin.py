@@ -84,10 +84,12 @@ async def broadcast(update: Update, context: BotContext) -> None:
             "what should I send?", example="/broadcast The summit has moved to 5 December."
         )
     html = f"📢 {escape(text)}"
+    # Recorded now, so it is saved with this update (exactly once); sent in the background.
+    broadcast_id = context.services.broadcaster.begin(html, actor=actor_of(update))
     await reply(update, f"Sending to {context.subscriptions.count()} subscribers…")
 
     async def send_and_report() -> None:
-        outcomes = await context.services.broadcaster.broadcast(html, actor=actor_of(update))
+        outcomes = await context.services.broadcaster.send(broadcast_id, html)
         await reply(
             update,
             f"Broadcast done: {outcomes[Outcome.SENT]} sent, {outcomes[Outcome.FAILED]} failed, "

@@ -73,11 +73,23 @@ class Broadcaster:
 
     async def broadcast(self, html: str, *, actor: str) -> Counter[Outcome]:
         """Send ``html`` to every subscriber; resumable after a restart."""
+        return await self.send(self.begin(html, actor=actor), html)
+
+    def begin(self, html: str, *, actor: str) -> str:
+        """Record a broadcast to send (``resume`` finishes it after a restart); its id.
+
+        A /broadcast handler records it before returning, so it commits together with the
+        update's "handled" mark (see ``bot.telegram.intake``), then sends in the background.
+        """
         broadcast_id = f"{self._clock():%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
         self._store.broadcasts.start(broadcast_id, html=html, actor=actor, at=self._clock())
         self._store.audit.append(
             actor=actor, action="broadcast", detail=broadcast_id, at=self._clock()
         )
+        return broadcast_id
+
+    async def send(self, broadcast_id: str, html: str) -> Counter[Outcome]:
+        """Send a broadcast recorded by ``begin``; each chat at most once."""
         return await self._run(broadcast_id, html)
 
     async def resume(self) -> int:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,7 @@ from bot.store.repositories import (
     NewsSourceRegistry,
     SubscriberRepository,
 )
+from bot.store.updates import UpdateLog
 
 __all__ = ["Store"]
 
@@ -47,6 +51,24 @@ class Store:
         self.broadcasts = BroadcastLog(self._db.table("broadcasts"))
         self.news_sources = NewsSourceRegistry(self._db.table("feeds"))
         self.articles = ArticleLog(self._db.table("articles"))
+        self.updates = UpdateLog(self._db.table("updates"))
+
+    @contextlib.contextmanager
+    def handling(self, update_id: int, *, clock: Callable[[], datetime]) -> Iterator[None]:
+        """Handle one Telegram update: its writes and its "handled" mark commit together.
+
+        Every write made meanwhile in this context (this task and tasks it starts) is
+        visible at once and made durable in one journal line when the block ends, however
+        it ends. A crash before that loses them all and the update replays (see
+        ``bot.store.updates``); after it, the update is never handled again.
+        """
+        storage = self._db.storage
+        assert isinstance(storage, JournalStorage)
+        with storage.transaction():
+            try:
+                yield
+            finally:
+                self.updates.finish(update_id, at=clock())
 
     def dump(self) -> dict[str, dict[str, dict[str, Any]]]:
         """Every table's documents by id, as stored: a deep copy (for backups)."""

@@ -5,13 +5,14 @@ mark included), so an import restores what was there, not an approximation. An i
 checked completely before anything is written and then lands as one atomic snapshot: a
 bad file, or a refusal, leaves the database byte for byte as it was.
 
-The database file is not locked: run both with the app stopped (see deploy/README.md).
+Both open the database as the app does, so both hold its lock: while the app runs they
+refuse (StoreLocked names the lock file and the app's pid) rather than read a database
+that is changing under them or restore one the app would overwrite.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.store import Store
+from bot.store.files import atomic_write
 from calendars.errors import InvalidInput, StoreError, SummitWatchError
 from calendars.events import Event
 from calendars.subscribers import Subscriber
@@ -73,26 +75,8 @@ def export_database(db_path: Path, output: Path | None) -> str:
         sys.stdout.buffer.write(payload)
         sys.stdout.buffer.flush()
     else:
-        _write_atomically(output, payload)
+        atomic_write(output, payload)  # 0600: it lists subscribers' chat ids
     return f"Exported {_counts(_sizes(document['tables']))} from {db_path} to {output or 'stdout'}."
-
-
-def _write_atomically(path: Path, payload: bytes) -> None:
-    """Temp file, fsync, rename: an interrupted export never leaves half a backup behind.
-
-    Readable by its owner only, as the database is: it lists subscribers' chat ids.
-    """
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise SummitWatchError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
 # ---- import ---------------------------------------------------------------------------------

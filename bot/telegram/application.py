@@ -3,7 +3,8 @@
 Long polling by default; with ``SUMMITWATCH_WEBHOOK_URL`` set, Telegram posts updates to
 a route on our Starlette app instead, and a request without the right
 ``X-Telegram-Bot-Api-Secret-Token`` is refused. ``TELEGRAM_API_BASE_URL`` points the bot
-at a self-hosted Bot API server (or the tests' fake).
+at a self-hosted Bot API server (or the tests' fake). With a store, updates come in through
+``bot.telegram.intake`` (our own polling loop): each takes effect exactly once.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import logging
 import secrets
 from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,8 +26,10 @@ from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
+from bot.store import Store
 from bot.telegram.context import BotContext
-from calendars.errors import ConfigError
+from bot.telegram.intake import RecordingUpdateProcessor, UpdateIntake
+from calendars.errors import ConfigError, StoreError
 from config.settings import Settings
 
 __all__ = ["TelegramRunner", "api_urls", "build_application", "parse_update"]
@@ -102,13 +106,22 @@ def rate_limiter() -> AIORateLimiter:
     )
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 def build_application(
-    settings: Settings, *, register: Callable[[AnyApplication], None]
+    settings: Settings,
+    *,
+    register: Callable[[AnyApplication], None],
+    store: Store | None = None,
+    clock: Callable[[], datetime] = _utc_now,
 ) -> AnyApplication:
     """The Application; ``register`` adds the handlers (the wiring point passes them in).
 
     Its ``bot_data["services"]`` is filled by the wiring point once the services exist:
-    they need this Application's bot to deliver messages.
+    they need this Application's bot to deliver messages. With ``store``, each update is
+    handled in a store transaction and polled by ``UpdateIntake``, not PTB's Updater.
     """
     if not settings.telegram_token:
         raise ConfigError("TELEGRAM_BOT_TOKEN", "is needed to run the Telegram bot")
@@ -117,8 +130,12 @@ def build_application(
         .token(settings.telegram_token)
         .context_types(ContextTypes(context=BotContext))
         .rate_limiter(rate_limiter())
-        .concurrent_updates(8)
     )
+    if store is not None:
+        processor = RecordingUpdateProcessor(8, store=store, clock=clock)
+        builder = builder.concurrent_updates(processor).updater(None)
+    else:
+        builder = builder.concurrent_updates(8)
     if settings.telegram_api_base_url:
         bot_url, file_url = api_urls(settings.telegram_api_base_url)
         builder = builder.base_url(bot_url).base_file_url(file_url)
@@ -129,6 +146,11 @@ def build_application(
     return application
 
 
+def _log_polling_end(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("telegram.polling_crashed", exc_info=task.exception())
+
+
 class TelegramRunner:
     """Starts and stops the Application: initialise, command menus, then poll or webhook."""
 
@@ -137,6 +159,7 @@ class TelegramRunner:
         application: AnyApplication,
         settings: Settings,
         *,
+        intake: UpdateIntake | None = None,
         menus: tuple[Menu, Menu] = ([], []),
     ) -> None:
         """``menus``: the command menu for everyone, and the one for the bot's admins."""
@@ -146,6 +169,8 @@ class TelegramRunner:
         self._secret = settings.webhook_secret or secrets.token_urlsafe(32)
         self.connected = False
         self._retry: asyncio.Task[None] | None = None
+        self._intake = intake
+        self._polling: asyncio.Task[None] | None = None
 
     @property
     def webhook_path(self) -> str:
@@ -180,12 +205,17 @@ class TelegramRunner:
         await application.initialize()
         await self._publish_commands()
         await application.start()
+        if self._intake is not None:
+            self._intake.replay()  # before anything new: a crash left these unhandled
         if self._settings.webhook_url:
             await application.bot.set_webhook(
                 url=self._settings.webhook_url,
                 secret_token=self._secret,
                 allowed_updates=Update.ALL_TYPES,
             )
+        elif self._intake is not None:
+            self._polling = asyncio.create_task(self._intake.poll(), name="telegram-polling")
+            self._polling.add_done_callback(_log_polling_end)
         elif application.updater is not None:
             await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
         self.connected = True
@@ -207,6 +237,9 @@ class TelegramRunner:
             self._retry.cancel()
             await asyncio.gather(self._retry, return_exceptions=True)
         application = self.application
+        if self._polling is not None:
+            self._polling.cancel()
+            await asyncio.gather(self._polling, return_exceptions=True)
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
         if application.running:
@@ -239,7 +272,14 @@ class TelegramRunner:
                 update = parse_update(body, application.bot)
             except ValueError as exc:
                 return PlainTextResponse(f"Bad Request: not an update ({exc})\n", status_code=400)
-            await application.update_queue.put(update)
+            if self._intake is None:
+                await application.update_queue.put(update)
+                return Response(status_code=200)
+            try:
+                self._intake.receive(update)  # recorded before the 200 confirms it
+            except StoreError as exc:
+                logger.error("telegram.update_not_recorded error=%s", exc)
+                return PlainTextResponse("Service Unavailable\n", status_code=503)
             return Response(status_code=200)
 
         return Route(self.webhook_path, receive, methods=["POST"])

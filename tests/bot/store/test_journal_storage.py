@@ -83,7 +83,8 @@ def reopen_path(close: Callable[[], None], path: Path, tmp_path: Path, how: str)
 
 
 def files_in(directory: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+    """The database's files; the lock file only names whoever last opened it."""
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.suffix != ".lock"}
 
 
 def rows(db: TinyDB, table: str) -> dict[str, dict[str, Any]]:
