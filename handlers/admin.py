@@ -16,6 +16,7 @@ from bot.wording.replies import event_details
 from calendars.commands import EDITEVENT_EXAMPLE, parse_addevent, parse_editevent
 from calendars.errors import InvalidCalendarFile, InvalidInput
 from calendars.ical.importer import parse_ics
+from calendars.limits import ICAL_FILE_BYTES
 from calendars.time.timefmt import format_relative
 from calendars.time.when import WHEN_EXAMPLE, parse_when
 from handlers.common import admin_only, chat_zone, command_text, first_argument, reply, user_errors
@@ -31,7 +32,7 @@ __all__ = [
     "stats",
 ]
 
-MAX_ICS_BYTES = 1_000_000
+MAX_ICS_BYTES = ICAL_FILE_BYTES
 WHEN, TITLE, LOCATION, TAGS, DESCRIPTION = range(5)
 _DRAFT = "addevent_draft"
 _PROMPTS = {

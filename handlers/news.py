@@ -10,8 +10,9 @@ from telegram import Update
 from bot.telegram.context import BotContext
 from bot.wording.replies import feed_status
 from calendars.errors import InvalidInput
+from calendars.limits import OPML_FILE_BYTES
 from calendars.news.opml import OpmlFeed, export_opml, parse_opml
-from handlers.admin import MAX_ICS_BYTES, actor_of, attached_document
+from handlers.admin import actor_of, attached_document
 from handlers.common import admin_only, command_text, reply, user_errors
 
 __all__ = ["addfeed", "exportopml", "feeds", "importopml", "rmfeed"]
@@ -84,8 +85,8 @@ async def importopml(update: Update, context: BotContext) -> None:
         raise InvalidInput(
             "attach an OPML file with /importopml as its caption, or reply /importopml to one"
         )
-    if (document.file_size or 0) > MAX_ICS_BYTES:
-        raise InvalidInput(f"the file is over {MAX_ICS_BYTES:,} bytes")
+    if (document.file_size or 0) > OPML_FILE_BYTES:
+        raise InvalidInput(f"the file is over {OPML_FILE_BYTES:,} bytes")
     data = bytes(await (await context.bot.get_file(document.file_id)).download_as_bytearray())
     outlines = await asyncio.to_thread(parse_opml, data)
     added, skipped = 0, []
