@@ -312,3 +312,21 @@ def test_generated_items_all_come_back_with_plain_bounded_text(
         assert len(article.title) <= 300
         assert len(article.summary) <= 1000
         assert not any(ord(c) < 32 for c in article.title + article.summary)
+
+
+def test_bidi_overrides_and_zero_width_characters_never_reach_an_article() -> None:
+    feed = parse_feed(
+        rss(
+            "<item><title>Summit \u202egnp.exe\u202c in Mo\u200bdi&#8238;s town</title>"
+            "<description>&lt;b&gt;Talks&lt;/b&gt;\u2066 resume\u2069\ufeff</description>"
+            "<source url='https://w.example/'>Wire\u200b</source>"
+            "<link>https://x.example/1</link></item>"
+        ),
+        feed_url=FEED_URL,
+    )
+    (article,) = feed.articles
+    assert (article.title, article.summary, article.source) == (
+        "Summit gnp.exe in Modis town",
+        "Talks resume",
+        "Wire",
+    )
