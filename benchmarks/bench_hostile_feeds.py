@@ -7,7 +7,7 @@
 Cases (RSS 2.0 with one item): a title of 1 MB and 4 MB of unclosed ``<p>`` markup (not
 well-formed, so feedparser reads it twice: strict, then tolerant); a 6.3 MB and a 4.9 MB
 description of ``<b>x</b>``; a 4.9 MB entity bomb whose DOCTYPE hides behind a comment
-(``<!DOCTYPE rss [<!-- <a --> <!ENTITY a "...">]>``, one 1 KB entity used ~1.6 M times);
+(``<!DOCTYPE rss [<!-- <a --> <!ENTITY a "...">]>``, ~470 MB once expanded);
 a legitimate 5 MB full-text feed (200 items of 24 KB HTML) for comparison.
 
 Each case runs in its own process, so ``ru_maxrss`` is that case's peak. Two ways:
@@ -56,12 +56,15 @@ def _fill(unit: str, size: int) -> str:
 
 
 def _bomb(size: int) -> bytes:
-    value = "x" * 1000
-    refs = _fill("&a;", size - 1200)
+    """Just under expat's amplification limit (100x the input): a 1 KB entity used ~470,000
+    times, in ``size`` bytes padded with a comment, expands to ~470 MB."""
+    refs = "&a;" * (size * 96 // 1000)
+    padding = "<!--" + "p" * (size - len(refs) - 1300) + "-->"
     return (
         '<?xml version="1.0"?><!DOCTYPE rss [<!-- <a --> <!ENTITY a "'
-        + value
+        + "x" * 1000
         + '">]><rss version="2.0"><channel><title>Bomb</title>'
+        + padding
         + _item(refs)
         + "</channel></rss>"
     ).encode()

@@ -7,15 +7,17 @@ limit of :data:`~calendars.limits.NEWS_PARSE_MEMORY_BYTES`. A feed over budget f
 poll like an unreachable one: its error shows in /feeds and it is retried with backoff.
 
 Workers are forked from a fork server that has imported the parser, not from the bot
-(whose threads may hold locks at the moment of a fork). The server and the first worker
-start on the first read, off the event loop (~0.3 s once); a read then costs the parse
-plus a few milliseconds to hand the body over.
+(whose threads may hold locks at the moment of a fork). As with any multiprocessing start
+method but fork, a worker imports the main script as ``__mp_main__``: run.py keeps its
+``if __name__ == "__main__"`` guard. The server and the first worker start on the first
+read, off the event loop; a read then costs the parse plus the hand-over of the body.
 """
 
 from __future__ import annotations
 
 import asyncio
 import atexit
+import logging
 import multiprocessing
 import resource
 import threading
@@ -23,10 +25,12 @@ import threading
 import pebble
 
 from calendars import limits
-from calendars.errors import InvalidInput
+from calendars.errors import FetchFailed, InvalidInput
 from calendars.news.parsing import FeedUnreadable, ParsedFeed, parse_feed
 
 __all__ = ["FeedTooCostly", "read_feed"]
+
+logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _pool: pebble.ProcessPool | None = None
@@ -38,21 +42,29 @@ class FeedTooCostly(InvalidInput):
 
 async def read_feed(content: bytes, *, feed_url: str, content_type: str | None) -> ParsedFeed:
     """:func:`parse_feed` in a worker, within the budget; raises :class:`FeedUnreadable`
-    or :class:`FeedTooCostly`. Budgets are read per call, from :mod:`calendars.limits`."""
+    or :class:`FeedTooCostly`, or :class:`FetchFailed` when no worker could run it.
+    Budgets are read per call, from :mod:`calendars.limits`."""
     if len(content) > limits.NEWS_FEED_BYTES:  # before the body is copied to the worker
         parse_feed(content, feed_url=feed_url)  # raises the parser's own refusal
     seconds, memory = limits.NEWS_PARSE_SECONDS, limits.NEWS_PARSE_MEMORY_BYTES
-    future = await asyncio.to_thread(_schedule, content, feed_url, content_type, seconds)
     try:
+        future = await asyncio.to_thread(_schedule, content, feed_url, content_type, seconds)
         outcome = await asyncio.wrap_future(future)
-    except TimeoutError:
+    except TimeoutError:  # an OSError too: caught first
         raise FeedTooCostly(
             f"reading the feed took over {seconds:g} s (too much markup for one feed)"
         ) from None
-    except (MemoryError, pebble.ProcessExpired):
+    except MemoryError:
         raise FeedTooCostly(
             f"reading the feed needed over {memory // 1_048_576:,} MB of memory"
         ) from None
+    except pebble.ProcessExpired as exc:  # killed from outside, or crashed in C
+        raise FeedTooCostly(
+            f"the feed reader died reading this feed (exit code {exc.exitcode})"
+        ) from None
+    except Exception as exc:  # a broken pool (the next read starts a new one), a parser bug
+        logger.warning("feed.read_failed url=%s error=%r", feed_url, exc)
+        raise FetchFailed(f"the feed reader failed ({type(exc).__name__})") from exc
     if isinstance(outcome, ParsedFeed):
         return outcome
     message, example = outcome
@@ -81,6 +93,9 @@ def _the_pool() -> pebble.ProcessPool:
     global _pool
     with _lock:
         if _pool is None or not _pool.active:
+            if _pool is not None:  # broken: its threads and workers go first
+                _pool.stop()  # type: ignore[no-untyped-call]
+                _pool.join()
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload([__name__])
             _pool = pebble.ProcessPool(
