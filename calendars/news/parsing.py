@@ -135,7 +135,8 @@ def _charset(content_type: str | None) -> str | None:
 
 
 def _feedparser(data: bytes) -> Any:
-    """feedparser on bytes that are certainly UTF-8; a result, or :class:`XmlForbidden`."""
+    """feedparser on bytes that are certainly UTF-8: a result, :class:`XmlForbidden`, or
+    MemoryError (the worker's memory limit: reported as over budget, not as a bad feed)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # feedparser's own deprecations are not ours
@@ -145,7 +146,7 @@ def _feedparser(data: bytes) -> Any:
                 resolve_relative_uris=False,
                 sanitize_html=False,  # the HTML becomes text here; sanitising it is wasted
             )
-    except XmlForbidden:
+    except (XmlForbidden, MemoryError):  # the caller's to report; not a parser bug
         raise
     except Exception as exc:  # feedparser's loose parser has bugs on hostile input
         return {"bozo": True, "bozo_exception": exc, "entries": [], "version": ""}

@@ -13,7 +13,7 @@ from calendars.news.parsing import FeedUnreadable, parse_feed
 from calendars.news.xmlguard import MAX_ENTITY_CHARS, XmlForbidden, decode, guard
 
 FEED_URL = "https://feeds.example.com/rss"
-BIG = "x" * 200
+BIG = "Z" * 200  # no small entity value contains "Z"
 ITEM = (
     '<rss version="2.0"><channel><title>Wire</title><item><title>{refs}</title>'
     "<link>https://x.example/1</link></item></channel></rss>"
