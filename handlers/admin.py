@@ -7,11 +7,11 @@ from html import escape
 from telegram import Update
 
 from bot.delivery.notifier import Outcome
-from bot.services.imports import MAX_ICS_BYTES
 from bot.telegram.context import BotContext
 from bot.wording.replies import event_details, import_report, stats_text, time_notes
 from calendars.commands import EDITEVENT_EXAMPLE, parse_editevent
 from calendars.errors import InvalidCalendarFile, InvalidInput
+from calendars.limits import ICAL_FILE_BYTES
 from handlers.common import (
     actor_of,
     attached_document,
@@ -62,7 +62,9 @@ async def importics(update: Update, context: BotContext) -> None:
     url = command_text(update)
     imports, actor = context.services.imports, actor_of(update)
     if document is not None:
-        data = await download(context, document, max_bytes=MAX_ICS_BYTES, error=InvalidCalendarFile)
+        data = await download(
+            context, document, max_bytes=ICAL_FILE_BYTES, error=InvalidCalendarFile
+        )
         report = await imports.from_bytes(data, actor=actor)
     elif url:
         report = await imports.from_url(url, actor=actor)

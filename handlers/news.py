@@ -6,10 +6,10 @@ from html import escape
 
 from telegram import Update
 
-from bot.services.imports import MAX_ICS_BYTES as MAX_OPML_BYTES
 from bot.telegram.context import BotContext
 from bot.wording.replies import opml_report, source_status
 from calendars.errors import InvalidInput
+from calendars.limits import OPML_FILE_BYTES
 from calendars.news.opml import OpmlInvalid
 from handlers.common import (
     actor_of,
@@ -88,7 +88,7 @@ async def importopml(update: Update, context: BotContext) -> None:
         raise InvalidInput(
             "attach an OPML file with /importopml as its caption, or reply /importopml to one"
         )
-    data = await download(context, document, max_bytes=MAX_OPML_BYTES, error=OpmlInvalid)
+    data = await download(context, document, max_bytes=OPML_FILE_BYTES, error=OpmlInvalid)
     report = await context.services.news.sources.import_opml(data, actor=actor_of(update))
     await reply(update, opml_report(report))
 

@@ -15,10 +15,9 @@ from bot.services.events import EventService
 from calendars.errors import InvalidCalendarFile
 from calendars.ical.importer import parse_ics
 from calendars.ical.render import CalendarMeta
+from calendars.limits import ICAL_FILE_BYTES
 
-__all__ = ["MAX_ICS_BYTES", "ImportReport", "ImportService"]
-
-MAX_ICS_BYTES = 1_000_000
+__all__ = ["ImportReport", "ImportService"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,15 +43,15 @@ class ImportService:
         self._clock = clock
 
     async def from_url(self, url: str, *, actor: str) -> ImportReport:
-        fetched = await fetch_limited(self._http, url, max_bytes=MAX_ICS_BYTES)
+        fetched = await fetch_limited(self._http, url, max_bytes=ICAL_FILE_BYTES)
         if fetched.status != 200:
             raise InvalidCalendarFile(f"the URL answered HTTP {fetched.status}, not a calendar")
         return await self.from_bytes(fetched.content, actor=actor)
 
     async def from_bytes(self, data: bytes, *, actor: str) -> ImportReport:
         """Upsert every event of the file; a bad event is skipped with its reason."""
-        if len(data) > MAX_ICS_BYTES:
-            raise InvalidCalendarFile(f"the file is over {MAX_ICS_BYTES:,} bytes")
+        if len(data) > ICAL_FILE_BYTES:
+            raise InvalidCalendarFile(f"the file is over {ICAL_FILE_BYTES:,} bytes")
         # Parsing a large file takes a noticeable moment: keep it off the bot's event loop.
         parsed = await asyncio.to_thread(
             parse_ics, data, now=self._clock(), our_host=self._meta.host

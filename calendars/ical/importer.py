@@ -23,6 +23,7 @@ from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from calendars.errors import InvalidCalendarFile, InvalidEvent
 from calendars.events import SLUG_RE, Event, Status, normalise_tag
+from calendars.limits import ICAL_FILE_BYTES
 from calendars.time.when import EARLIEST_YEAR, LATEST_YEAR
 from calendars.time.zones import zone_or_none
 from calendars.urls import is_http_url
@@ -80,7 +81,7 @@ def parse_ics(
     *,
     now: datetime,
     our_host: str | None = None,
-    max_bytes: int = 1_000_000,
+    max_bytes: int = ICAL_FILE_BYTES,
     max_events: int = 500,
 ) -> ImportReport:
     """The events in an .ics file; raises :class:`InvalidCalendarFile` for the whole file."""

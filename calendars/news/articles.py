@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 from calendars.errors import InvalidInput
+from calendars.text import clean_text
 
 __all__ = [
     "MAX_LINK",
@@ -49,8 +50,6 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 _QUERY_SAFE = _PATH_SAFE + "?"
 _HOST_RE = re.compile(r"^(?:[\w.-]+|[0-9a-f:.]*:[0-9a-f:.]*)$")  # a name, IPv4 or IPv6
-# Text for people: no C0/C1 controls; ZWJ/ZWNJ stay, Indic scripts need them.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BLOCK_TAGS = frozenset(
     {"p", "div", "br", "li", "ul", "ol", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5",
      "h6", "blockquote", "section", "article", "header", "footer", "table", "hr", "figure",
@@ -179,10 +178,13 @@ def html_to_text(fragment: str, *, limit: int = MAX_SUMMARY) -> str:
 
 
 def plain_text(text: str, *, limit: int = MAX_SUMMARY, unescape: bool = True) -> str:
-    """One line of text at most ``limit`` long; feeds often escape entities twice."""
+    """One line of text at most ``limit`` long; feeds often escape entities twice.
+
+    Bidi overrides and zero-width characters go (:func:`calendars.text.clean_text`).
+    """
     if unescape:
         text = html.unescape(text)
-    text = " ".join(_CONTROL_RE.sub(" ", text).split())
+    text = " ".join(clean_text(text).split())
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
@@ -205,6 +207,8 @@ class Article:
     feed_url: str
 
     def __post_init__(self) -> None:
+        for name in ("title", "summary", "source"):  # records stored before cleaning too
+            object.__setattr__(self, name, clean_text(getattr(self, name)))
         if self.published is not None and self.published.tzinfo is None:
             raise InvalidInput("published must be an aware datetime")
         if self.published is not None:

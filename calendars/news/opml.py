@@ -1,8 +1,9 @@
 """OPML feed lists: importing the ones people export from their readers, and exporting ours.
 
 An uploaded OPML file is untrusted XML. ``xml.etree`` does not fetch external entities,
-but it does expand internal ones, so a file with a DOCTYPE or an entity declaration is
-refused outright ("billion laughs"); no reader writes one into OPML.
+but it does expand internal ones, so a file with a DOCTYPE is refused outright ("billion
+laughs"); no reader writes one into OPML. :mod:`calendars.news.xmlguard` decodes the file
+and finds the DOCTYPE with expat, as it does for feeds, wherever comments hide it.
 
 Topics come from the ``category`` attribute (``"/sco,/india-russia"`` or
 ``"sco,india-russia"``; a path such as ``/news/sco`` gives each of its parts) and from
@@ -11,7 +12,6 @@ the folders (parent outlines) a feed sits in, made into tags like ``india-russia
 
 from __future__ import annotations
 
-import codecs
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -20,29 +20,20 @@ from dataclasses import dataclass
 
 from calendars.errors import InvalidInput
 from calendars.events import SLUG_RE
+from calendars.limits import OPML_FILE_BYTES
 from calendars.news.articles import host_of
+from calendars.news.xmlguard import XmlForbidden, XmlUndecodable, decode, parse_tree
 from calendars.urls import is_http_url
 
 __all__ = ["MAX_OPML_BYTES", "OpmlFeed", "OpmlInvalid", "export_opml", "parse_opml"]
 
-MAX_OPML_BYTES = 5 * 1024 * 1024
+MAX_OPML_BYTES = OPML_FILE_BYTES
 MAX_TAGS = 20
 _EXAMPLE = (
     '<opml version="2.0"><body><outline text="SCO news" category="sco" '
     'xmlUrl="https://example.org/rss.xml"/></body></opml>'
 )
-_DECLARATION_RE = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-_XML_ENCODING_RE = re.compile(
-    rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})"""
-)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 
 
 class OpmlInvalid(InvalidInput):
@@ -123,33 +114,26 @@ def export_opml(feeds: Iterable[OpmlFeed], *, title: str = "SummitWatch feeds") 
 
 
 def _decode(data: bytes) -> str:
-    if not isinstance(data, bytes | bytearray) or not data.strip():
+    if not isinstance(data, bytes | bytearray) or not data or data.isspace():
         raise OpmlInvalid("the OPML file is empty", example=_EXAMPLE)
-    if len(data) > MAX_OPML_BYTES:
-        raise OpmlInvalid(f"the OPML file is larger than {MAX_OPML_BYTES // 1_048_576} MB")
-    data = bytes(data)
-    bom = next((name for mark, name in _BOMS if data.startswith(mark)), None)
-    found = _XML_ENCODING_RE.match(data)
-    declared = found.group(1).decode("ascii") if found else None
-    # Valid UTF-8 is UTF-8 whatever the file claims: other encodings almost never are.
-    for encoding in [bom] if bom else ["utf-8", declared]:
-        try:
-            if encoding:
-                return data.decode(encoding)
-        except (LookupError, ValueError):
-            continue
-    raise OpmlInvalid(
-        f"the OPML file is not readable as {(bom or declared or 'utf-8')[:40]}; save it as UTF-8",
-        example=_EXAMPLE,
-    )
+    if len(data) > MAX_OPML_BYTES:  # before anything copies the file
+        raise OpmlInvalid(f"the OPML file is {len(data):,} bytes; the limit is {MAX_OPML_BYTES:,}")
+    try:
+        return decode(bytes(data), fallback=False).text
+    except XmlUndecodable as exc:
+        raise OpmlInvalid(
+            f"the OPML file is not readable as {exc.encoding[:40]}; save it as UTF-8",
+            example=_EXAMPLE,
+        ) from None
 
 
 def _parse_xml(text: str) -> ET.Element:
-    if _DECLARATION_RE.search(text):
-        raise OpmlInvalid("OPML files must not contain a DOCTYPE or entity declarations")
     try:
-        # From text, expat ignores the declared encoding: it was applied in _decode.
-        return ET.fromstring(text.lstrip("\ufeff \t\r\n"))
+        return parse_tree(text)
+    except XmlForbidden as exc:
+        raise OpmlInvalid(
+            f"OPML files must not contain a DOCTYPE or entity declarations ({exc})"
+        ) from None
     except ET.ParseError as exc:
         line, column = exc.position
         raise OpmlInvalid(

@@ -2,13 +2,20 @@
 
 Feeds in the wild are often broken, so a recoverable problem never loses the articles: it
 is reported in ``ParsedFeed.problem`` for the admin, and only input with nothing of a feed
-in it is refused. feedparser reads the XML; this module settles the encoding first,
-keeps entity declarations away from the parser, and turns entries into articles.
+in it is refused. feedparser reads the XML; :mod:`calendars.news.xmlguard` settles the
+encoding first and keeps entity expansion away from it (feedparser is told to use its
+guarded SAX parser), and this module turns entries into articles.
 
 Encodings: a byte-order mark wins; then UTF-8 whenever the bytes are valid UTF-8 (other
 encodings' non-ASCII text essentially never is, and servers often label UTF-8 feeds
 ``iso-8859-1``); then the HTTP charset, the XML declaration, and windows-1252 last.
 Overriding what the feed declared is noted in ``problem``.
+
+Cost: the body is refused over :data:`~calendars.limits.NEWS_FEED_BYTES` before anything
+copies it; feedparser's HTML sanitiser is off (the HTML is only ever turned into text here,
+and the sanitiser cost seconds per megabyte of markup), and only the first
+:data:`_MARKUP_PER_CHAR` characters of markup per character kept are turned into text.
+The hard time and memory bound is the caller's: bot/news runs this in a worker process.
 
 Dates more than a day in the future are dropped (``published=None``): they are clock or
 time-zone mistakes in the feed, and the poller's first-seen time is the better guess.
@@ -16,7 +23,6 @@ time-zone mistakes in the feed, and the poller's first-seen time is the better g
 
 from __future__ import annotations
 
-import codecs
 import io
 import re
 import warnings
@@ -27,8 +33,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import feedparser
+import feedparser.api
 
 from calendars.errors import InvalidInput
+from calendars.limits import NEWS_FEED_BYTES
 from calendars.news.articles import (
     MAX_SUMMARY,
     MAX_TITLE,
@@ -39,31 +47,24 @@ from calendars.news.articles import (
     normalise_link,
     plain_text,
 )
+from calendars.news.xmlguard import XmlForbidden, create_parser, decode, for_feedparser
 
 __all__ = ["MAX_FEED_BYTES", "FeedUnreadable", "ParsedFeed", "parse_feed"]
 
-MAX_FEED_BYTES = 10 * 1024 * 1024
+MAX_FEED_BYTES = NEWS_FEED_BYTES
 FUTURE_SLACK = timedelta(days=1)
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: it starts with the same bytes
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-_XML_ENCODING_RE = re.compile(
-    rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})"""
-)
-_XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*>")
-# Characters XML 1.0 forbids; feeds pasted from word processors carry them.
-_XML_INVALID_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_FIRST_ELEMENT_RE = re.compile(r"<[A-Za-z_]")
-_SUBSET_RE = re.compile(r"(<!DOCTYPE[^\[>]*)\[.*?\]\s*>", re.DOTALL | re.IGNORECASE)
+# Markup read per character of text kept: a summary of 1000 characters reads at most
+# 64 KB of HTML, however long the feed's content is.
+_MARKUP_PER_CHAR = 64
 _HTML_RE = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
 # feedparser copies Atom content into ``summary`` without saying its type.
 _LOOKS_LIKE_HTML_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*[\s/>]|<!--|&#?\w+;")
 _EXAMPLE = '<rss version="2.0"><channel><title>…</title><item>…</item></channel></rss>'
+
+
+# feedparser's strict parser is whatever xml.sax.make_parser finds first in this list.
+feedparser.api.PREFERRED_XML_PARSERS = [create_parser.__module__]
 
 
 class FeedUnreadable(InvalidInput):
@@ -93,18 +94,21 @@ def parse_feed(
     ``max_items`` keeps the first items (feeds put the newest first); ``now`` is for
     tests. Relative links are resolved against the feed's own link, else ``feed_url``.
     """
-    if not content.strip():
+    if len(content) > MAX_FEED_BYTES:  # before anything copies the body
+        raise _refused(f"it is {len(content):,} bytes; the limit is {MAX_FEED_BYTES:,}")
+    if not content or content.isspace():
         raise _refused("the response was empty")
-    if len(content) > MAX_FEED_BYTES:
-        raise _refused(f"it is larger than {MAX_FEED_BYTES // 1_048_576} MB")
-    decoded, problems = _decode(content, _charset(content_type))
-    text = _defused(decoded)
-    if text is None:
-        raise _refused("it declares XML entities, which feeds do not need")
-    result = _feedparser(text)
+    decoded = decode(content, charset=_charset(content_type))
+    problems = [decoded.note] if decoded.note else []
+    try:
+        data = for_feedparser(decoded.text)
+        del decoded  # the text copy is not needed while feedparser runs
+        result = _feedparser(data)
+    except XmlForbidden as exc:
+        raise _refused(f"{exc}, which feeds do not need") from None
     entries = list(result.get("entries") or ())
     if not result.get("version") and not entries:
-        raise _refused(_reason(text, result))
+        raise _refused(_reason(data[:65_536].decode("utf-8", "replace"), result))
     channel: Mapping[str, Any] = result.get("feed") or {}
     base = normalise_link(str(channel.get("link") or ""), base=feed_url) or feed_url
     title = _text(channel, "title", MAX_TITLE) or host_of(base)
@@ -130,80 +134,20 @@ def _charset(content_type: str | None) -> str | None:
     return None
 
 
-def _decode(content: bytes, http_charset: str | None) -> tuple[str, list[str]]:
-    """The document as text, and notes on any encoding the bytes contradicted."""
-    for bom, encoding in _BOMS:
-        if content.startswith(bom):
-            decoded = _try_decode(content, encoding)
-            if decoded is not None:
-                return decoded, []
-    found = _XML_ENCODING_RE.match(content)
-    in_xml = found.group(1).decode("ascii").lower() if found else None
-    declared = [name for name in dict.fromkeys((http_charset, in_xml)) if name]
-    utf8 = _try_decode(content, "utf-8")
-    if utf8 is not None:  # ASCII reads the same in every encoding a feed would declare
-        lied = [name for name in declared if _codec(name) != "utf-8"]
-        if lied and len(lied) == len(declared) and not content.isascii():
-            return utf8, [f"declared as {lied[0]} but the bytes are UTF-8; read as UTF-8"]
-        return utf8, []
-    for name in declared:
-        decoded = _try_decode(content, name)
-        if decoded is not None:
-            return decoded, []
-    said = (
-        f"declared as {declared[0]} but the bytes do not fit it"
-        if declared
-        else "no encoding declared and the bytes are not UTF-8"
-    )
-    for fallback in ("windows-1252", "latin-1"):
-        decoded = _try_decode(content, fallback)
-        if decoded is not None:
-            return decoded, [f"{said}; read as {fallback}"]
-    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
-
-
-def _try_decode(content: bytes, encoding: str) -> str | None:
-    try:
-        return content.decode(encoding)
-    except (LookupError, ValueError):  # unknown codec, bytes that do not fit, non-text codec
-        return None
-
-
-def _codec(encoding: str) -> str | None:
-    try:
-        return codecs.lookup(encoding).name
-    except LookupError:
-        return None
-
-
-def _defused(text: str) -> str | None:
-    """The text ready for an XML parser: no BOM, no forbidden characters, no entity
-    declarations (a "billion laughs" would make expat expand millions of characters).
-    None when declarations remain that cannot be taken out."""
-    text = _XML_INVALID_RE.sub("", text.lstrip("\ufeff \t\r\n"))
-    first = _FIRST_ELEMENT_RE.search(text)
-    split = first.start() if first else len(text)
-    prolog, body = text[:split], text[split:]
-    if "<!entity" in prolog.lower():
-        prolog = _SUBSET_RE.sub(r"\1>", prolog)
-        if "<!entity" in prolog.lower():
-            return None
-    # The text is UTF-8 from here on; the declaration must not claim otherwise.
-    prolog = _XML_DECLARATION_RE.sub('<?xml version="1.0" encoding="utf-8"?>', prolog)
-    return prolog + body
-
-
-def _feedparser(text: str) -> Any:
-    """feedparser on text that is certainly UTF-8; never anything but a result."""
+def _feedparser(data: bytes) -> Any:
+    """feedparser on bytes that are certainly UTF-8: a result, :class:`XmlForbidden`, or
+    MemoryError (the worker's memory limit: reported as over budget, not as a bad feed)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # feedparser's own deprecations are not ours
             return feedparser.parse(
-                io.BytesIO(text.encode("utf-8", "replace")),  # a str would be opened as a path
+                io.BytesIO(data),  # a str or bytes would be opened as a path or URL
                 response_headers={"content-type": "application/xml; charset=utf-8"},
                 resolve_relative_uris=False,
-                sanitize_html=True,
+                sanitize_html=False,  # the HTML becomes text here; sanitising it is wasted
             )
+    except (XmlForbidden, MemoryError):  # the caller's to report; not a parser bug
+        raise
     except Exception as exc:  # feedparser's loose parser has bugs on hostile input
         return {"bozo": True, "bozo_exception": exc, "entries": [], "version": ""}
 
@@ -280,6 +224,7 @@ def _summary(entry: Mapping[str, Any]) -> str:
 def _as_text(value: object, kind: object, limit: int) -> str:
     if not isinstance(value, str):
         return ""
+    value = value[: limit * _MARKUP_PER_CHAR]
     if kind in _HTML_TYPES or (kind is None and _LOOKS_LIKE_HTML_RE.search(value)):
         return html_to_text(value, limit=limit)
     return plain_text(value, limit=limit)

@@ -90,13 +90,21 @@ def test_bad_files_are_refused_with_a_reason_and_an_example(data: bytes, message
     [
         '<!DOCTYPE opml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>',
         '<!DOCTYPE opml SYSTEM "file:///etc/passwd">',
-        '<!ENTITY x SYSTEM "http://attacker.example/">',
-        "<!doctype opml>",
+        '<!-- <a --><!DOCTYPE opml [<!-- <b --> <!ENTITY b "bbbbbbbbbbbbbbbbbbbb">]>',
+        '<?pi <a?><!DOCTYPE opml [<!ENTITY b "b">]>',
     ],
 )
 def test_doctypes_and_entities_are_refused(prolog: str) -> None:
-    with pytest.raises(OpmlInvalid, match="DOCTYPE or entity"):
+    with pytest.raises(OpmlInvalid, match="must not contain a DOCTYPE"):
         parse_opml(opml('<outline xmlUrl="https://e.example/r" text="&b;"/>', prolog=prolog))
+
+
+@pytest.mark.parametrize(
+    "prolog", ['<!ENTITY x SYSTEM "http://attacker.example/">', "<!doctype opml>"]
+)
+def test_declarations_that_are_not_xml_are_refused_as_malformed(prolog: str) -> None:
+    with pytest.raises(OpmlInvalid, match="not well-formed XML at line 1"):
+        parse_opml(opml('<outline xmlUrl="https://e.example/r"/>', prolog=prolog))
 
 
 def test_a_doctype_hidden_in_utf16_is_still_refused() -> None:

@@ -1,0 +1,42 @@
+"""Every size and cost limit on outside input, in one table, each with the reason for it.
+
+Fetchers, uploads and parsers read their limits from here, so a feed, an OPML file or a
+calendar is never accepted by one layer and refused by the next.
+
+| limit                   | value     | applies to                                            |
+| ----------------------- | --------- | ----------------------------------------------------- |
+| NEWS_FEED_BYTES         | 5,000,000 | one fetched RSS/Atom body (fetch and parse)           |
+| NEWS_PARSE_SECONDS      | 5 s       | reading one feed in the parser worker (wall clock)    |
+| NEWS_PARSE_MEMORY_BYTES | 1 GiB     | address space of the parser worker process            |
+| OPML_FILE_BYTES         | 1,000,000 | one uploaded OPML feed list                           |
+| ICAL_FILE_BYTES         | 1,000,000 | one uploaded or fetched .ics file                     |
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ICAL_FILE_BYTES",
+    "NEWS_FEED_BYTES",
+    "NEWS_PARSE_MEMORY_BYTES",
+    "NEWS_PARSE_SECONDS",
+    "OPML_FILE_BYTES",
+]
+
+# News sites' RSS/Atom feeds are 20 KB-2 MB (the 200 items we keep are far less); a
+# full-text feed of 200 long articles is ~5 MB. Bigger is a podcast archive or an attack.
+NEWS_FEED_BYTES = 5_000_000
+
+# A legitimate 5 MB feed reads in ~1.5 s on one core; hostile markup costs feedparser
+# ~20 µs a tag, so this stops a feed that would take a minute, with room for a busy host.
+NEWS_PARSE_SECONDS = 5.0
+
+# Reading a legitimate 5 MB feed peaks near 200 MB; an entity bomb that slipped through
+# would need gigabytes. The worker, not the bot, hits the wall (it counts address space).
+NEWS_PARSE_MEMORY_BYTES = 1024 * 1024 * 1024
+
+# Imports stop at 500 feeds; an outline is ~300 bytes, so 500 feeds are ~150 KB.
+# 1 MB leaves room for readers that export descriptions, and refuses anything else.
+OPML_FILE_BYTES = 1_000_000
+
+# Imports stop at 500 events of ~1-2 KB each (a long DESCRIPTION included).
+ICAL_FILE_BYTES = 1_000_000
