@@ -12,7 +12,7 @@ a legitimate 5 MB full-text feed (200 items of 24 KB HTML) for comparison.
 
 Each case runs in its own process, so ``ru_maxrss`` is that case's peak. Two ways:
 ``direct`` calls ``parse_feed`` in that process (what a thread did before; works on an
-old checkout too); ``worker`` calls ``bot.news.reading.read_feed``, as the poller does
+old checkout too); ``worker`` reads through ``bot.news.reading.FeedReader``, as the poller does
 (worker process, deadline, memory limit); its CPU and RSS are then the bot's side only
 (the worker's memory is capped at NEWS_PARSE_MEMORY_BYTES by the worker itself).
 Printed: wall and CPU seconds, peak RSS in MB, and the outcome (articles or refusal).
@@ -28,6 +28,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from typing import Any
 
 FEED_URL = "https://hostile.example/rss"
 _PARA = (
@@ -104,9 +105,9 @@ def _run_case(case: str, way: str) -> dict[str, object]:
         if way == "direct":
             feed = parse_feed(content, feed_url=FEED_URL)
         else:
-            from bot.news.reading import read_feed
+            from bot.news.reading import FeedReader
 
-            feed = asyncio.run(read_feed(content, feed_url=FEED_URL, content_type=None))
+            feed = asyncio.run(_read_once(FeedReader(), content))
         outcome = f"{len(feed.articles)} articles" + (
             f"; {feed.problem[:60]}" if feed.problem else ""
         )
@@ -157,3 +158,11 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+async def _read_once(reader: Any, content: bytes) -> Any:
+    """One read through a fresh worker pool, stopped afterwards (start-up included)."""
+    try:
+        return await reader.read(content, feed_url=FEED_URL, content_type=None)
+    finally:
+        await reader.close()

@@ -165,6 +165,7 @@ class SummitWatch:
             digest_over=settings.news_digest_over,
             retention=settings.news_retention,
         )
+        self._stack.push_async_callback(self.news.close)
         if settings.news_sources_path is not None:
             self.news.sources.sync_configured(load_news_sources(settings.news_sources_path))
         self.imports = ImportService(

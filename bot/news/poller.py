@@ -19,7 +19,7 @@ import httpx
 
 from bot.fetch.client import fetch_limited
 from bot.news.intake import ArticleIntake
-from bot.news.reading import read_feed
+from bot.news.reading import FeedReader
 from bot.store import Store
 from calendars.errors import FetchFailed, InvalidInput, NotFound
 from calendars.limits import NEWS_FEED_BYTES
@@ -46,6 +46,7 @@ class NewsPoller:
         store: Store,
         http: httpx.AsyncClient,
         intake: ArticleIntake,
+        reader: FeedReader,
         clock: Callable[[], datetime],
         interval: timedelta,
         retention: timedelta,
@@ -54,6 +55,7 @@ class NewsPoller:
         self._store = store
         self._http = http
         self._intake = intake
+        self._reader = reader
         self._clock = clock
         self.interval = interval
         self._retention = retention
@@ -136,7 +138,7 @@ class NewsPoller:
             return self._failed(source, f"HTTP {fetched.status}")
         # ~15 ms for 50 items, in a worker process with a deadline: off the loop, and a
         # hostile feed becomes this poll's error (FeedTooCostly) instead of a stuck thread.
-        parsed = await read_feed(
+        parsed = await self._reader.read(
             fetched.content, feed_url=fetched.url, content_type=fetched.headers.get("content-type")
         )
         fresh = self._intake.unseen(parsed.articles)

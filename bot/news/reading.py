@@ -16,7 +16,6 @@ read, off the event loop; a read then costs the parse plus the hand-over of the 
 from __future__ import annotations
 
 import asyncio
-import atexit
 import logging
 import multiprocessing
 import resource
@@ -28,53 +27,88 @@ from calendars import limits
 from calendars.errors import FetchFailed, InvalidInput
 from calendars.news.parsing import FeedUnreadable, ParsedFeed, parse_feed
 
-__all__ = ["FeedTooCostly", "read_feed"]
+__all__ = ["FeedReader", "FeedTooCostly"]
 
 logger = logging.getLogger(__name__)
-
-_lock = threading.Lock()
-_pool: pebble.ProcessPool | None = None
 
 
 class FeedTooCostly(InvalidInput):
     """Reading the feed went over its time or memory budget."""
 
 
-async def read_feed(content: bytes, *, feed_url: str, content_type: str | None) -> ParsedFeed:
-    """:func:`parse_feed` in a worker, within the budget; raises :class:`FeedUnreadable`
-    or :class:`FeedTooCostly`, or :class:`FetchFailed` when no worker could run it.
-    Budgets are read per call, from :mod:`calendars.limits`."""
-    if len(content) > limits.NEWS_FEED_BYTES:  # before the body is copied to the worker
-        parse_feed(content, feed_url=feed_url)  # raises the parser's own refusal
-    seconds, memory = limits.NEWS_PARSE_SECONDS, limits.NEWS_PARSE_MEMORY_BYTES
-    try:
-        future = await asyncio.to_thread(_schedule, content, feed_url, content_type, seconds)
-        outcome = await asyncio.wrap_future(future)
-    except TimeoutError:  # an OSError too: caught first
-        raise FeedTooCostly(
-            f"reading the feed took over {seconds:g} s (too much markup for one feed)"
-        ) from None
-    except MemoryError:
-        raise FeedTooCostly(
-            f"reading the feed needed over {memory // 1_048_576:,} MB of memory"
-        ) from None
-    except pebble.ProcessExpired as exc:  # killed from outside, or crashed in C
-        raise FeedTooCostly(
-            f"the feed reader died reading this feed (exit code {exc.exitcode})"
-        ) from None
-    except Exception as exc:  # a broken pool (the next read starts a new one), a parser bug
-        logger.warning("feed.read_failed url=%s error=%r", feed_url, exc)
-        raise FetchFailed(f"the feed reader failed ({type(exc).__name__})") from exc
-    if isinstance(outcome, ParsedFeed):
-        return outcome
-    message, example = outcome
-    raise FeedUnreadable(message, example=example)
+class FeedReader:
+    """The worker pool of one running app: started on the first read, stopped by ``close``
+    (the app's start-up stack calls it), restarted if a killed worker broke it."""
 
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pool: pebble.ProcessPool | None = None
+        self._closed = False
 
-def _schedule(
-    content: bytes, feed_url: str, content_type: str | None, seconds: float
-) -> pebble.ProcessFuture[ParsedFeed | tuple[str, str | None]]:
-    return _the_pool().schedule(_read, args=(content, feed_url, content_type), timeout=seconds)
+    async def read(self, content: bytes, *, feed_url: str, content_type: str | None) -> ParsedFeed:
+        """:func:`parse_feed` in a worker, within the budget; raises :class:`FeedUnreadable`
+        or :class:`FeedTooCostly`, or :class:`FetchFailed` when no worker could run it.
+        Budgets are read per call, from :mod:`calendars.limits`."""
+        if len(content) > limits.NEWS_FEED_BYTES:  # before the body is copied to the worker
+            parse_feed(content, feed_url=feed_url)  # raises the parser's own refusal
+        seconds, memory = limits.NEWS_PARSE_SECONDS, limits.NEWS_PARSE_MEMORY_BYTES
+        try:
+            future = await asyncio.to_thread(
+                self._schedule, content, feed_url, content_type, seconds
+            )
+            outcome = await asyncio.wrap_future(future)
+        except TimeoutError:  # an OSError too: caught first
+            raise FeedTooCostly(
+                f"reading the feed took over {seconds:g} s (too much markup for one feed)"
+            ) from None
+        except MemoryError:
+            raise FeedTooCostly(
+                f"reading the feed needed over {memory // 1_048_576:,} MB of memory"
+            ) from None
+        except pebble.ProcessExpired as exc:  # killed from outside, or crashed in C
+            raise FeedTooCostly(
+                f"the feed reader died reading this feed (exit code {exc.exitcode})"
+            ) from None
+        except Exception as exc:  # a broken pool (the next read starts a new one), a bug
+            logger.warning("feed.read_failed url=%s error=%r", feed_url, exc)
+            raise FetchFailed(f"the feed reader failed ({type(exc).__name__})") from exc
+        if isinstance(outcome, ParsedFeed):
+            return outcome
+        message, example = outcome
+        raise FeedUnreadable(message, example=example)
+
+    def _schedule(
+        self, content: bytes, feed_url: str, content_type: str | None, seconds: float
+    ) -> pebble.ProcessFuture[ParsedFeed | tuple[str, str | None]]:
+        pool = self._the_pool()
+        return pool.schedule(_read, args=(content, feed_url, content_type), timeout=seconds)
+
+    def _the_pool(self) -> pebble.ProcessPool:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the feed reader is closed")
+            if self._pool is None or not self._pool.active:
+                if self._pool is not None:  # broken: its threads and workers go first
+                    self._pool.stop()  # type: ignore[no-untyped-call]
+                    self._pool.join()
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload([__name__])
+                self._pool = pebble.ProcessPool(
+                    max_workers=1,  # polls share two cores with the bot; parses are ~15 ms
+                    max_tasks=200,  # a fresh worker now and then gives back fragmented memory
+                    initializer=_limit_memory,
+                    initargs=(limits.NEWS_PARSE_MEMORY_BYTES,),
+                    context=context,
+                )
+            return self._pool
+
+    async def close(self) -> None:
+        """Stop the worker (off the loop: joining waits for it to exit)."""
+        with self._lock:
+            pool, self._pool, self._closed = self._pool, None, True
+        if pool is not None:
+            pool.stop()  # type: ignore[no-untyped-call]
+            await asyncio.to_thread(pool.join)
 
 
 def _read(
@@ -88,34 +122,6 @@ def _read(
         return exc.message, exc.example
 
 
-def _the_pool() -> pebble.ProcessPool:
-    """The one worker pool, started on first use (and again if it was stopped)."""
-    global _pool
-    with _lock:
-        if _pool is None or not _pool.active:
-            if _pool is not None:  # broken: its threads and workers go first
-                _pool.stop()  # type: ignore[no-untyped-call]
-                _pool.join()
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload([__name__])
-            _pool = pebble.ProcessPool(
-                max_workers=1,  # polls share two cores with the bot; parses are ~15 ms
-                max_tasks=200,  # a fresh worker now and then gives back fragmented memory
-                initializer=_limit_memory,
-                initargs=(limits.NEWS_PARSE_MEMORY_BYTES,),
-                context=context,
-            )
-        return _pool
-
-
 def _limit_memory(limit: int) -> None:
     """In each new worker: a MemoryError there, not the bot's host, when a feed is too big."""
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
-@atexit.register
-def _stop() -> None:
-    with _lock:
-        if _pool is not None:
-            _pool.stop()  # type: ignore[no-untyped-call]
-            _pool.join()

@@ -16,6 +16,7 @@ from bot.delivery.broadcaster import Broadcaster
 from bot.news.intake import ArticleIntake
 from bot.news.notices import NewsNotices
 from bot.news.poller import NewsPoller, PollResult
+from bot.news.reading import FeedReader
 from bot.news.sources import NewsSources
 from bot.services.events import EventService
 from bot.store import Store
@@ -51,11 +52,13 @@ class NewsService:
         self.notices = NewsNotices(
             store=store, broadcaster=broadcaster, clock=clock, digest_over=digest_over
         )
+        self._reader = FeedReader()
         intake = ArticleIntake(store=store, events=events, notices=self.notices, clock=clock)
         self.poller = NewsPoller(
             store=store,
             http=http,
             intake=intake,
+            reader=self._reader,
             clock=clock,
             interval=interval,
             retention=retention,
@@ -68,6 +71,10 @@ class NewsService:
         """Add a source and poll it at once, so the admin learns straight away if it works."""
         source = self.sources.add(url, tags, actor=actor, backfill=backfill)
         return source, await self.poller.poll(source.id)
+
+    async def close(self) -> None:
+        """Stop the feed reader's worker process."""
+        await self._reader.close()
 
     def status(self) -> NewsStatus:
         listed = self._store.news_sources.all()

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.news.reading import FeedTooCostly, read_feed
+from bot.news.reading import FeedReader, FeedTooCostly
 from calendars import limits
 from calendars.news.parsing import FeedUnreadable
 from config.settings import Settings
@@ -73,11 +73,21 @@ async def test_an_over_budget_feed_fails_its_poll_backs_off_and_others_go_on(
     assert took < 4  # the poll ended at the deadline, not after the parse
 
 
+@pytest.fixture(scope="module")
+def reader() -> Iterator[FeedReader]:
+    """One worker pool for the module's reads, as one running app has."""
+    feed_reader = FeedReader()
+    yield feed_reader
+    asyncio.run(feed_reader.close())
+
+
 @pytest.mark.asyncio
-async def test_a_body_over_the_limit_is_refused_before_it_reaches_the_worker() -> None:
+async def test_a_body_over_the_limit_is_refused_before_it_reaches_the_worker(
+    reader: FeedReader,
+) -> None:
     content = b" " * (limits.NEWS_FEED_BYTES + 1)
     with pytest.raises(FeedUnreadable, match="the limit is 5,000,000"):
-        await read_feed(content, feed_url="https://x.example/rss", content_type=None)
+        await reader.read(content, feed_url="https://x.example/rss", content_type=None)
 
 
 _markup = st.sampled_from(
@@ -93,13 +103,15 @@ _markup = st.sampled_from(
 )
 @given(st.lists(st.tuples(_markup, st.integers(1, 40_000)), min_size=1, max_size=4))
 def test_markup_heavy_feeds_are_read_refused_or_cut_off_within_the_budget(
-    pieces: list[tuple[str, int]],
+    reader: FeedReader, pieces: list[tuple[str, int]]
 ) -> None:
     title = "".join(unit * count for unit, count in pieces)
     content = GOOD.replace(b"Modi and Putin meet", title.encode())
     started = time.monotonic()
     try:
-        feed = asyncio.run(read_feed(content, feed_url="https://x.example/rss", content_type=None))
+        feed = asyncio.run(
+            reader.read(content, feed_url="https://x.example/rss", content_type=None)
+        )
     except (FeedUnreadable, FeedTooCostly) as exc:
         assert exc.user_message()
     else:
