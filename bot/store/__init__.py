@@ -15,6 +15,7 @@ from bot.store.repositories import (
     BroadcastLog,
     DeliveryLog,
     EventRepository,
+    HeldNotices,
     NewsSourceRegistry,
     SubscriberRepository,
 )
@@ -47,6 +48,7 @@ class Store:
         self.broadcasts = BroadcastLog(self._db.table("broadcasts"))
         self.news_sources = NewsSourceRegistry(self._db.table("feeds"))
         self.articles = ArticleLog(self._db.table("articles"))
+        self.held_notices = HeldNotices(self._db.table("held_notices"))
 
     def dump(self) -> dict[str, dict[str, dict[str, Any]]]:
         """Every table's documents by id, as stored: a deep copy (for backups)."""

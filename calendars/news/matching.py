@@ -17,6 +17,7 @@ the article, not with the number of events.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from calendars.events import Event
 from calendars.news.articles import Article
 
-__all__ = ["Match", "Matcher", "fold", "is_word_char"]
+__all__ = ["Match", "Matcher", "can_match", "fold", "found_phrases", "is_word_char"]
 
 
 def _mark_class(*, astral: bool) -> str:
@@ -223,6 +224,41 @@ def _stands_at(
         if _WORD_CHAR_RE.match(text, end):
             return False
     return True
+
+
+@functools.lru_cache(maxsize=4096)
+def _phrase(text: str) -> _Keyword | None:
+    # Never handed to a Matcher (which adds owners to its keywords): safe to share.
+    return _Keyword.parse(text)
+
+
+def can_match(phrase: str) -> bool:
+    """Whether ``phrase`` has a letter or digit, so it can stand as a whole word."""
+    return _phrase(phrase) is not None
+
+
+def found_phrases(text: str, phrases: Iterable[str]) -> set[str]:
+    """Which ``phrases`` occur in ``text`` as whole words, by the same rules as keywords.
+
+    For a handful of phrases (a chat's news filter): one pass over the text's words.
+    """
+    by_first: dict[str, list[tuple[str, _Keyword]]] = {}
+    for phrase in phrases:
+        if (keyword := _phrase(phrase)) is not None:
+            by_first.setdefault(keyword.words[0], []).append((phrase, keyword))
+    if not by_first or not text:
+        return set()
+    folded = fold(text)
+    spans, words = [], []
+    for token in _words(folded):
+        spans.append(token.span())
+        words.append(token.group())
+    found: set[str] = set()
+    for i, word in enumerate(words):
+        for phrase, keyword in by_first.get(word, ()):
+            if phrase not in found and _stands_at(keyword, folded, spans, words, i):
+                found.add(phrase)
+    return found
 
 
 def _tag(tag: str) -> str:
