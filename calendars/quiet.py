@@ -58,16 +58,20 @@ class QuietHours:
 
     def quiet_ends(self, at: datetime, zone: str) -> datetime:
         """When the quiet hours under way at ``at`` end (``at`` itself when not quiet)."""
-        if not self.is_quiet(at, zone):
-            return at
+        moment = at
+        for _ in range(3):  # a second step only where a zone skipped a whole day
+            if not self.is_quiet(moment, zone):
+                break
+            moment = self._next_end(moment, zone)
+        return moment
+
+    def _next_end(self, at: datetime, zone: str) -> datetime:
         local = _wall(at, zone)
         day = local.date()
         if self.start > self.end and local.time() >= self.start:
             day += timedelta(days=1)  # before midnight: it ends tomorrow
-        for moment in _instants(day, self.end, ZoneInfo(zone)):
-            if moment > at:
-                return moment
-        return at  # unreachable: the end is after a quiet moment of the same stretch
+        later = [moment for moment in _instants(day, self.end, ZoneInfo(zone)) if moment > at]
+        return later[0] if later else at + timedelta(minutes=1)  # (unreachable) never stall
 
     def to_record(self) -> str:
         return self.render()

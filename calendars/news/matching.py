@@ -237,27 +237,47 @@ def can_match(phrase: str) -> bool:
     return _phrase(phrase) is not None
 
 
+@dataclass(frozen=True, slots=True)
+class _Tokens:
+    folded: str
+    spans: list[tuple[int, int]]
+    words: list[str]
+    where: dict[str, list[int]]  # word -> its positions
+
+
+@functools.lru_cache(maxsize=64)
+def _tokens(text: str) -> _Tokens:
+    # Cached: one article is checked against the filter of every chat in turn.
+    folded = fold(text)
+    spans: list[tuple[int, int]] = []
+    words: list[str] = []
+    where: dict[str, list[int]] = {}
+    for i, token in enumerate(_words(folded)):
+        spans.append(token.span())
+        words.append(token.group())
+        where.setdefault(token.group(), []).append(i)
+    return _Tokens(folded, spans, words, where)
+
+
 def found_phrases(text: str, phrases: Iterable[str]) -> set[str]:
     """Which ``phrases`` occur in ``text`` as whole words, by the same rules as keywords.
 
-    For a handful of phrases (a chat's news filter): one pass over the text's words.
+    For a handful of phrases (a chat's news filter); the text is split into words once
+    and reused for the next chat's phrases.
     """
-    by_first: dict[str, list[tuple[str, _Keyword]]] = {}
-    for phrase in phrases:
-        if (keyword := _phrase(phrase)) is not None:
-            by_first.setdefault(keyword.words[0], []).append((phrase, keyword))
-    if not by_first or not text:
-        return set()
-    folded = fold(text)
-    spans, words = [], []
-    for token in _words(folded):
-        spans.append(token.span())
-        words.append(token.group())
     found: set[str] = set()
-    for i, word in enumerate(words):
-        for phrase, keyword in by_first.get(word, ()):
-            if phrase not in found and _stands_at(keyword, folded, spans, words, i):
+    if not text:
+        return found
+    tokens: _Tokens | None = None
+    for phrase in phrases:
+        keyword = _phrase(phrase)
+        if keyword is None or phrase in found:
+            continue
+        tokens = tokens or _tokens(text)
+        for i in tokens.where.get(keyword.words[0], ()):
+            if _stands_at(keyword, tokens.folded, tokens.spans, tokens.words, i):
                 found.add(phrase)
+                break
     return found
 
 
