@@ -8,7 +8,10 @@ excluded one may; a filter of exclusions only means "everything except".
 Terms are plain text, never patterns, and are found as whole words by the keyword rules
 of :mod:`calendars.news.matching` (folded case, any script: "मोदी" does not match inside
 "मोदींनी"), in the article's title and in its summary. Typographic quotes (“…”, „…“) and
-the minus sign (−) are read as ``"`` and ``-``: phones type them for you.
+the minus sign (−) are read as ``"`` and ``-``: phones type them for you. (``/filter off``
+clears a filter before this module sees it; ``+off`` looks for the word.)
+
+Bounds: at most 20 terms of at most 60 characters, and 2,000 characters of input.
 """
 
 from __future__ import annotations

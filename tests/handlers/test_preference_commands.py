@@ -53,7 +53,7 @@ async def test_filter_shows_sets_and_clears_the_chats_filter(
     async with bot_running(configured(settings, fake)) as app:
         await say(fake, USER, "/start")
         assert "No news filter" in await say(fake, USER, "/filter")
-        set_reply = await say(fake, USER, '/filter +S-400 “rare earths” -cricket')
+        set_reply = await say(fake, USER, "/filter +S-400 “rare earths” -cricket")
         shown = await say(fake, USER, "/filter")
         stored = app.store.subscribers.get(str(USER))
         assert stored is not None
