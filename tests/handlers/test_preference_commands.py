@@ -12,6 +12,7 @@ import time_machine
 from bot.app import SummitWatch
 from config.settings import Settings
 from tests.bot.news.test_news_service import rss, with_event
+from tests.conftest import until
 from tests.fakes.feed_server import FeedServer
 from tests.fakes.telegram_api import FakeTelegram
 from tests.handlers.conftest import ADMIN, USER, bot_running, bot_settings, say, texts
@@ -209,3 +210,20 @@ async def test_turning_quiet_hours_off_sends_what_was_held_and_a_chat_that_left_
     (digest,) = news(fake, USER)
     assert digest.startswith("🌙 While this chat was quiet: 1 new article about")
     assert news(fake, ADMIN) == []
+
+
+async def test_the_background_news_loop_releases_held_notices_by_itself(
+    settings: Settings, fake: FakeTelegram, feeds: FeedServer
+) -> None:
+    with time_machine.travel(EVENING, tick=False) as clock:
+        async with SummitWatch(configured(settings, fake), poll_news=True) as app:
+            await say(fake, USER, "/start")
+            await say(fake, USER, "/quiet 22:00-07:00")
+            source = await watch(app, feeds)
+            feeds.publish("wire.xml", rss(("b1", "S-400 deliveries on the agenda")))
+            await app.news.poller.poll(source)
+            assert len(app.store.held_notices) == 1
+            clock.move_to(MORNING + timedelta(hours=1))  # 07:00 in UTC
+            app.news.poller.wake()  # the loop would look within 30 s anyway
+            await until(lambda: bool(news(fake, USER)), what="the quiet-hours digest")
+    assert "S-400 deliveries on the agenda" in news(fake, USER)[0]
