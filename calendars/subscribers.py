@@ -9,6 +9,8 @@ from typing import Any
 
 from calendars.errors import InvalidInput
 from calendars.events import normalise_tag
+from calendars.news.filters import NewsFilter
+from calendars.quiet import QuietHours
 from calendars.time.zones import zone_or_none
 
 __all__ = ["Subscriber"]
@@ -32,6 +34,9 @@ class Subscriber:
     thread_id: int | None = None
     subscribed_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     reminders_since: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # News filter and quiet hours (/filter, /quiet); None is off. Older records lack them.
+    news_filter: NewsFilter | None = None
+    quiet_hours: QuietHours | None = None
 
     def __post_init__(self) -> None:
         zone = zone_or_none(self.zone)
@@ -60,6 +65,7 @@ class Subscriber:
             "thread_id": self.thread_id,
             "subscribed_at": self.subscribed_at.astimezone(UTC).isoformat(),
             "reminders_since": self.reminders_since.astimezone(UTC).isoformat(),
+            **self._news_record(),
         }
 
     @classmethod
@@ -75,4 +81,25 @@ class Subscriber:
             thread_id=record.get("thread_id"),
             subscribed_at=datetime.fromisoformat(record["subscribed_at"]),
             reminders_since=datetime.fromisoformat(record["reminders_since"]),
+            **cls._news_fields(record),
         )
+
+    # ---- news filter and quiet hours ----------------------------------------------------
+
+    def _news_record(self) -> dict[str, Any]:
+        return {
+            "news_filter": self.news_filter.to_record() if self.news_filter else None,
+            "quiet_hours": self.quiet_hours.to_record() if self.quiet_hours else None,
+        }
+
+    @staticmethod
+    def _news_fields(record: dict[str, Any]) -> dict[str, Any]:
+        news_filter, quiet_hours = record.get("news_filter"), record.get("quiet_hours")
+        return {
+            "news_filter": NewsFilter.from_record(news_filter) if news_filter else None,
+            "quiet_hours": QuietHours.from_record(quiet_hours) if quiet_hours else None,
+        }
+
+    def is_quiet(self, at: datetime) -> bool:
+        """Whether news notices for this chat wait at ``at`` (its quiet hours)."""
+        return self.quiet_hours is not None and self.quiet_hours.is_quiet(at, self.zone)

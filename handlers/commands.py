@@ -24,7 +24,7 @@ from telegram.ext import (
 
 from bot.telegram.context import BotContext
 from bot.wording.replies import help_text
-from handlers import addevent, admin, news, user
+from handlers import addevent, admin, news, preferences, user
 from handlers.common import Handler, admin_only, chat_manager_only, reply, user_errors
 from handlers.errors import on_error
 
@@ -85,6 +85,18 @@ COMMANDS: tuple[Command, ...] = (
     Command("unsubscribe", user.unsubscribe, "stop following a topic: /unsubscribe energy", C),
     Command("tz", user.timezone, "your time zone: /tz Asia/Kolkata", C),
     Command("remind", user.remind, "when to remind: /remind 7d 1d 2h 30m, or /remind off", C),
+    Command(
+        "filter",
+        preferences.news_filter,
+        'only some news: /filter +S-400 +"rare earths" -cricket, or /filter off',
+        C,
+    ),
+    Command(
+        "quiet",
+        preferences.quiet,
+        "hold news overnight: /quiet 22:00-07:00, or off (reminders and alerts still come)",
+        C,
+    ),
     Command("addchannel", user.addchannel, "send reminders to a channel: /addchannel @name"),
     Command("stop", user.stop, "unsubscribe and forget this chat's settings", C),
     Command("help", help_command, "this list"),

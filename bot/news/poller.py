@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -51,7 +51,9 @@ class NewsPoller:
         interval: timedelta,
         retention: timedelta,
         concurrency: int = 8,
+        on_cycle: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
+        """``on_cycle``: work to do every cycle besides polling (sending held notices)."""
         self._store = store
         self._http = http
         self._intake = intake
@@ -64,6 +66,7 @@ class NewsPoller:
         self._wakeup = asyncio.Event()
         self._stopping = False
         self._last_prune: datetime | None = None
+        self._on_cycle = on_cycle
         self.last_cycle: datetime | None = None
         self.polls: Counter[str] = Counter()  # by status, since start (for /metrics)
 
@@ -104,6 +107,8 @@ class NewsPoller:
             pruned = self._store.articles.prune(older_than=now - self._retention)
             self._last_prune = now
             logger.info("news.pruned articles=%d", pruned)
+        if self._on_cycle is not None:
+            await self._on_cycle()
         return results
 
     async def poll(self, source_id: str) -> PollResult:

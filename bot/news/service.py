@@ -62,6 +62,7 @@ class NewsService:
             clock=clock,
             interval=interval,
             retention=retention,
+            on_cycle=self.notices.release_held,
         )
         self.sources = NewsSources(store=store, clock=clock, on_added=self.poller.wake)
 

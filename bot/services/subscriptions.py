@@ -15,6 +15,8 @@ from bot.services.reminders import ReminderService, utc_now
 from bot.store import Store
 from calendars.errors import InvalidInput, NotFound
 from calendars.events import normalise_tag
+from calendars.news.filters import parse_filter
+from calendars.quiet import parse_quiet_hours
 from calendars.subscribers import Subscriber
 from calendars.time.offsets import parse_offsets
 from calendars.time.zones import explain_zone_input, suggest_zones, zone_or_none
@@ -182,6 +184,25 @@ class SubscriptionService:
             )
         return topic
 
+    # ---- news filter and quiet hours ---------------------------------------------------
+
+    def set_filter(self, chat_id: str, text: str) -> Subscriber:
+        """Set the chat's news filter from /filter text; ``off`` removes it."""
+        subscriber = self.require(chat_id)
+        news_filter = None if _is_off(text) else parse_filter(text)
+        updated = subscriber.replace(news_filter=news_filter)
+        self._store.subscribers.save(updated)
+        return updated
+
+    def set_quiet_hours(self, chat_id: str, text: str) -> Subscriber:
+        """Set the chat's quiet hours from /quiet text; ``off`` removes them (and what was
+        held is sent at the next news cycle)."""
+        subscriber = self.require(chat_id)
+        quiet_hours = None if _is_off(text) else parse_quiet_hours(text)
+        updated = subscriber.replace(quiet_hours=quiet_hours)
+        self._store.subscribers.save(updated)
+        return updated
+
 
 def _zone_problem(text: str) -> str:
     """Why ``text`` is not a zone, with the zones it may mean (abbreviations, offsets, typos)."""
@@ -192,3 +213,7 @@ def _zone_problem(text: str) -> str:
         return why
     hint = ", ".join(suggest_zones(text))
     return f"{text.strip()[:40]!r} is not a time zone I know; try one of: {hint}"
+
+
+def _is_off(text: str) -> bool:
+    return text.strip().lower() == "off"

@@ -18,6 +18,7 @@ from bot.store.repositories import (
     BroadcastLog,
     DeliveryLog,
     EventRepository,
+    HeldNotices,
     NewsSourceRegistry,
     SubscriberRepository,
 )
@@ -52,6 +53,7 @@ class Store:
         self.news_sources = NewsSourceRegistry(self._db.table("feeds"))
         self.articles = ArticleLog(self._db.table("articles"))
         self.updates = UpdateLog(self._db.table("updates"))
+        self.held_notices = HeldNotices(self._db.table("held_notices"))
 
     @contextlib.contextmanager
     def handling(self, update_id: int, *, clock: Callable[[], datetime]) -> Iterator[None]:

@@ -29,6 +29,7 @@ __all__ = [
     "BroadcastLog",
     "DeliveryLog",
     "EventRepository",
+    "HeldNotices",
     "NewsSourceRegistry",
     "SeedReport",
     "SubscriberRepository",
@@ -328,6 +329,33 @@ class ArticleLog:
         if old:
             self._table.remove(doc_ids=cast(Any, old))
         return len(old)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+
+class HeldNotices:
+    """Article notices waiting for a chat's quiet hours to end; kept across restarts."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def hold(self, chat_id: str, article_key: str, *, at: datetime) -> None:
+        doc = {"chat": chat_id, "article": article_key, "at": at.astimezone(UTC).isoformat()}
+        self._table.upsert(_keyed(doc, f"{chat_id}/{article_key}"))
+
+    def by_chat(self) -> dict[str, list[str]]:
+        """Held article keys of each chat, oldest first."""
+        held: dict[str, list[tuple[str, str]]] = {}
+        for doc in self._table:
+            held.setdefault(doc["chat"], []).append((doc["at"], doc["article"]))
+        return {chat: [key for _, key in sorted(items)] for chat, items in held.items()}
+
+    def release(self, chat_id: str, article_keys: Iterable[str]) -> None:
+        wanted = (f"{chat_id}/{key}" for key in article_keys)
+        keys = [key for key in wanted if _peek(self._table, key) is not None]
+        if keys:
+            self._table.remove(doc_ids=cast(Any, keys))
 
     def __len__(self) -> int:
         return len(self._table)

@@ -23,6 +23,7 @@ __all__ = [
     "change_notice",
     "digest_notice",
     "event_lines",
+    "quiet_digest_notice",
     "reminder_message",
     "split_message",
 ]
@@ -109,3 +110,21 @@ def reminder_message(reminder: Reminder, *, now: datetime, meta: CalendarMeta) -
         f'<a href="{ics}">Add to your calendar (.ics)</a> · id <code>{escape(event.id)}</code>'
     )
     return Outgoing("\n".join(lines))
+
+
+QUIET_DIGEST_MAX = 40  # more would be a wall of links; the events' pages list them all
+
+
+def quiet_digest_notice(items: list[tuple[Article, list[Event]]], *, zone: str) -> str:
+    """What arrived during a chat's quiet hours: one message when they end."""
+    lines = [f"🌙 While this chat was quiet: {len(items)} new articles about events you follow:"]
+    if len(items) == 1:
+        lines[0] = "🌙 While this chat was quiet: 1 new article about events you follow:"
+    for article, events in items[:QUIET_DIGEST_MAX]:
+        byline = _byline(article, zone)
+        about = " · ".join(f"/event {escape(e.id)}" for e in events[:3])
+        extra = " — ".join(part for part in (byline, about) if part)
+        lines.append(f"• {_headline(article)}" + (f" — {extra}" if extra else ""))
+    if len(items) > QUIET_DIGEST_MAX:
+        lines.append(f"… and {len(items) - QUIET_DIGEST_MAX} more: see /event pages.")
+    return "\n".join(lines)

@@ -17,6 +17,7 @@ the article, not with the number of events.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from calendars.events import Event
 from calendars.news.articles import Article
 
-__all__ = ["Match", "Matcher", "fold", "is_word_char"]
+__all__ = ["Match", "Matcher", "can_match", "fold", "found_phrases", "is_word_char"]
 
 
 def _mark_class(*, astral: bool) -> str:
@@ -223,6 +224,61 @@ def _stands_at(
         if _WORD_CHAR_RE.match(text, end):
             return False
     return True
+
+
+@functools.lru_cache(maxsize=4096)
+def _phrase(text: str) -> _Keyword | None:
+    # Never handed to a Matcher (which adds owners to its keywords): safe to share.
+    return _Keyword.parse(text)
+
+
+def can_match(phrase: str) -> bool:
+    """Whether ``phrase`` has a letter or digit, so it can stand as a whole word."""
+    return _phrase(phrase) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class _Tokens:
+    folded: str
+    spans: list[tuple[int, int]]
+    words: list[str]
+    where: dict[str, list[int]]  # word -> its positions
+
+
+@functools.lru_cache(maxsize=64)
+def _tokens(text: str) -> _Tokens:
+    # Cached: one article is checked against the filter of every chat in turn.
+    folded = fold(text)
+    spans: list[tuple[int, int]] = []
+    words: list[str] = []
+    where: dict[str, list[int]] = {}
+    for i, token in enumerate(_words(folded)):
+        spans.append(token.span())
+        words.append(token.group())
+        where.setdefault(token.group(), []).append(i)
+    return _Tokens(folded, spans, words, where)
+
+
+def found_phrases(text: str, phrases: Iterable[str]) -> set[str]:
+    """Which ``phrases`` occur in ``text`` as whole words, by the same rules as keywords.
+
+    For a handful of phrases (a chat's news filter); the text is split into words once
+    and reused for the next chat's phrases.
+    """
+    found: set[str] = set()
+    if not text:
+        return found
+    tokens: _Tokens | None = None
+    for phrase in phrases:
+        keyword = _phrase(phrase)
+        if keyword is None or phrase in found:
+            continue
+        tokens = tokens or _tokens(text)
+        for i in tokens.where.get(keyword.words[0], ()):
+            if _stands_at(keyword, tokens.folded, tokens.spans, tokens.words, i):
+                found.add(phrase)
+                break
+    return found
 
 
 def _tag(tag: str) -> str:

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from calendars.news.filters import parse_filter
+from calendars.quiet import parse_quiet_hours
+from calendars.subscribers import Subscriber
+
+AT = datetime(2026, 12, 1, 8, tzinfo=UTC)
+
+
+def test_a_record_written_before_filters_and_quiet_hours_still_loads() -> None:
+    old = {
+        "id": "42",
+        "kind": "private",
+        "title": "Desk",
+        "zone": "Asia/Kolkata",
+        "topics": None,
+        "offsets": None,
+        "thread_id": None,
+        "subscribed_at": AT.isoformat(),
+        "reminders_since": AT.isoformat(),
+    }
+    loaded = Subscriber.from_record(old)
+    assert loaded.news_filter is None
+    assert loaded.quiet_hours is None
+    assert not loaded.is_quiet(AT)
+
+
+def test_filter_and_quiet_hours_survive_the_round_trip() -> None:
+    subscriber = Subscriber(
+        id="42",
+        zone="Europe/Berlin",
+        news_filter=parse_filter('+S-400 +"rare earths" -cricket'),
+        quiet_hours=parse_quiet_hours("22:00-07:00"),
+        subscribed_at=AT,
+        reminders_since=AT,
+    )
+    record = subscriber.to_record()
+    assert record["news_filter"] == {"required": ["S-400", "rare earths"], "excluded": ["cricket"]}
+    assert record["quiet_hours"] == "22:00-07:00"
+    assert Subscriber.from_record(record) == subscriber
+    assert subscriber.is_quiet(datetime(2026, 12, 1, 22, 30, tzinfo=UTC))  # 23:30 in Berlin
