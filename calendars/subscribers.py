@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -11,7 +13,14 @@ from calendars.errors import InvalidInput
 from calendars.events import normalise_tag
 from calendars.time.zones import zone_or_none
 
-__all__ = ["Subscriber"]
+__all__ = ["FEED_TOKEN_RE", "Subscriber", "new_feed_token"]
+
+# 32 URL-safe characters: 192 random bits, the secret part of a private feed's URL.
+FEED_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32}")
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -32,6 +41,8 @@ class Subscriber:
     thread_id: int | None = None
     subscribed_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     reminders_since: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # The private feed: the secret in its URL (None until /calendar first asks for one).
+    feed_token: str | None = None
 
     def __post_init__(self) -> None:
         zone = zone_or_none(self.zone)
@@ -40,6 +51,8 @@ class Subscriber:
         object.__setattr__(self, "zone", zone.key)
         if self.topics is not None:
             object.__setattr__(self, "topics", frozenset(normalise_tag(t) for t in self.topics))
+        if self.feed_token is not None and not FEED_TOKEN_RE.fullmatch(self.feed_token):
+            raise InvalidInput("a feed token is 32 URL-safe characters")
 
     def offsets_or(self, default: tuple[timedelta, ...]) -> tuple[timedelta, ...]:
         return default if self.offsets is None else self.offsets
@@ -60,6 +73,7 @@ class Subscriber:
             "thread_id": self.thread_id,
             "subscribed_at": self.subscribed_at.astimezone(UTC).isoformat(),
             "reminders_since": self.reminders_since.astimezone(UTC).isoformat(),
+            "feed_token": self.feed_token,
         }
 
     @classmethod
@@ -75,4 +89,5 @@ class Subscriber:
             thread_id=record.get("thread_id"),
             subscribed_at=datetime.fromisoformat(record["subscribed_at"]),
             reminders_since=datetime.fromisoformat(record["reminders_since"]),
+            feed_token=record.get("feed_token"),
         )

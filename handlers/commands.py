@@ -79,7 +79,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("start", user.start, "subscribe this chat to reminders", C),
     Command("upcoming", user.upcoming, "next events, optionally of one topic: /upcoming sco"),
     Command("event", user.event, "details of one event: /event putin-new-delhi-2025"),
-    Command("calendar", user.calendar, "links to add the calendar to Google, Apple or Outlook"),
+    Command(
+        "calendar",
+        user.calendar,
+        "this chat's private calendar link, and feeds for Google, Apple or Outlook",
+    ),
     Command("topics", user.topics, "choose the topics this chat follows", C),
     Command("subscribe", user.subscribe, "follow a topic: /subscribe india-russia", C),
     Command("unsubscribe", user.unsubscribe, "stop following a topic: /unsubscribe energy", C),
