@@ -18,13 +18,14 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
 
 from bot.telegram.context import BotContext
 from bot.wording.replies import help_text
-from handlers import addevent, admin, news, user
+from handlers import addevent, admin, inline, news, user
 from handlers.common import Handler, admin_only, chat_manager_only, reply, user_errors
 from handlers.errors import on_error
 
@@ -147,4 +148,5 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(
         CallbackQueryHandler(chat_manager_only(user.toggle_topic), pattern=f"^{user.TOPIC_PREFIX}")
     )
+    application.add_handler(InlineQueryHandler(inline.search))  # @bot <words>, in any chat
     application.add_error_handler(on_error)
