@@ -34,7 +34,7 @@ def _rendered(body: bytes, events: Sequence[Event], filename: str) -> CalendarFe
 
 
 class CalendarFeeds:
-    """Feeds for everything, one topic, or one event.
+    """Feeds for everything, one topic, one event, or what one chat follows (private).
 
     ``events`` returns every event (past and cancelled included: calendars must see a
     cancellation to remove the event); ``version`` changes whenever any event changes,
