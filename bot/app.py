@@ -183,7 +183,8 @@ class SummitWatch:
         )
 
     def _web_app(self) -> Any:
-        routes = [*calendar_routes(self.calendar_feeds), *self.pages.routes()]
+        feeds = calendar_routes(self.calendar_feeds, private=self.subscriptions.feed_selection)
+        routes = [*feeds, *self.pages.routes()]
         if self.telegram is not None:
             self.telegram.application.bot_data["services"] = self._services()
             if self.settings.webhook_url:

@@ -6,10 +6,11 @@ plain https URL and Google's "add by URL" settings page are always offered besid
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit, urlunsplit
 
-__all__ = ["GOOGLE_ADD_BY_URL", "SubscribeLinks", "subscribe_links"]
+__all__ = ["GOOGLE_ADD_BY_URL", "SubscribeLinks", "is_public_url", "subscribe_links"]
 
 GOOGLE_ADD_BY_URL = "https://calendar.google.com/calendar/r/settings/addbyurl"
 
@@ -34,3 +35,16 @@ def subscribe_links(feed_url: str, *, name: str) -> SubscribeLinks:
         outlook=f"https://outlook.live.com/calendar/0/addfromweb?url={encoded}&name={label}",
         outlook_work=f"https://outlook.office.com/calendar/0/addfromweb?url={encoded}&name={label}",
     )
+
+
+def is_public_url(url: str) -> bool:
+    """Whether people elsewhere can open ``url``; Telegram refuses buttons that link to
+    localhost, and a button to a private address would lead nowhere."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").rstrip(".")
+    if parts.scheme not in ("http", "https") or not host:
+        return False
+    try:
+        return ipaddress.ip_address(host).is_global
+    except ValueError:
+        return "." in host and not host.endswith((".localhost", ".local", ".internal"))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,7 +15,14 @@ from calendars.news.filters import NewsFilter
 from calendars.quiet import QuietHours
 from calendars.time.zones import zone_or_none
 
-__all__ = ["Subscriber"]
+__all__ = ["FEED_TOKEN_RE", "Subscriber", "new_feed_token"]
+
+# 32 URL-safe characters: 192 random bits, the secret part of a private feed's URL.
+FEED_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32}")
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -37,6 +46,8 @@ class Subscriber:
     # News filter and quiet hours (/filter, /quiet); None is off. Older records lack them.
     news_filter: NewsFilter | None = None
     quiet_hours: QuietHours | None = None
+    # The private feed: the secret in its URL (None until /calendar first asks for one).
+    feed_token: str | None = None
 
     def __post_init__(self) -> None:
         zone = zone_or_none(self.zone)
@@ -45,6 +56,8 @@ class Subscriber:
         object.__setattr__(self, "zone", zone.key)
         if self.topics is not None:
             object.__setattr__(self, "topics", frozenset(normalise_tag(t) for t in self.topics))
+        if self.feed_token is not None and not FEED_TOKEN_RE.fullmatch(self.feed_token):
+            raise InvalidInput("a feed token is 32 URL-safe characters")
 
     def offsets_or(self, default: tuple[timedelta, ...]) -> tuple[timedelta, ...]:
         return default if self.offsets is None else self.offsets
@@ -66,6 +79,7 @@ class Subscriber:
             "subscribed_at": self.subscribed_at.astimezone(UTC).isoformat(),
             "reminders_since": self.reminders_since.astimezone(UTC).isoformat(),
             **self._news_record(),
+            "feed_token": self.feed_token,
         }
 
     @classmethod
@@ -82,6 +96,7 @@ class Subscriber:
             subscribed_at=datetime.fromisoformat(record["subscribed_at"]),
             reminders_since=datetime.fromisoformat(record["reminders_since"]),
             **cls._news_fields(record),
+            feed_token=record.get("feed_token"),
         )
 
     # ---- news filter and quiet hours ----------------------------------------------------

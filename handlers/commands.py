@@ -18,13 +18,14 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
 
 from bot.telegram.context import BotContext
 from bot.wording.replies import help_text
-from handlers import addevent, admin, news, preferences, user
+from handlers import addevent, admin, inline, news, preferences, user
 from handlers.common import Handler, admin_only, chat_manager_only, reply, user_errors
 from handlers.errors import on_error
 
@@ -79,7 +80,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("start", user.start, "subscribe this chat to reminders", C),
     Command("upcoming", user.upcoming, "next events, optionally of one topic: /upcoming sco"),
     Command("event", user.event, "details of one event: /event putin-new-delhi-2025"),
-    Command("calendar", user.calendar, "links to add the calendar to Google, Apple or Outlook"),
+    Command(
+        "calendar",
+        user.calendar,
+        "this chat's private calendar link, and feeds for Google, Apple or Outlook",
+    ),
     Command("topics", user.topics, "choose the topics this chat follows", C),
     Command("subscribe", user.subscribe, "follow a topic: /subscribe india-russia", C),
     Command("unsubscribe", user.unsubscribe, "stop following a topic: /unsubscribe energy", C),
@@ -155,4 +160,5 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(
         CallbackQueryHandler(chat_manager_only(user.toggle_topic), pattern=f"^{user.TOPIC_PREFIX}")
     )
+    application.add_handler(InlineQueryHandler(inline.search))  # @bot <words>, in any chat
     application.add_error_handler(on_error)

@@ -22,6 +22,7 @@ from calendars.subscribers import Subscriber
 from calendars.time.offsets import describe_offsets
 from calendars.time.zones import zone_warning
 from handlers.common import (
+    chat_manager_only,
     chat_ref,
     chat_zone,
     command_text,
@@ -91,16 +92,29 @@ async def event(update: Update, context: BotContext) -> None:
 
 @user_errors
 async def calendar(update: Update, context: BotContext) -> None:
-    """Links to add the calendar (and this chat's topics) to calendar apps."""
-    chat = update.effective_chat
-    subscriber = context.subscriptions.get(str(chat.id)) if chat else None
-    if subscriber is None:
-        topics: list[str] = []
-    elif subscriber.topics is None:  # following everything: every topic's feed
-        topics = context.subscriptions.topics()
-    else:
-        topics = sorted(subscriber.topics)
-    await reply(update, calendar_links(context.meta, topics=topics))
+    """Links to add the calendar, this chat's topics and its private feed to calendar apps."""
+    argument = first_argument(update).lower()
+    if argument == "reset":
+        await chat_manager_only(_reset_calendar)(update, context)
+        return
+    if argument:
+        raise InvalidInput(
+            "/calendar takes no argument, or 'reset' for a new private link",
+            example="/calendar reset",
+        )
+    chat = context.subscriptions.calendar(chat_ref(update).id)
+    await reply(
+        update, calendar_links(context.meta, topics=chat.topics, feed_token=chat.feed_token)
+    )
+
+
+@user_errors
+async def _reset_calendar(update: Update, context: BotContext) -> None:
+    chat = context.subscriptions.calendar(chat_ref(update).id, reset=True)
+    await reply(
+        update,
+        calendar_links(context.meta, topics=chat.topics, feed_token=chat.feed_token, reset=True),
+    )
 
 
 def topics_keyboard(subscriber: Subscriber, topics: list[str]) -> InlineKeyboardMarkup:

@@ -17,6 +17,7 @@ from bot.store import Store
 from bot.wording.notices import change_notice
 from calendars.errors import InvalidEvent, NotFound
 from calendars.events import MAX_COVERAGE, Coverage, Event, Status, same_moment
+from calendars.search import SearchIndex
 
 __all__ = ["IMPORTED_FIELDS", "EventService"]
 
@@ -38,6 +39,7 @@ class EventService:
         self._reminders = reminders
         self._broadcaster = broadcaster
         self._clock = clock
+        self._index: tuple[int, SearchIndex] | None = None
 
     def find(self, event_id: str) -> Event | None:
         return self._store.events.get(event_id)
@@ -48,6 +50,13 @@ class EventService:
 
     def upcoming(self, *, tag: str | None = None) -> list[Event]:
         return self._store.events.upcoming(self._clock(), tag=tag)
+
+    def search(self, text: str, *, limit: int) -> list[Event]:
+        """Events not over yet matching every word of ``text``, soonest first."""
+        version = self._store.events.version
+        if self._index is None or self._index[0] != version:
+            self._index = (version, SearchIndex(self._store.events.sorted_by_start()))
+        return self._index[1].search(text, now=self._clock(), limit=limit)
 
     def get(self, event_id: str) -> Event:
         event = self._store.events.get(event_id)

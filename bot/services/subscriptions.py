@@ -15,13 +15,14 @@ from bot.services.reminders import ReminderService, utc_now
 from bot.store import Store
 from calendars.errors import InvalidInput, NotFound
 from calendars.events import normalise_tag
+from calendars.ical.personal import FeedSelection
 from calendars.news.filters import parse_filter
 from calendars.quiet import parse_quiet_hours
-from calendars.subscribers import Subscriber
+from calendars.subscribers import FEED_TOKEN_RE, Subscriber, new_feed_token
 from calendars.time.offsets import parse_offsets
 from calendars.time.zones import explain_zone_input, suggest_zones, zone_or_none
 
-__all__ = ["ChatRef", "SubscriptionService"]
+__all__ = ["ChatCalendar", "ChatRef", "SubscriptionService"]
 
 _ZONE_EXAMPLE = "/tz Asia/Kolkata"
 
@@ -47,6 +48,18 @@ class ChannelFacts:
     bot_is_admin: bool
     user_is_admin: bool
     user_is_bot_admin: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChatCalendar:
+    """What /calendar offers a chat: its topics' feeds and its private feed's token.
+
+    ``feed_token`` is None for a chat that is not subscribed (it follows nothing yet).
+    """
+
+    topics: list[str]
+    feed_token: str | None
+    reset: bool = False
 
 
 class SubscriptionService:
@@ -170,6 +183,27 @@ class SubscriptionService:
         subscriber = self.require(chat_id)
         following = subscriber.topics is None or tag in subscriber.topics
         return self.follow(chat_id, tag, on=not following)
+
+    def calendar(self, chat_id: str, *, reset: bool = False) -> ChatCalendar:
+        """The chat's calendar feeds; its private feed gets a token on first use, and a
+        new one on ``reset`` (the old URL then answers 404)."""
+        subscriber = self.get(chat_id)
+        if subscriber is None:
+            if reset:
+                raise NotFound("this chat has no private calendar: send /start first")
+            return ChatCalendar(topics=[], feed_token=None)
+        if reset or subscriber.feed_token is None:
+            subscriber = subscriber.replace(feed_token=new_feed_token())
+            self._store.subscribers.save(subscriber)
+        topics = self.topics() if subscriber.topics is None else sorted(subscriber.topics)
+        return ChatCalendar(topics=topics, feed_token=subscriber.feed_token, reset=reset)
+
+    def feed_selection(self, token: str) -> FeedSelection | None:
+        """What the private feed with ``token`` holds; None for any token that opens none."""
+        if not FEED_TOKEN_RE.fullmatch(token):
+            return None
+        subscriber = self._store.subscribers.by_feed_token(token)
+        return FeedSelection.of(subscriber.topics) if subscriber is not None else None
 
     def check_topic(self, tag: str) -> str:
         """The topic ``tag`` names, or InvalidInput listing the topics there are."""

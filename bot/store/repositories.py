@@ -9,6 +9,7 @@ threads, and 10,000 events are not rebuilt from JSON on every request.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -187,12 +188,33 @@ class EventRepository(_CachedRepository[Event]):
         return {tag for event in self.all() for tag in event.tags}
 
 
+def _token_digest(token: str) -> bytes:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).digest()
+
+
 class SubscriberRepository(_CachedRepository[Subscriber]):
     def __init__(self, table: Table) -> None:
         super().__init__(table, Subscriber.from_record)
+        self._tokens: tuple[int, dict[bytes, str]] = (-1, {})
 
     def save(self, subscriber: Subscriber) -> None:
         self._write(subscriber)
+
+    def by_feed_token(self, token: str) -> Subscriber | None:
+        """The subscriber whose private feed ``token`` opens, or None.
+
+        Looked up by the token's SHA-256, never the token itself: how long the look-up
+        takes depends on a digest the asker cannot steer, so timing tells nothing about
+        any real token; the final comparison is constant-time as well.
+        """
+        if self._tokens[0] != self.version:
+            index = {_token_digest(s.feed_token): s.id for s in self.all() if s.feed_token}
+            self._tokens = (self.version, index)
+        chat_id = self._tokens[1].get(_token_digest(token))
+        found = self.get(chat_id) if chat_id is not None else None
+        if found is None or found.feed_token is None:
+            return None
+        return found if hmac.compare_digest(found.feed_token.encode(), token.encode()) else None
 
     def following(self, event: Event) -> Iterator[Subscriber]:
         return (s for s in self.all() if event.follows_topics(s.topics))

@@ -11,8 +11,9 @@ from bot.services.imports import ImportReport
 from bot.services.stats import InstanceStats
 from bot.wording.notices import event_lines
 from calendars.events import Event
+from calendars.ical.personal import private_feed_url
 from calendars.ical.render import CalendarMeta
-from calendars.links import GOOGLE_ADD_BY_URL, subscribe_links
+from calendars.links import GOOGLE_ADD_BY_URL, SubscribeLinks, subscribe_links
 from calendars.news.sources import NewsSource
 from calendars.subscribers import Subscriber
 from calendars.time.offsets import describe_offsets
@@ -25,6 +26,7 @@ __all__ = [
     "help_text",
     "import_report",
     "opml_report",
+    "private_calendar",
     "settings_summary",
     "source_status",
     "stats_text",
@@ -150,17 +152,50 @@ def coverage_lines(event: Event, *, zone: str, limit: int = 5) -> list[str]:
     return lines
 
 
-def calendar_links(meta: CalendarMeta, *, topics: Sequence[str]) -> str:
+def _subscribe_line(links: SubscribeLinks) -> str:
+    return (
+        f"• Apple / Thunderbird: {_link(links.webcal, 'subscribe (webcal)')}\n"
+        f"• Google: {_link(links.google, 'add')} — or paste the feed URL at "
+        f"{_link(GOOGLE_ADD_BY_URL, 'Settings → Add calendar → From URL')}\n"
+        f"• Outlook: {_link(links.outlook, 'Outlook.com')} · "
+        f"{_link(links.outlook_work, 'Microsoft 365')}"
+    )
+
+
+def private_calendar(meta: CalendarMeta, *, feed_token: str | None, reset: bool) -> list[str]:
+    """The chat's own feed: its secret URL, how to add it, and how to revoke it."""
+    if feed_token is None:
+        return ["Send /start, then /calendar again, for a private calendar of this chat's topics."]
+    links = subscribe_links(
+        private_feed_url(meta.public_url, feed_token), name=f"{meta.name} (this chat)"
+    )
+    head = "<b>This chat's private calendar</b> (the topics it follows)"
+    if reset:
+        head = "<b>New private calendar link</b>: the old one no longer works."
+    return [
+        head,
+        f"Feed URL: <code>{escape(links.https)}</code>",
+        _subscribe_line(links),
+        "Keep the link to yourselves: anyone with it sees what this chat follows. "
+        "/calendar reset makes a new link and turns this one off.",
+    ]
+
+
+def calendar_links(
+    meta: CalendarMeta,
+    *,
+    topics: Sequence[str],
+    feed_token: str | None = None,
+    reset: bool = False,
+) -> str:
     base = meta.public_url.rstrip("/")
     links = subscribe_links(f"{base}/calendar.ics", name=meta.name)
     lines = [
-        "<b>Add the SummitWatch calendar</b>",
+        *private_calendar(meta, feed_token=feed_token, reset=reset),
+        "",
+        "<b>Add the SummitWatch calendar</b> (every event)",
         f"Feed URL: <code>{escape(links.https)}</code>",
-        f"• Apple / Thunderbird: {_link(links.webcal, 'subscribe (webcal)')}",
-        f"• Google: {_link(links.google, 'add')} — or paste the feed URL at "
-        f"{_link(GOOGLE_ADD_BY_URL, 'Settings → Add calendar → From URL')}",
-        f"• Outlook: {_link(links.outlook, 'Outlook.com')} · "
-        f"{_link(links.outlook_work, 'Microsoft 365')}",
+        _subscribe_line(links),
         "Google refreshes subscribed calendars only every few hours; reminders here are immediate.",
     ]
     if topics:

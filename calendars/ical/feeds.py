@@ -9,11 +9,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from calendars.events import SLUG_RE, Event
+from calendars.ical.personal import FeedSelection
 from calendars.ical.render import IcalRenderer
 
 __all__ = ["CalendarFeed", "CalendarFeeds"]
 
 _NEVER = datetime(2020, 1, 1, tzinfo=UTC)
+# Private feeds are one per distinct selection: keep the memory they may take bounded.
+MAX_CACHED_SCOPES = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +34,7 @@ def _rendered(body: bytes, events: Sequence[Event], filename: str) -> CalendarFe
 
 
 class CalendarFeeds:
-    """Feeds for everything, one topic, or one event.
+    """Feeds for everything, one topic, one event, or what one chat follows (private).
 
     ``events`` returns every event (past and cancelled included: calendars must see a
     cancellation to remove the event); ``version`` changes whenever any event changes,
@@ -80,10 +83,21 @@ class CalendarFeeds:
 
         return self._cached(f"event:{event_id}", select)
 
+    def personal(self, selection: FeedSelection) -> CalendarFeed:
+        """A chat's private feed: its topics and the events it follows singly."""
+
+        def select(events: Sequence[Event]) -> tuple[Sequence[Event], str]:
+            return selection.select(events), selection.name(self.renderer.meta.name)
+
+        feed = self._cached(selection.scope, select, filename="summitwatch-personal.ics")
+        assert feed is not None  # a selection always exists, even when it holds nothing
+        return feed
+
     def cached(self, scope: str) -> CalendarFeed | None:
         """The feed for ``scope`` if already rendered from current data: no work at all.
 
-        Scopes are ``"all"``, ``"tag:<tag>"`` and ``"event:<id>"``.
+        Scopes are ``"all"``, ``"tag:<tag>"``, ``"event:<id>"`` and ``"private:<digest>"``
+        (``FeedSelection.scope``; never to be written out as a static file).
         """
         hit = self._cache.get(scope)
         return hit[1] if hit is not None and hit[0] == self._version() else None
@@ -96,6 +110,8 @@ class CalendarFeeds:
         self,
         scope: str,
         select: Callable[[Sequence[Event]], tuple[Sequence[Event], str | None] | None],
+        *,
+        filename: str | None = None,
     ) -> CalendarFeed | None:
         version = self._version()
         with self._lock:
@@ -108,10 +124,12 @@ class CalendarFeeds:
                 return None
             chosen, name = selected
             body = self.renderer.calendar(chosen, scope=scope.replace(":", "-"), name=name)
-            filename = scope.split(":", 1)[-1] if scope != "all" else "summitwatch"
-            feed = _rendered(body, chosen, f"{filename}.ics")
+            stem = scope.split(":", 1)[-1] if scope != "all" else "summitwatch"
+            feed = _rendered(body, chosen, filename or f"{stem}.ics")
             if scope == "all":
                 self.renderer.forget(e.id for e in events)
             self._cache = {k: v for k, v in self._cache.items() if v[0] == version}
+            while len(self._cache) >= MAX_CACHED_SCOPES:  # the oldest render goes first
+                del self._cache[next(iter(self._cache))]
             self._cache[scope] = (version, feed)
             return feed

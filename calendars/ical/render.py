@@ -55,6 +55,9 @@ class CalendarMeta:
     def event_ics_url(self, event_id: str) -> str:
         return f"{self.public_url.rstrip('/')}/events/{event_id}.ics"
 
+    def event_page_url(self, event_id: str) -> str:
+        return f"{self.public_url.rstrip('/')}/events/{event_id}"
+
 
 def _zone_years(events: Sequence[Event]) -> dict[str, tuple[int, int]]:
     """For each zone that timed events use, the years they span (VTIMEZONE must cover them)."""

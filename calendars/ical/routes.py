@@ -2,10 +2,15 @@
 
 Calendar fetchers are not browsers: Google sends no Accept header, so the feed is
 ``text/calendar`` whatever is asked for; a 304 keeps only the headers it may keep.
+
+A private feed's URL is its secret (``/calendar/private/<token>.ics``): ``private`` maps a
+token to what the feed holds, or None; every token it refuses gets the same 404, and the
+feed is ``private`` to caches so no shared cache keeps serving it after a reset.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from email.utils import format_datetime
 
@@ -16,10 +21,13 @@ from starlette.routing import Route
 
 from calendars.ical.feeds import CalendarFeed, CalendarFeeds
 from calendars.ical.http_cache import is_not_modified
+from calendars.ical.personal import FeedSelection
 
 __all__ = ["CalendarResponse", "NotModifiedResponse", "calendar_routes"]
 
 CACHE_CONTROL = "public, max-age=300"
+PRIVATE_CACHE_CONTROL = "private, max-age=300"
+PRIVATE_MISSING = "No such calendar."
 
 
 class CalendarResponse(Response):
@@ -38,11 +46,13 @@ class NotModifiedResponse(Response):
         )
 
 
-def _calendar_response(request: Request, feed: CalendarFeed) -> Response:
+def _calendar_response(
+    request: Request, feed: CalendarFeed, cache_control: str = CACHE_CONTROL
+) -> Response:
     headers = {
         "etag": feed.etag,
         "last-modified": format_datetime(feed.last_modified, usegmt=True),
-        "cache-control": CACHE_CONTROL,
+        "cache-control": cache_control,
         "access-control-allow-origin": "*",
         "content-disposition": f'inline; filename="{feed.filename}"',
     }
@@ -55,16 +65,29 @@ def _not_found(what: str) -> Response:
     return PlainTextResponse(f"{what}\n", status_code=404)
 
 
-def calendar_routes(feeds: CalendarFeeds) -> list[Route]:
-    """``/calendar.ics``, ``/calendar/{tag}.ics`` and ``/events/{id}.ics`` (GET and HEAD)."""
+def _no_private_feeds(token: str) -> FeedSelection | None:
+    return None
+
+
+def calendar_routes(
+    feeds: CalendarFeeds, private: Callable[[str], FeedSelection | None] = _no_private_feeds
+) -> list[Route]:
+    """``/calendar.ics``, ``/calendar/{tag}.ics``, ``/events/{id}.ics`` and
+    ``/calendar/private/{token}.ics`` (GET and HEAD)."""
 
     async def render(
-        request: Request, scope: str, produce: Callable[[], CalendarFeed | None], missing: str
+        request: Request,
+        scope: str,
+        produce: Callable[[], CalendarFeed | None],
+        missing: str,
+        cache_control: str = CACHE_CONTROL,
     ) -> Response:
         # Current bytes are served at once; a render (seconds when cold and large) runs
         # in a worker thread so the bot's event loop never waits for it.
         feed = feeds.cached(scope) or await run_in_threadpool(produce)
-        return _calendar_response(request, feed) if feed else _not_found(missing)
+        if feed is None:
+            return _not_found(missing)
+        return _calendar_response(request, feed, cache_control)
 
     async def all_events(request: Request) -> Response:
         return await render(request, "all", feeds.everything, "")
@@ -79,8 +102,18 @@ def calendar_routes(feeds: CalendarFeeds) -> list[Route]:
         missing = f"No event with id {event_id!r}."
         return await render(request, f"event:{event_id}", lambda: feeds.event(event_id), missing)
 
+    async def personal(request: Request) -> Response:
+        selection = private(request.path_params["token"])  # never echoed: it is the secret
+        if selection is None:
+            return _not_found(PRIVATE_MISSING)
+        produce = functools.partial(feeds.personal, selection)
+        return await render(
+            request, selection.scope, produce, PRIVATE_MISSING, PRIVATE_CACHE_CONTROL
+        )
+
     return [
         Route("/calendar.ics", all_events, methods=["GET", "HEAD"]),
+        Route("/calendar/private/{token}.ics", personal, methods=["GET", "HEAD"]),
         Route("/calendar/{tag}.ics", one_topic, methods=["GET", "HEAD"]),
         Route("/events/{event_id}.ics", one_event, methods=["GET", "HEAD"]),
     ]

@@ -42,7 +42,7 @@ from starlette.routing import Route
 from . import telegram_objects as tg
 from .server import TestServer
 from .telegram_objects import JSONDict
-from .telegram_rules import ApiError
+from .telegram_rules import MAX_INLINE_QUERY, ApiError
 from .telegram_state import DEFAULT_GROUP_USER, BotApiState
 
 Requests = list[tuple[str, JSONDict]]
@@ -71,9 +71,16 @@ class FakeTelegram(BotApiState):
         token: str = "123456:TEST-TOKEN",
         bot_username: str = "SummitWatchBot",
         strict_chats: bool = False,
+        inline_mode: bool = True,
     ) -> None:
-        """``strict_chats``: answer "chat not found" for chats never pushed or registered."""
-        super().__init__(token=token, bot_username=bot_username, strict_chats=strict_chats)
+        """``strict_chats``: answer "chat not found" for chats never pushed or registered;
+        ``inline_mode``: whether BotFather's inline mode is on (getMe says so)."""
+        super().__init__(
+            token=token,
+            bot_username=bot_username,
+            strict_chats=strict_chats,
+            inline_mode=inline_mode,
+        )
         self.port = 0
         self._requests: Requests = []
         self._deliveries: list[JSONDict] = []
@@ -392,6 +399,39 @@ class FakeTelegram(BotApiState):
                 "data": data,
             }
             return self.push_update({"callback_query": query})
+
+    def push_inline_query(
+        self, *, user_id: int, query: str, offset: str = "", chat_type: str | None = "sender"
+    ) -> JSONDict:
+        """Push what Telegram sends while a user types ``@bot <query>`` in a chat.
+
+        Telegram's clients send at most 256 characters, and only to bots whose inline mode
+        is on, so anything else is a mistake in the test. ``chat_type`` is where the user
+        types: "sender" (their chat with the bot), "private", "group", "supergroup",
+        "channel", or None when unknown. The Update's ``inline_query.id`` answers it.
+        """
+        if not self.inline_mode:
+            raise ValueError("Telegram sends no inline queries to a bot without inline mode")
+        if len(query) > MAX_INLINE_QUERY:
+            raise ValueError(f"inline queries are at most {MAX_INLINE_QUERY} characters")
+        query.encode()  # UnicodeEncodeError (a ValueError): Telegram sends valid UTF-8 only
+        with self._lock:
+            query_id = str(next(self._ids) * 1_000_003)  # long numeric strings, as Telegram's
+            self._inline_queries.add(query_id)
+            payload: JSONDict = {
+                "id": query_id,
+                "from": self._users.setdefault(user_id, tg.user(user_id)),
+                "query": query,
+                "offset": offset,
+            }
+            if chat_type is not None:
+                payload["chat_type"] = chat_type
+            return self.push_update({"inline_query": payload})
+
+    async def wait_for_inline_answer(self, query_id: str, timeout: float = 5.0) -> JSONDict:
+        """Wait until the bot answered inline query ``query_id``; return that answer."""
+        await self.wait_for(lambda _: bool(self.inline_answers(query_id)), timeout)
+        return self.inline_answers(query_id)[0]
 
     # ------------------------------------------------------------------ inspection
     @property

@@ -25,6 +25,8 @@ STRING_PARAMS = frozenset(
         "caption",
         "parse_mode",
         "callback_query_id",
+        "inline_query_id",
+        "next_offset",
         "url",
         "secret_token",
         "file_id",
@@ -135,12 +137,12 @@ def user(user_id: int, *, username: str | None = None, is_bot: bool = False) -> 
     return result
 
 
-def bot_user(bot_id: int, username: str) -> JSONDict:
+def bot_user(bot_id: int, username: str, *, inline: bool = False) -> JSONDict:
     """The ``User`` returned by getMe, including the bot-only capability flags."""
     return user(bot_id, username=username, is_bot=True) | {
         "can_join_groups": True,
         "can_read_all_group_messages": False,
-        "supports_inline_queries": False,
+        "supports_inline_queries": inline,
         "can_connect_to_business": False,
         "has_main_web_app": False,
     }

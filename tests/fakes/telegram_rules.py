@@ -15,6 +15,26 @@ from typing import Any
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
+MAX_INLINE_QUERY = 256  # characters of an inline query's text
+MAX_INLINE_RESULTS = 50
+MAX_RESULT_ID = 64  # bytes
+MAX_CALLBACK_DATA = 64  # bytes
+# The fields of an InlineKeyboardButton of which exactly one must be set.
+BUTTON_ACTIONS = frozenset(
+    [
+        "url",
+        "callback_data",
+        "web_app",
+        "login_url",
+        "switch_inline_query",
+        "switch_inline_query_current_chat",
+        "switch_inline_query_chosen_chat",
+        "copy_text",
+        "callback_game",
+        "pay",
+    ]
+)
+_BUTTON_URL = re.compile(r"(?:https?://[^\s/?#]+|tg://\S+)\S*", re.IGNORECASE)
 
 # Tags Telegram's HTML parse mode accepts (https://core.telegram.org/bots/api#html-style).
 ALLOWED_TAGS = frozenset(
@@ -141,6 +161,59 @@ def check_text(text: Any, parse_mode: Any, *, caption: bool = False) -> None:
         raise ApiError(400, "Bad Request: message caption is too long")
     if not caption and len(visible) > MAX_TEXT:
         raise ApiError(400, "Bad Request: message is too long")
+
+
+def _bad(what: str) -> ApiError:
+    return ApiError(400, f"Bad Request: {what}")
+
+
+def check_inline_keyboard(markup: Any) -> None:
+    """An ``InlineKeyboardMarkup``: rows of buttons, each with text and exactly one action."""
+    rows = markup.get("inline_keyboard") if isinstance(markup, dict) else None
+    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+        raise _bad("can't parse inline keyboard button: InlineKeyboardMarkup must be an array")
+    for button in (button for row in rows for button in row):
+        if not isinstance(button, dict) or not str(button.get("text") or "").strip():
+            raise _bad("BUTTON_TEXT_INVALID")
+        actions = BUTTON_ACTIONS & button.keys()
+        if len(actions) != 1:
+            raise _bad("can't parse inline keyboard button: exactly one action field is required")
+        if "url" in actions and not _BUTTON_URL.fullmatch(str(button["url"])):
+            raise _bad("BUTTON_URL_INVALID")
+        data = button.get("callback_data")
+        if "callback_data" in actions and not 1 <= len(str(data).encode()) <= MAX_CALLBACK_DATA:
+            raise _bad("BUTTON_DATA_INVALID")
+
+
+def check_inline_results(results: Any) -> None:
+    """answerInlineQuery's ``results``: what Telegram checks of InlineQueryResultArticle.
+
+    Other result types (photos, venues, ...) are refused: the fake does not model them.
+    """
+    if not isinstance(results, list):
+        raise _bad('parameter "results" is required and must be a JSON array')
+    if len(results) > MAX_INLINE_RESULTS:
+        raise _bad("RESULTS_TOO_MUCH")
+    seen: set[str] = set()
+    for result in results:
+        if not isinstance(result, dict):
+            raise _bad("can't parse InlineQueryResult: object expected")
+        result_id = result.get("id")
+        if not isinstance(result_id, str) or not 1 <= len(result_id.encode()) <= MAX_RESULT_ID:
+            raise _bad("RESULT_ID_INVALID")
+        if result_id in seen:
+            raise _bad("RESULT_ID_DUPLICATE")
+        seen.add(result_id)
+        if result.get("type") != "article":
+            raise _bad("RESULT_TYPE_INVALID")
+        if not isinstance(result.get("title"), str) or not result["title"].strip():
+            raise _bad("RESULT_TITLE_EMPTY")
+        content = result.get("input_message_content")
+        if not isinstance(content, dict) or "message_text" not in content:
+            raise _bad("can't parse InputMessageContent: message_text is required")
+        check_text(content.get("message_text"), content.get("parse_mode"))
+        if result.get("reply_markup") is not None:
+            check_inline_keyboard(result["reply_markup"])
 
 
 @dataclass

@@ -18,7 +18,14 @@ from typing import Any
 
 from . import telegram_objects as tg
 from .telegram_objects import JSONDict, UploadedFile
-from .telegram_rules import ApiError, FaultRule, FloodLimiter, check_text, too_many_requests
+from .telegram_rules import (
+    ApiError,
+    FaultRule,
+    FloodLimiter,
+    check_inline_results,
+    check_text,
+    too_many_requests,
+)
 
 SENT_METHODS = frozenset({"sendMessage", "sendDocument", "editMessageText"})
 # Update types Telegram only delivers when listed in allowed_updates explicitly.
@@ -35,9 +42,12 @@ _NOT_MODIFIED = (
 class BotApiState:
     """Bot API state and synchronous method handlers; every access holds ``_lock``."""
 
-    def __init__(self, *, token: str, bot_username: str, strict_chats: bool) -> None:
+    def __init__(
+        self, *, token: str, bot_username: str, strict_chats: bool, inline_mode: bool = True
+    ) -> None:
         self.token = token
         self.bot_username = bot_username
+        self.inline_mode = inline_mode
         self.bot_id = int(token.split(":", 1)[0])
         self.strict_chats = strict_chats
         self._lock = threading.RLock()
@@ -57,6 +67,8 @@ class BotApiState:
         self._next_message_id: dict[int | str, int] = {}
         self._files: dict[str, tuple[JSONDict, bytes]] = {}
         self._callbacks: set[str] = set()
+        self._inline_queries: set[str] = set()
+        self._inline_answers: list[JSONDict] = []
         self._commands: dict[tuple[str, str], list[JSONDict]] = {}
         self._faults: list[FaultRule] = []
         self._blocked: dict[int | str, str] = {}
@@ -64,7 +76,7 @@ class BotApiState:
         self._limiter: FloodLimiter | None = None
         self._flood_429s = 0
         self._handlers: dict[str, Callable[[JSONDict], Any]] = {
-            "getMe": lambda _: tg.bot_user(self.bot_id, self.bot_username),
+            "getMe": lambda _: tg.bot_user(self.bot_id, self.bot_username, inline=self.inline_mode),
             "sendMessage": self._send_message,
             "sendDocument": self._send_document,
             "sendChatAction": lambda p: bool(self._target_chat(p)),
@@ -72,6 +84,7 @@ class BotApiState:
             "editMessageReplyMarkup": self._edit_reply_markup,
             "deleteMessage": self._delete_message,
             "answerCallbackQuery": self._answer_callback_query,
+            "answerInlineQuery": self._answer_inline_query,
             "getChat": lambda p: tg.chat_full_info(self._known_chat(p.get("chat_id"))),
             "getChatMember": self._get_chat_member,
             "getChatAdministrators": self._get_chat_administrators,
@@ -142,6 +155,15 @@ class BotApiState:
         """
         with self._lock:
             return [dict(m) for m in self._sent if chat_id is None or m.get("chat_id") == chat_id]
+
+    def inline_answers(self, query_id: str | None = None) -> list[JSONDict]:
+        """Params of accepted answerInlineQuery calls (``results`` decoded), oldest first."""
+        with self._lock:
+            return [
+                dict(a)
+                for a in self._inline_answers
+                if query_id is None or a["inline_query_id"] == query_id
+            ]
 
     @property
     def flood_429s(self) -> int:
@@ -407,6 +429,22 @@ class BotApiState:
                 "Bad Request: query is too old and response timeout expired or query ID is invalid",
             )
         self._callbacks.discard(query_id)
+        return True
+
+    def _answer_inline_query(self, params: JSONDict) -> bool:
+        """Validate like Telegram; a query is answered once (a second answer is "too old")."""
+        query_id = str(params.get("inline_query_id", ""))
+        if query_id not in self._inline_queries:
+            raise ApiError(
+                400,
+                "Bad Request: query is too old and response timeout expired or query ID is invalid",
+            )
+        check_inline_results(params.get("results"))
+        cache_time = params.get("cache_time", 300)
+        if not isinstance(cache_time, int) or cache_time < 0:
+            raise ApiError(400, "Bad Request: cache_time must be a non-negative integer")
+        self._inline_queries.discard(query_id)
+        self._inline_answers.append(dict(params))
         return True
 
     def _member(self, chat_id: int | str, user_id: int) -> JSONDict:

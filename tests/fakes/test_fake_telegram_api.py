@@ -25,6 +25,8 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
     ReplyParameters,
     Update,
 )
@@ -35,6 +37,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    InlineQueryHandler,
 )
 from telegram.request import HTTPXRequest
 
@@ -364,3 +367,117 @@ async def test_webhook_mode_posts_updates_and_blocks_get_updates(
     assert await bot.delete_webhook()
     fake.push_message(chat_id=42, text="polled again")
     assert [u.message.text for u in await bot.get_updates() if u.message] == ["polled again"]
+
+
+def article(result_id: str, text: str = "<b>Summit</b>", **fields: Any) -> InlineQueryResultArticle:
+    return InlineQueryResultArticle(
+        id=result_id,
+        title=fields.pop("title", "Summit"),
+        input_message_content=InputTextMessageContent(text, parse_mode="HTML"),
+        **fields,
+    )
+
+
+@pytest.mark.asyncio
+async def test_inline_query_answered_by_a_polling_application(fake: FakeTelegram) -> None:
+    app = build_app(fake)
+
+    async def on_inline(update: Update, context: Context) -> None:
+        query = update.inline_query
+        assert query is not None
+        button = InlineKeyboardButton("Page", url="https://summitwatch.example/events/sco")
+        await query.answer(
+            [article("sco", reply_markup=InlineKeyboardMarkup([[button]]), description="Tianjin")],
+            cache_time=5,
+        )
+
+    app.add_handler(InlineQueryHandler(on_inline))
+    async with app:
+        me = await app.bot.get_me()
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0)
+        pushed = fake.push_inline_query(user_id=42, query="sco tianjin")
+        answer = await fake.wait_for_inline_answer(pushed["inline_query"]["id"])
+        await app.updater.stop()
+        await app.stop()
+
+    assert me.supports_inline_queries is True
+    assert answer["inline_query_id"] == pushed["inline_query"]["id"]  # a string, as sent
+    assert answer["cache_time"] == 5
+    (result,) = answer["results"]
+    assert (result["type"], result["id"], result["title"]) == ("article", "sco", "Summit")
+    assert result["input_message_content"] == {
+        "message_text": "<b>Summit</b>",
+        "parse_mode": "HTML",
+    }
+    assert result["reply_markup"]["inline_keyboard"][0][0]["url"].endswith("/events/sco")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("results", "error"),
+    [
+        ([article("x" * 65)], "RESULT_ID_INVALID"),
+        ([article("é" * 33)], "RESULT_ID_INVALID"),  # 66 bytes: the limit counts bytes
+        ([article("a"), article("a")], "RESULT_ID_DUPLICATE"),
+        ([article(str(n)) for n in range(51)], "RESULTS_TOO_MUCH"),
+        ([article("a", "x" * 4097)], "message is too long"),
+        ([article("a", "<b>open")], "can't parse entities"),
+        ([article("a", title=" ")], "RESULT_TITLE_EMPTY"),
+        (
+            [
+                article(
+                    "a",
+                    reply_markup=InlineKeyboardMarkup(
+                        [[InlineKeyboardButton("Go", url="javascript:alert(1)")]]
+                    ),
+                )
+            ],
+            "BUTTON_URL_INVALID",
+        ),
+        (
+            [
+                article(
+                    "a",
+                    reply_markup=InlineKeyboardMarkup(
+                        [[InlineKeyboardButton("Go", callback_data="d" * 65)]]
+                    ),
+                )
+            ],
+            "BUTTON_DATA_INVALID",
+        ),
+    ],
+)
+async def test_answer_inline_query_is_validated_like_telegram(
+    fake: FakeTelegram, bot: Bot, results: list[InlineQueryResultArticle], error: str
+) -> None:
+    query_id = fake.push_inline_query(user_id=42, query="x")["inline_query"]["id"]
+    with pytest.raises(BadRequest, match="(?i)" + error):  # PTB rewrites the case
+        await bot.answer_inline_query(query_id, results)
+    assert fake.inline_answers() == []
+    assert await bot.answer_inline_query(query_id, [article("ok")])  # still answerable
+
+
+@pytest.mark.asyncio
+async def test_an_inline_query_is_answered_once_and_unknown_ids_fail(
+    fake: FakeTelegram, bot: Bot
+) -> None:
+    query_id = fake.push_inline_query(user_id=42, query="")["inline_query"]["id"]
+    assert await bot.answer_inline_query(query_id, [])
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
+        await bot.answer_inline_query(query_id, [])
+    with pytest.raises(BadRequest, match=r"(?i)query id is invalid"):
+        await bot.answer_inline_query("999", [])
+    assert [a["results"] for a in fake.inline_answers()] == [[]]
+
+
+def test_inline_queries_need_inline_mode_and_at_most_256_characters() -> None:
+    with FakeTelegram(inline_mode=False) as off, pytest.raises(ValueError, match="inline mode"):
+        off.push_inline_query(user_id=42, query="sco")
+    with FakeTelegram() as on:
+        on.push_inline_query(user_id=42, query="x" * 256)
+        with pytest.raises(ValueError, match="at most 256"):
+            on.push_inline_query(user_id=42, query="x" * 257)
+        with pytest.raises(UnicodeEncodeError):
+            on.push_inline_query(user_id=42, query="\ud800")

@@ -1,0 +1,51 @@
+"""Inline mode: ``@bot <words>`` in any chat finds events and posts one as a card.
+
+No subscription is needed (the asker may never have started the bot), so nothing here
+reads a chat's settings: the card shows UTC and the venue's time.
+"""
+
+from __future__ import annotations
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+
+from bot.telegram.context import BotContext
+from bot.wording.cards import EventCard, event_card
+
+__all__ = ["INLINE_CACHE_SECONDS", "INLINE_LIMIT", "search"]
+
+INLINE_LIMIT = 20
+# Telegram keeps answers this long per query text; short, so an edit shows up soon.
+INLINE_CACHE_SECONDS = 30
+
+
+def _article(result_id: str, card: EventCard) -> InlineQueryResultArticle:
+    keyboard = [[InlineKeyboardButton(label, url=url)] for label, url in card.buttons]
+    return InlineQueryResultArticle(
+        id=result_id,
+        title=card.title,
+        description=card.description,
+        input_message_content=InputTextMessageContent(
+            card.text,
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
+        reply_markup=InlineKeyboardMarkup(keyboard) if keyboard else None,
+    )
+
+
+async def search(update: Update, context: BotContext) -> None:
+    """Answer an inline query with the matching upcoming events (the next ones if empty)."""
+    query = update.inline_query
+    if query is None:
+        return
+    events = context.events.search(query.query, limit=INLINE_LIMIT)
+    results = [_article(event.id, event_card(event, context.meta)) for event in events]
+    await query.answer(results, cache_time=INLINE_CACHE_SECONDS, is_personal=False)
