@@ -18,13 +18,14 @@ import logging
 import socket
 from collections.abc import Callable, Coroutine
 from contextlib import AsyncExitStack
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.delivery.broadcaster import Broadcaster
 from bot.delivery.notifier import ConsoleNotifier, Notifier
 from bot.fetch.client import http_client
 from bot.news.service import NewsService
+from bot.services.alerts import ChangeAlerts
 from bot.services.events import EventService
 from bot.services.imports import ImportService
 from bot.services.reminders import ReminderService, utc_now
@@ -50,6 +51,8 @@ from handlers import register as register_handlers
 __all__ = ["SummitWatch"]
 
 logger = logging.getLogger(__name__)
+
+CONCLUDE_EVERY = timedelta(minutes=5)  # an ended event reads "concluded" within this
 
 
 class SummitWatch:
@@ -116,6 +119,8 @@ class SummitWatch:
         stack.push_async_callback(self.wait_background)
         self.reminders.start()
         stack.push_async_callback(self.reminders.stop)
+        self.events.conclude_due()
+        self.reminders.call_every("conclude", CONCLUDE_EVERY, self.events.conclude_due)
         self.web = WebServer(self._web_app(), sock, limits=HttpLimits.from_settings(settings))
         await self.web.start()
         stack.push_async_callback(self.web.stop)
@@ -125,6 +130,7 @@ class SummitWatch:
         self._spawn(asyncio.to_thread(self.calendar_feeds.warm), "warm-feed-cache")
         self._spawn(self.reminders.catch_up(), "reminder-catch-up")
         self._spawn(self.broadcaster.resume(), "broadcast-resume")
+        self._spawn(self.alerts.resume(), "change-alerts-resume")
         self._spawn(self.news.notices.send_pending(), "news-resume")
         if self._poll_news:
             poller = asyncio.create_task(self.news.poller.run_forever(), name="news-poller")
@@ -143,8 +149,11 @@ class SummitWatch:
             meta=self.meta,
             clock=clock,
         )
+        self.alerts = ChangeAlerts(
+            store=store, broadcaster=self.broadcaster, scheduler=self.reminders, clock=clock
+        )
         self.events = EventService(
-            store=store, reminders=self.reminders, broadcaster=self.broadcaster, clock=clock
+            store=store, reminders=self.reminders, alerts=self.alerts, clock=clock
         )
         self.subscriptions = SubscriptionService(
             store=store,

@@ -51,8 +51,11 @@ Without a time zone, the bot's default zone is used.
 <location> may be - for none; <tags> are separated by spaces or commas.
 Example: {ADDEVENT_EXAMPLE}"""
 EDITABLE_FIELDS = ("title", "when", "location", "tags", "keywords", "description", "status", "url")
+# Not fields of the event: why it changed, kept in its history with the change.
+HISTORY_FIELDS = ("note", "source")
 EDITEVENT_EXAMPLE = (
-    '/editevent putin-new-delhi-2025 location="Hyderabad House, New Delhi" status=tentative'
+    "/editevent putin-new-delhi-2025 status=confirmed "
+    'source=https://www.mea.gov.in/press-releases.htm note="MEA readout"'
 )
 _PARTS = ("when", "title", "location", "tags", "description")
 _NONE = frozenset({"", "-"})
@@ -164,8 +167,9 @@ def parse_editevent(
 ) -> tuple[str, dict[str, Any]]:
     """``<id> field=value field="value with spaces"`` → the id and the changes to make.
 
-    The changes are :class:`Event` field names, checked by building the revised event,
-    so ``Event.revised(**changes)`` will not refuse them later.
+    The changes are :class:`Event` field names, plus ``note`` and ``source`` (the why of
+    the change, for its history), checked by building the revised event, so
+    ``Event.revised(**changes)`` will not refuse them later.
     """
     _check_length(text, EDITEVENT_EXAMPLE)
     try:
@@ -179,7 +183,7 @@ def parse_editevent(
     if not words:
         raise InvalidInput("give the event id and the fields to change", example=EDITEVENT_EXAMPLE)
     event_id, assignments = words[0].lower(), words[1:]
-    if not assignments:
+    if all(_assignment(word)[0] in HISTORY_FIELDS for word in assignments):
         raise InvalidInput(
             f"nothing to change: after the id, write field=value ({', '.join(EDITABLE_FIELDS)})",
             example=EDITEVENT_EXAMPLE,
@@ -231,11 +235,12 @@ def _assignment(word: str) -> tuple[str, str]:
             'as in title="Modi Putin talks"',
             example=EDITEVENT_EXAMPLE,
         )
-    if name not in EDITABLE_FIELDS:
-        close = difflib.get_close_matches(name, EDITABLE_FIELDS, n=1)
+    if name not in EDITABLE_FIELDS + HISTORY_FIELDS:
+        close = difflib.get_close_matches(name, EDITABLE_FIELDS + HISTORY_FIELDS, n=1)
         hint = f"did you mean {close[0]}? " if close else ""
         raise InvalidInput(
-            f"{name[:30]!r} cannot be edited; {hint}editable fields: {', '.join(EDITABLE_FIELDS)}",
+            f"{name[:30]!r} cannot be edited; {hint}editable fields: {', '.join(EDITABLE_FIELDS)}"
+            " (and note, source: why it changed)",
             example=EDITEVENT_EXAMPLE,
         )
     return name, value.strip()

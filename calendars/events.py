@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from calendars.errors import InvalidEvent
+from calendars.history import MAX_HISTORY, Change, check_note, check_source, tracked_changes
 from calendars.time.zones import zone_or_none
 from calendars.urls import http_url_problem
 
@@ -30,6 +31,7 @@ __all__ = [
     "Coverage",
     "Event",
     "Status",
+    "instant_in",
     "normalise_tag",
     "same_moment",
     "validate_slug",
@@ -70,11 +72,29 @@ class Coverage:
 
 
 class Status(StrEnum):
-    """Whether the event is on; cancelled events stay in feeds so calendars remove them."""
+    """Where the event stands; cancelled events stay in feeds so calendars remove them.
 
+    ``concluded`` is set by the system once the event has ended. ``tentative`` was the old
+    name of ``announced``: records, seeds, imports and backups that say so still load
+    (``Status.parse``), and ``Status.TENTATIVE`` is an alias for code written before.
+    """
+
+    RUMOURED = "rumoured"
+    ANNOUNCED = "announced"
     CONFIRMED = "confirmed"
-    TENTATIVE = "tentative"
+    POSTPONED = "postponed"
     CANCELLED = "cancelled"
+    CONCLUDED = "concluded"
+    TENTATIVE = "announced"  # the old name; an alias, so it lists nowhere
+
+    @classmethod
+    def parse(cls, value: object) -> Status:
+        """A status from text (any case), the old ``tentative`` read as ``announced``."""
+        text = str(value).strip().lower()
+        return cls(_LEGACY_STATUS.get(text, text))
+
+
+_LEGACY_STATUS = {"tentative": "announced"}
 
 
 def validate_slug(value: str, *, what: str = "id") -> str:
@@ -154,6 +174,7 @@ class Event:
     status: Status = Status.CONFIRMED
     coverage: tuple[Coverage, ...] = ()  # latest first; matched news articles
     sequence: int = 0
+    history: tuple[Change, ...] = ()  # oldest first, at most MAX_HISTORY (calendars.history)
     created: datetime = field(default_factory=lambda: datetime.now(UTC))
     updated: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -178,6 +199,8 @@ class Event:
             raise InvalidEvent("at most 20 tags, 50 keywords and 20 source URLs")
         if len(self.coverage) > MAX_COVERAGE:
             self._set("coverage", self.coverage[:MAX_COVERAGE])
+        if len(self.history) > MAX_HISTORY:
+            self._set("history", self.history[-MAX_HISTORY:])
         if self.sequence < 0:
             raise InvalidEvent("sequence must not be negative")
         for name in ("created", "updated"):
@@ -199,11 +222,12 @@ class Event:
 
     def _checked_status(self) -> Status:
         try:
-            return Status(str(self.status).lower())
+            return Status.parse(self.status)
         except ValueError:
             choices = ", ".join(s.value for s in Status)
             raise InvalidEvent(
-                f"status {self.status!r} is not one of {choices}", example="status=tentative"
+                f"status {str(self.status)[:40]!r} is not one of {choices}",
+                example="status=confirmed",
             ) from None
 
     def _check_times(self, zone: ZoneInfo) -> None:
@@ -271,6 +295,11 @@ class Event:
             return (self.end - timedelta(microseconds=1)).date()
         return self.end - timedelta(days=1)
 
+    def due_to_conclude(self, now: datetime) -> bool:
+        """Over, and still on record as happening (a postponed event has no end to pass)."""
+        unsettled = self.status in (Status.RUMOURED, Status.ANNOUNCED, Status.CONFIRMED)
+        return unsettled and self.is_over(now)
+
     def has_begun(self, now: datetime) -> bool:
         return now >= self.starts_at
 
@@ -283,16 +312,25 @@ class Event:
             return True
         return not set(self.tags).isdisjoint(topics)
 
-    def revised(self, *, now: datetime, **changes: Any) -> Event:
+    def revised(
+        self, *, now: datetime, by: str = "system", note: str = "", source: str = "", **changes: Any
+    ) -> Event:
         """A copy with ``changes`` applied, ``SEQUENCE`` bumped and ``updated`` set to now.
 
         Calendars only replace an event they already hold when SEQUENCE grows, so every
-        visible change goes through here.
+        visible change goes through here, and so does its history: a change of status,
+        time, place or title is recorded as made ``by`` whom, with an optional ``note``
+        and ``source`` URL.
         """
-        for forbidden in ("id", "sequence", "created", "updated"):
+        for forbidden in ("id", "sequence", "created", "updated", "history"):
             if forbidden in changes:
                 raise InvalidEvent(f"{forbidden} cannot be edited")
-        return dataclasses.replace(self, sequence=self.sequence + 1, updated=now, **changes)
+        note, source = check_note(note), check_source(source)  # refused even if unused
+        revised = dataclasses.replace(self, sequence=self.sequence + 1, updated=now, **changes)
+        entries = tracked_changes(self, revised, at=now, by=by, note=note, source=source)
+        if not entries:
+            return revised
+        return dataclasses.replace(revised, history=(*self.history, *entries))
 
     def as_new(self, *, now: datetime) -> Event:
         """The event as first stored: SEQUENCE 0, created and updated ``now``."""
@@ -316,6 +354,7 @@ class Event:
             "status": self.status.value,
             "coverage": [item.to_record() for item in self.coverage],
             "sequence": self.sequence,
+            "history": [change.to_record() for change in self.history],
             "created": self.created.astimezone(UTC).isoformat(),
             "updated": self.updated.astimezone(UTC).isoformat(),
         }
@@ -336,9 +375,10 @@ class Event:
             tags=tuple(record.get("tags", ())),
             keywords=tuple(record.get("keywords", ())),
             urls=_stored_urls(record.get("urls", ()), record["id"]),
-            status=Status(record.get("status", "confirmed")),
+            status=Status.parse(record.get("status", "confirmed")),
             coverage=tuple(Coverage.from_record(c) for c in record.get("coverage", ())),
             sequence=int(record.get("sequence", 0)),
+            history=tuple(Change.from_record(c) for c in record.get("history", ())),
             created=datetime.fromisoformat(record["created"]),
             updated=datetime.fromisoformat(record["updated"]),
         )
@@ -355,6 +395,11 @@ def same_moment(first: date | datetime, second: date | datetime) -> bool:
     if isinstance(first, datetime) or isinstance(second, datetime):
         return False
     return first == second
+
+
+def instant_in(value: date | datetime, zone: str) -> datetime:
+    """The instant (UTC) a start or end in ``zone`` names: midnight there for a date."""
+    return _instant(value, ZoneInfo(zone))
 
 
 def _instant(value: date | datetime, zone: ZoneInfo) -> datetime:

@@ -10,12 +10,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from calendars.errors import InvalidInput
-from calendars.events import normalise_tag
+from calendars.events import Event, normalise_tag
 from calendars.news.filters import NewsFilter
 from calendars.quiet import QuietHours
 from calendars.time.zones import zone_or_none
 
-__all__ = ["FEED_TOKEN_RE", "Subscriber", "new_feed_token"]
+__all__ = ["FEED_TOKEN_RE", "MAX_FOLLOWED", "Subscriber", "new_feed_token"]
+
+MAX_FOLLOWED = 200  # the record is rewritten on each change; topics cover more
 
 # 32 URL-safe characters: 192 random bits, the secret part of a private feed's URL.
 FEED_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32}")
@@ -48,6 +50,8 @@ class Subscriber:
     quiet_hours: QuietHours | None = None
     # The private feed: the secret in its URL (None until /calendar first asks for one).
     feed_token: str | None = None
+    # Events followed one by one (/follow), beside the topics. Older records lack them.
+    followed: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         zone = zone_or_none(self.zone)
@@ -58,6 +62,17 @@ class Subscriber:
             object.__setattr__(self, "topics", frozenset(normalise_tag(t) for t in self.topics))
         if self.feed_token is not None and not FEED_TOKEN_RE.fullmatch(self.feed_token):
             raise InvalidInput("a feed token is 32 URL-safe characters")
+        object.__setattr__(self, "followed", frozenset(self.followed))
+        if len(self.followed) > MAX_FOLLOWED:
+            raise InvalidInput(
+                f"a chat can follow at most {MAX_FOLLOWED} events one by one; "
+                "/unfollow some, or follow a topic instead",
+                example="/subscribe india-russia",
+            )
+
+    def follows(self, event: Event) -> bool:
+        """Whether this chat wants news of ``event``: by one of its topics, or by name."""
+        return event.id in self.followed or event.follows_topics(self.topics)
 
     def offsets_or(self, default: tuple[timedelta, ...]) -> tuple[timedelta, ...]:
         return default if self.offsets is None else self.offsets
@@ -80,6 +95,7 @@ class Subscriber:
             "reminders_since": self.reminders_since.astimezone(UTC).isoformat(),
             **self._news_record(),
             "feed_token": self.feed_token,
+            "followed": sorted(self.followed),
         }
 
     @classmethod
@@ -97,6 +113,7 @@ class Subscriber:
             reminders_since=datetime.fromisoformat(record["reminders_since"]),
             **cls._news_fields(record),
             feed_token=record.get("feed_token"),
+            followed=frozenset(record.get("followed", ())),
         )
 
     # ---- news filter and quiet hours ----------------------------------------------------

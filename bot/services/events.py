@@ -10,11 +10,9 @@ from collections.abc import Callable, Container, Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.delivery.broadcaster import Broadcaster
-from bot.delivery.notifier import Outgoing
+from bot.services.alerts import ChangeAlerts
 from bot.services.reminders import ReminderService, utc_now
 from bot.store import Store
-from bot.wording.notices import change_notice
 from calendars.errors import InvalidEvent, NotFound
 from calendars.events import MAX_COVERAGE, Coverage, Event, Status, same_moment
 from calendars.search import SearchIndex
@@ -32,12 +30,12 @@ class EventService:
         *,
         store: Store,
         reminders: ReminderService,
-        broadcaster: Broadcaster,
+        alerts: ChangeAlerts,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._store = store
         self._reminders = reminders
-        self._broadcaster = broadcaster
+        self._alerts = alerts
         self._clock = clock
         self._index: tuple[int, SearchIndex] | None = None
 
@@ -82,44 +80,42 @@ class EventService:
         }
         if not changes:
             return "unchanged"
-        await self.edit(event.id, actor=actor, **changes)
+        await self.edit(event.id, actor=actor, by="import", **changes)
         return "updated"
 
-    async def edit(self, event_id: str, *, actor: str, **changes: Any) -> Event:
+    async def edit(
+        self, event_id: str, *, actor: str, by: str | None = None, **changes: Any
+    ) -> Event:
+        """Apply ``changes`` (``note`` and ``source`` say why, for the history); the
+        history names ``by`` (default: the actor), and followers get one alert."""
         current = self.get(event_id)
-        revised = current.revised(now=self._clock(), **changes)
+        revised = current.revised(now=self._clock(), by=by or actor, **changes)
         saved = await self._commit(revised, actor=actor, action="edit", detail=sorted(changes))
-        await self._tell_followers(current, saved)
+        self._alerts.noted(current, saved)
         return saved
 
     async def cancel(self, event_id: str, *, actor: str) -> Event:
         current = self.get(event_id)
         if current.cancelled:
             return current
-        revised = current.revised(now=self._clock(), status=Status.CANCELLED)
+        revised = current.revised(now=self._clock(), by=actor, status=Status.CANCELLED)
         saved = await self._commit(revised, actor=actor, action="cancel")
-        await self._tell_followers(current, saved)
+        self._alerts.noted(current, saved)
         return saved
 
-    async def _tell_followers(self, before: Event, after: Event) -> None:
-        """A change of time, place or status to an upcoming event is news to its followers.
+    def conclude_due(self) -> list[str]:
+        """Mark every event that has ended ``concluded`` (once, by "system"); the ids.
 
-        Calendar apps may take a day to refresh a feed, so this goes out at once.
+        Run at start and every few minutes: nobody needs an alert that a summit is over,
+        so none is sent, and no reminder depends on it.
         """
-        if before.is_over(self._clock()):
-            return
-        fields = ("start", "end", "timezone", "location", "status")
-        if all(_same(f, getattr(before, f), getattr(after, f)) for f in fields):
-            return
-        deliveries = [
-            (
-                f"change:{after.id}@{after.sequence}/{subscriber.id}",
-                subscriber,
-                Outgoing(change_notice(before, after, zone=subscriber.zone)),
-            )
-            for subscriber in self._store.subscribers.following(after)
-        ]
-        await self._broadcaster.deliver_all(deliveries)
+        now, concluded = self._clock(), []
+        for event in self._store.events.all():
+            if event.due_to_conclude(now):
+                revised = event.revised(now=now, by="system", status=Status.CONCLUDED)
+                self._store.events.save(revised, by_admin=False)
+                concluded.append(event.id)
+        return concluded
 
     def record_coverage(self, event_id: str, items: Sequence[Coverage]) -> bool:
         """Put new articles first in an event's coverage; True when the coverage changed.

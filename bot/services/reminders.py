@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -94,8 +94,34 @@ class ReminderService:
         else:
             self._schedule(event, self.offsets_in_use())
 
+    def call_at(
+        self, job_id: str, when: datetime, work: Callable[..., Awaitable[object]], *args: object
+    ) -> None:
+        """Run ``work(*args)`` at ``when`` on this scheduler (``wake`` runs it when due);
+        a job with the same id is replaced. Change alerts use it."""
+        self._scheduler.add_job(
+            work,
+            "date",
+            run_date=when,
+            args=list(args),
+            id=job_id,
+            replace_existing=True,
+            misfire_grace_time=None,
+            coalesce=True,
+        )
+
+    def call_every(self, job_id: str, interval: timedelta, work: Callable[[], object]) -> None:
+        """Run ``work()`` every ``interval`` (concluding events that have ended)."""
+        self._scheduler.add_job(
+            work, "interval", seconds=interval.total_seconds(), id=job_id, replace_existing=True
+        )
+
     def next_fire_time(self) -> datetime | None:
-        times = [job.next_run_time for job in self._scheduler.get_jobs() if job.next_run_time]
+        times = [
+            job.next_run_time
+            for job in self._scheduler.get_jobs()
+            if job.next_run_time and job.id.startswith("reminder:")
+        ]
         return min(times, default=None)
 
     def _clear(self, event_id: str) -> None:

@@ -14,7 +14,7 @@ from bot.delivery.notifier import CONSOLE_ID
 from bot.services.reminders import ReminderService, utc_now
 from bot.store import Store
 from calendars.errors import InvalidInput, NotFound
-from calendars.events import normalise_tag
+from calendars.events import Event, normalise_tag
 from calendars.ical.personal import FeedSelection
 from calendars.news.filters import parse_filter
 from calendars.quiet import parse_quiet_hours
@@ -22,7 +22,7 @@ from calendars.subscribers import FEED_TOKEN_RE, Subscriber, new_feed_token
 from calendars.time.offsets import parse_offsets
 from calendars.time.zones import explain_zone_input, suggest_zones, zone_or_none
 
-__all__ = ["ChatCalendar", "ChatRef", "SubscriptionService"]
+__all__ = ["ChatCalendar", "ChatRef", "FollowResult", "SubscriptionService"]
 
 _ZONE_EXAMPLE = "/tz Asia/Kolkata"
 
@@ -48,6 +48,16 @@ class ChannelFacts:
     bot_is_admin: bool
     user_is_admin: bool
     user_is_bot_admin: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FollowResult:
+    """What /follow did: ``changed`` False when it was so already; ``by_topic`` when a
+    topic of the chat covers the event anyway."""
+
+    event: Event
+    changed: bool
+    by_topic: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +213,9 @@ class SubscriptionService:
         if not FEED_TOKEN_RE.fullmatch(token):
             return None
         subscriber = self._store.subscribers.by_feed_token(token)
-        return FeedSelection.of(subscriber.topics) if subscriber is not None else None
+        if subscriber is None:
+            return None
+        return FeedSelection.of(subscriber.topics, subscriber.followed)
 
     def check_topic(self, tag: str) -> str:
         """The topic ``tag`` names, or InvalidInput listing the topics there are."""
@@ -217,6 +229,44 @@ class SubscriptionService:
                 example="/upcoming india-russia",
             )
         return topic
+
+    # ---- events followed one by one ------------------------------------------------------
+
+    def follow_event(self, chat: ChatRef, event_id: str, *, on: bool = True) -> FollowResult:
+        """Follow (or stop following) one event; a chat new to the bot is subscribed to
+        no topic, since it asked for this event only."""
+        event = self._store.events.get(event_id.strip().lower())
+        if event is None:
+            raise NotFound(f"no event with id {event_id.strip()[:64]!r}; /upcoming lists the ids")
+        subscriber = self.get(chat.id)
+        if subscriber is None:
+            if not on:
+                return FollowResult(event=event, changed=False, by_topic=False)
+            now = self._clock()
+            subscriber = Subscriber(
+                id=chat.id,
+                kind=chat.kind,
+                title=chat.title,
+                thread_id=chat.thread_id,
+                topics=frozenset(),
+                subscribed_at=now,
+                reminders_since=now,
+            )
+        wanted = subscriber.followed | {event.id} if on else subscriber.followed - {event.id}
+        changed = wanted != subscriber.followed or self.get(chat.id) is None
+        if changed:
+            self._store.subscribers.save(subscriber.replace(followed=wanted))
+        return FollowResult(
+            event=event, changed=changed, by_topic=event.follows_topics(subscriber.topics)
+        )
+
+    def followed_events(self, chat_id: str) -> list[Event]:
+        """The events this chat follows by name, soonest first (gone ones left out)."""
+        subscriber = self.get(chat_id)
+        if subscriber is None:
+            return []
+        events = [self._store.events.get(i) for i in subscriber.followed]
+        return sorted((e for e in events if e is not None), key=lambda e: (e.starts_at, e.id))
 
     # ---- news filter and quiet hours ---------------------------------------------------
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from tinydb import TinyDB
 
+from bot.store.alerts import PendingAlerts
 from bot.store.journal import JournalStorage, JournalTable
 from bot.store.repositories import (
     ArticleLog,
@@ -54,6 +55,7 @@ class Store:
         self.articles = ArticleLog(self._db.table("articles"))
         self.updates = UpdateLog(self._db.table("updates"))
         self.held_notices = HeldNotices(self._db.table("held_notices"))
+        self.pending_alerts = PendingAlerts(self._db.table("change_alerts"))
 
     @contextlib.contextmanager
     def handling(self, update_id: int, *, clock: Callable[[], datetime]) -> Iterator[None]:

@@ -136,7 +136,7 @@ _SEEDED_FIELDS = (
 
 def _seed_digest(event: Event) -> str:
     record = event.to_record()
-    for volatile in ("sequence", "created", "updated"):
+    for volatile in ("sequence", "created", "updated", "history"):
         record.pop(volatile)
     return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -168,7 +168,9 @@ class EventRepository(_CachedRepository[Event]):
             elif meta.get("seed_digest") != digest:
                 changes = {f: getattr(fresh, f) for f in _SEEDED_FIELDS}
                 self._write(
-                    current.revised(now=now, **changes), seed_digest=digest, admin_edited=False
+                    current.revised(now=now, by="seed", **changes),
+                    seed_digest=digest,
+                    admin_edited=False,
                 )
                 updated.append(fresh.id)
         return SeedReport(tuple(added), tuple(updated), tuple(kept))
@@ -217,7 +219,8 @@ class SubscriberRepository(_CachedRepository[Subscriber]):
         return found if hmac.compare_digest(found.feed_token.encode(), token.encode()) else None
 
     def following(self, event: Event) -> Iterator[Subscriber]:
-        return (s for s in self.all() if event.follows_topics(s.topics))
+        """Chats that follow ``event``: through a topic, or by /follow."""
+        return (s for s in self.all() if s.follows(event))
 
 
 class DeliveryLog:

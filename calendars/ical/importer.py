@@ -23,6 +23,7 @@ from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from calendars.errors import InvalidCalendarFile, InvalidEvent
 from calendars.events import SLUG_RE, Event, Status, normalise_tag
+from calendars.ical.render import STATUS_PROPERTY
 from calendars.limits import ICAL_FILE_BYTES
 from calendars.time.when import EARLIEST_YEAR, LATEST_YEAR
 from calendars.time.zones import zone_or_none
@@ -34,7 +35,10 @@ _NOT_ICS = "the file is not an iCalendar file (it should start with BEGIN:VCALEN
 _EXAMPLE = "an .ics file exported from Google Calendar, Outlook or Apple Calendar"
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _LIMITS = {"title": 200, "location": 300, "description": 4000}  # as calendars.events
-_STATUSES = {status.value.upper(): status for status in Status}
+_STATUSES = {"TENTATIVE": Status.ANNOUNCED, "CONFIRMED": Status.CONFIRMED}
+_STATUSES |= {"CANCELLED": Status.CANCELLED}
+# The title prefixes our own feed writes (calendars.ical.render.SUMMARY_PREFIX).
+_PREFIXES = {"[postponed]": Status.POSTPONED, "[rumoured]": Status.RUMOURED}
 # CLDR's Windows mapping still names a few zones by their pre-rename links.
 _RENAMED = {
     "Asia/Calcutta": "Asia/Kolkata",
@@ -187,7 +191,7 @@ def _event(
         raise _Skip("recurring events are not imported")
     if "RECURRENCE-ID" in vevent:
         raise _Skip("changed occurrences of recurring events are not imported")
-    title = _clean(_text(vevent, "SUMMARY"), "title").strip()
+    title, status = _title_and_status(vevent)
     if not title:
         raise _Skip("it has no title (SUMMARY)")
     start, zone = _moment(vevent, "DTSTART", cal_zone)
@@ -201,10 +205,28 @@ def _event(
         description=_clean(_text(vevent, "DESCRIPTION"), "description"),
         tags=_tags(vevent),
         urls=_urls(vevent, our_host),
-        status=_STATUSES.get(_text(vevent, "STATUS").strip().upper(), Status.CONFIRMED),
+        status=status,
         created=now,
         updated=now,
     )
+
+
+def _title_and_status(vevent: Component) -> tuple[str, Status]:
+    """The title without a status prefix, and the status: ours exactly when the file says
+    it (X-SUMMITWATCH-STATUS), else STATUS, refined by a ``[Postponed]`` title prefix."""
+    title = _clean(_text(vevent, "SUMMARY"), "title").strip()
+    status = _STATUSES.get(_text(vevent, "STATUS").strip().upper(), Status.CONFIRMED)
+    head, _space, rest = title.partition(" ")
+    prefixed = _PREFIXES.get(head.lower())
+    if prefixed is not None and rest.strip():
+        title = rest.strip()
+        if status is Status.ANNOUNCED:
+            status = prefixed
+    try:
+        exact = Status.parse(_text(vevent, STATUS_PROPERTY)) if STATUS_PROPERTY in vevent else None
+    except ValueError:
+        exact = None
+    return title, exact or status
 
 
 def _moment(vevent: Component, name: str, cal_zone: str | None) -> tuple[date | datetime, str]:

@@ -26,17 +26,29 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, vDuration
 from icalendar import Event as VEvent
 
-from calendars.events import Event
+from calendars.events import Event, Status
 from calendars.ical.vtimezone import vtimezone
 from calendars.time.wallclock import is_repeated
 
-__all__ = ["CalendarMeta", "IcalRenderer"]
+__all__ = ["ICAL_STATUS", "STATUS_PROPERTY", "SUMMARY_PREFIX", "CalendarMeta", "IcalRenderer"]
 
 logger = logging.getLogger(__name__)
 
 _END = b"END:VCALENDAR\r\n"
 COVERAGE_IN_FEED = 5
-_STATUS = {"confirmed": "CONFIRMED", "tentative": "TENTATIVE", "cancelled": "CANCELLED"}
+# iCalendar knows three statuses; ours map onto them, and the exact one travels in
+# X-SUMMITWATCH-STATUS so our own feed imports back unchanged.
+ICAL_STATUS = {
+    Status.RUMOURED: "TENTATIVE",
+    Status.ANNOUNCED: "TENTATIVE",
+    Status.POSTPONED: "TENTATIVE",
+    Status.CONFIRMED: "CONFIRMED",
+    Status.CONCLUDED: "CONFIRMED",
+    Status.CANCELLED: "CANCELLED",
+}
+# Most calendar apps never show STATUS, so these say it where everyone looks: the title.
+SUMMARY_PREFIX = {Status.POSTPONED: "[Postponed] ", Status.RUMOURED: "[Rumoured] "}
+STATUS_PROPERTY = "X-SUMMITWATCH-STATUS"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -139,22 +151,24 @@ class IcalRenderer:
         return rendered
 
     def _build_vevent(self, event: Event) -> VEvent:
-        return VEvent.new(
+        vevent = VEvent.new(
             uid=f"{event.id}@{self.meta.host}",
-            summary=event.title,
+            summary=SUMMARY_PREFIX.get(event.status, "") + event.title,
             start=_written(event.start),
             end=_written(event.end),
             stamp=event.updated,
             created=event.created,
             last_modified=event.updated,
             sequence=event.sequence,
-            status=_STATUS[event.status.value],  # type: ignore[arg-type]
+            status=ICAL_STATUS[event.status],  # type: ignore[arg-type]
             location=event.location or None,
             description=self._description(event) or None,
             categories=event.tags,
             url=event.urls[0] if event.urls else self.meta.event_ics_url(event.id),
             transparency="TRANSPARENT",  # type: ignore[arg-type]
         )
+        vevent.add(STATUS_PROPERTY, event.status.value)
+        return vevent
 
     @staticmethod
     def _description(event: Event) -> str:

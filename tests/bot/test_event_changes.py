@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,7 +12,7 @@ import time_machine
 
 from calendars.events import Event
 from config.settings import Settings
-from tests.conftest import running
+from tests.conftest import running, until
 
 pytestmark = pytest.mark.asyncio
 
@@ -32,18 +32,24 @@ async def test_moving_an_end_to_the_second_pass_of_the_hour_is_an_update_followe
         end=FIRST_0230,  # 02:30 CEST
         timezone="Europe/Berlin",
     )
-    with time_machine.travel(T0, tick=False):
+    with time_machine.travel(T0, tick=False) as clock:
         async with running(berlin, console) as app:
             await app.events.add(night, actor="admin")
             later = dataclasses.replace(night, end=FIRST_0230.replace(fold=1))  # 02:30 CET
             assert later == night  # what Python's == says: the same wall clock
             assert await app.events.upsert(later, actor="import") == "updated"
             assert await app.events.upsert(later, actor="import") == "unchanged"
-            await app.wait_background()
+            clock.shift(timedelta(seconds=30))
+            app.reminders.wake()
+            await until(lambda: "Changed" in console.getvalue(), what="the change alert")
     stored = app.store.events.get("night")
     assert stored is not None
     assert stored.ends_at == datetime(2027, 10, 31, 1, 30, tzinfo=UTC)
     output = console.getvalue()
     assert output.count("✏️ Changed: Night talks") == 1
     assert "🗓 Sun 31 Oct 2027, 01:30 CEST – 02:30 CET\n" in output
-    assert "Was: Sun 31 Oct 2027, 01:30 CEST – 02:30\n" in output
+    assert (
+        "🗓 Time: Sun 31 Oct 2027, 01:30 CEST – 02:30 → Sun 31 Oct 2027, 01:30 CEST – 02:30 CET\n"
+        in output
+    )
+    assert [c.by for c in stored.history] == ["import"]

@@ -114,6 +114,8 @@ async def test_a_cancelled_event_loses_its_reminders_and_followers_are_told(
             await app.events.cancel("talks", actor="admin")
             assert app.reminders.next_fire_time() is None
             clock.move_to(START - timedelta(hours=1))
+            app.reminders.wake()
+            await until(lambda: "❌ Cancelled" in console.getvalue(), what="the cancel alert")
             assert await app.reminders.dispatch("talks") == 0
     assert console.getvalue().count("❌ Cancelled: Event talks") == 1
     assert "⏰" not in console.getvalue()

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from calendars.commands import (
+    EDITEVENT_EXAMPLE,
     ADDEVENT_USAGE,
     EDITABLE_FIELDS,
     parse_addevent,
@@ -164,8 +165,29 @@ def test_editevent_returns_changes_ready_for_revised() -> None:
         "urls": ("https://kremlin.ru/",),
     }
     revised = current_event().revised(now=NOW, **changes)
-    assert revised.status is Status.TENTATIVE
+    assert revised.status is Status.ANNOUNCED  # "tentative" is still understood
     assert revised.sequence == 1
+
+
+def test_editevent_note_and_source_go_into_the_history_with_the_change() -> None:
+    event_id, changes = parse_editevent(
+        "putin-new-delhi-2025 status=postponed source=https://www.mea.gov.in/r.htm "
+        'note="MEA readout"',
+        current_lookup=lookup,
+    )
+    revised = current_event().revised(now=NOW, by="telegram:1", **changes)
+    (change,) = revised.history
+    assert (change.field, change.old, change.new, change.at) == (
+        "status",
+        "confirmed",
+        "postponed",
+        NOW,
+    )
+    assert (change.by, change.note, change.source) == (
+        "telegram:1",
+        "MEA readout",
+        "https://www.mea.gov.in/r.htm",
+    )
 
 
 def test_editevent_when_defaults_to_the_events_zone_and_keeps_its_length() -> None:
@@ -208,7 +230,13 @@ def test_editevent_empty_values_clear_url_and_location() -> None:
         ("putin-new-delhi-2025 title=Modi Putin", InvalidInput, "'Putin' is not field=value"),
         ("putin-new-delhi-2025 title=a title=b", InvalidInput, "title is given twice"),
         ("putin-new-delhi-2025 title=", InvalidEvent, "title must not be empty"),
-        ("putin-new-delhi-2025 status=maybe", InvalidEvent, "not one of confirmed"),
+        ("putin-new-delhi-2025 status=maybe", InvalidEvent, "not one of rumoured, announced"),
+            ("putin-new-delhi-2025 note=x", InvalidInput, "nothing to change"),
+            (
+                "putin-new-delhi-2025 status=confirmed source=javascript:alert(1)",
+                InvalidEvent,
+                "source 'javascript:alert\\(1\\)' is not an http",
+            ),
         ("putin-new-delhi-2025 url=ftp://x.example", InvalidEvent, "http:// or https://"),
         ("putin-new-delhi-2025 tags=a,b!", InvalidEvent, "tags: tag 'b!'"),
         ("putin-new-delhi-2025 when=2025-13-01", InvalidWhen, "when: 2025-13-01 is not a date"),
@@ -225,9 +253,7 @@ def test_editevent_unknown_field_lists_the_editable_ones() -> None:
     with pytest.raises(InvalidInput) as caught:
         parse_editevent("putin-new-delhi-2025 colour=red", current_lookup=lookup)
     assert all(field in caught.value.message for field in EDITABLE_FIELDS)
-    assert caught.value.example == (
-        '/editevent putin-new-delhi-2025 location="Hyderabad House, New Delhi" status=tentative'
-    )
+    assert caught.value.example == EDITEVENT_EXAMPLE
 
 
 # ---- untrusted text --------------------------------------------------------------------

@@ -103,3 +103,42 @@ def test_moving_an_event_re_arms_its_reminders() -> None:
     assert reminder_key(event, timedelta(hours=1), "42") != reminder_key(
         moved, timedelta(hours=1), "42"
     )
+
+
+def _moved(start: datetime, new_start: datetime, moved_at: datetime):  # type: ignore[no-untyped-def]
+    event = timed_event("talks", start, created=LONG_AGO, updated=LONG_AGO)
+    return event, event.revised(
+        now=moved_at, by="telegram:1", start=new_start, end=new_start + timedelta(hours=2)
+    )
+
+
+def test_a_sent_reminder_is_sent_again_after_a_move_that_leaves_its_offset_ahead() -> None:
+    start = at("2026-12-04T10:00")
+    event, moved = _moved(start, start + timedelta(minutes=30), at("2026-12-04T09:10"))
+    sent = frozenset(reminder_key(event, offset, "42") for offset in DEFAULT)
+    # moved at 09:10 to 10:30: 80 minutes away, so "1 hour before" (09:30) is still ahead
+    assert plan(moved, subscriber(), at("2026-12-04T09:29"), sent).send is None
+    again = plan(moved, subscriber(), at("2026-12-04T09:30"), sent).send
+    assert again is not None
+    assert again.offset == timedelta(hours=1)
+
+
+def test_a_sent_reminder_is_not_sent_again_after_a_move_closer_than_its_offset() -> None:
+    start = at("2026-12-04T10:00")
+    event, moved = _moved(start, start + timedelta(minutes=5), at("2026-12-04T09:10"))
+    sent = frozenset(reminder_key(event, offset, "42") for offset in DEFAULT)
+    # moved at 09:10 to 10:05: 55 minutes away; the 1-hour reminder was already read
+    assert plan(moved, subscriber(), at("2026-12-04T09:10"), sent).send is None
+    # one never sent for the old start is still owed once its moment has passed
+    never_sent = plan(moved, subscriber(), at("2026-12-04T09:10"))
+    assert never_sent.send is not None
+    assert never_sent.send.offset == timedelta(hours=1)
+
+
+def test_a_chat_following_the_event_by_name_is_reminded_without_its_topic() -> None:
+    start = at("2026-12-04T10:00")
+    event = timed_event("talks", start, tags=("sco",), created=LONG_AGO, updated=LONG_AGO)
+    nobody = subscriber(topics=frozenset({"energy"}))
+    named = subscriber(topics=frozenset({"energy"}), followed=frozenset({"talks"}))
+    assert plan(event, nobody, start - timedelta(hours=1)).send is None
+    assert plan(event, named, start - timedelta(hours=1)).send is not None

@@ -120,7 +120,7 @@ async def test_metrics_speak_prometheus_text(settings: Settings) -> None:
     samples = dict(line.rsplit(" ", 1) for line in lines)
     assert samples["summitwatch_up"] == "1"
     assert samples['summitwatch_subscribers{kind="console"}'] == "1"
-    assert samples['summitwatch_events{status="confirmed"}'] == "2"
+    assert samples['summitwatch_events{status="concluded"}'] == "2"  # the seed is past
     assert samples['summitwatch_events{status="cancelled"}'] == "1"
     assert "# TYPE summitwatch_messages_total counter" in text
 

@@ -128,7 +128,7 @@ def test_thunderbird_export_skips_the_weekly_call_and_keeps_tentative_events() -
     )
     events = by_title(report)
     sherpa = events["G20 sherpa meeting (to be confirmed)"]
-    assert sherpa.status is Status.TENTATIVE
+    assert sherpa.status is Status.ANNOUNCED
     assert sherpa.tags == ("g20", "sherpa-track")
     assert sherpa.starts_at == utc("2026-03-17T08:30")
     forum = events["Benelux–India business forum"]  # an old Lightning "/mozilla.org/..." TZID
@@ -163,15 +163,21 @@ def test_our_own_feed_round_trips_with_its_ids() -> None:
             start=date(2026, 8, 31),
             end=date(2026, 9, 2),
             timezone="Asia/Shanghai",
-            status=Status.TENTATIVE,
+            status=Status.ANNOUNCED,
+        ),
+        *(
+            timed_event(f"{status.value}-2026", at("2026-06-01T10:00"), status=status)
+            for status in Status
         ),
     ]
     feed = IcalRenderer(CalendarMeta(public_url="https://x.example")).calendar(events)
     report = parse_ics(feed, now=NOW, our_host="x.example")
     assert report.skipped == ()
     assert [e.id for e in report.events] == [e.id for e in events]
+    assert b"SUMMARY:[Postponed] Event postponed-2026" in feed
+    assert b"SUMMARY:[Rumoured] Event rumoured-2026" in feed
     for original, copy in zip(events, report.events, strict=True):
-        assert copy.title == original.title
+        assert copy.title == original.title  # no prefix, and never two
         assert copy.status is original.status
         assert copy.tags == original.tags
         assert copy.urls == ()  # the feed's link back to itself is not a source
@@ -412,3 +418,25 @@ def test_an_imported_url_with_a_control_character_never_reaches_the_store(char: 
     # The event is kept; the address that is not one is left out, never stored.
     assert [event.urls for event in report.events] == [(), ("https://x.org/ok",)]
     assert not report.skipped
+
+
+@pytest.mark.parametrize(
+    ("summary", "status", "title", "expected"),
+    [
+        ("[Postponed] G20 Summit", "TENTATIVE", "G20 Summit", Status.POSTPONED),
+        ("[Rumoured] Quad talks", "TENTATIVE", "Quad talks", Status.RUMOURED),
+        ("[Postponed] G20 Summit", "CANCELLED", "G20 Summit", Status.CANCELLED),
+        ("[Postponed]", "TENTATIVE", "[Postponed]", Status.ANNOUNCED),
+        ("Talks [Rumoured]", "TENTATIVE", "Talks [Rumoured]", Status.ANNOUNCED),
+    ],
+)
+def test_another_apps_file_with_our_prefix_keeps_the_status_and_loses_the_prefix(
+    summary: str, status: str, title: str, expected: Status
+) -> None:
+    body = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//x//EN\r\nBEGIN:VEVENT\r\n"
+        f"UID:a@elsewhere.example\r\nDTSTART:20260601T100000Z\r\nSUMMARY:{summary}\r\n"
+        f"STATUS:{status}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
+    (event,) = parse_ics(body, now=NOW).events
+    assert (event.title, event.status) == (title, expected)

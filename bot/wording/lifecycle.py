@@ -1,0 +1,110 @@
+"""The words of an event's lifecycle: its status, its history, and alerts about changes."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from html import escape
+
+from calendars.errors import InvalidEvent
+from calendars.events import Event, Status
+from calendars.history import Change, parse_time_value, tracked_changes
+from calendars.time.timefmt import format_event_when, format_instant
+
+__all__ = [
+    "STATUS_LABELS",
+    "change_notice",
+    "change_lines",
+    "history_text",
+    "status_line",
+]
+
+STATUS_LABELS = {
+    Status.RUMOURED: "👂 rumoured: reported, not announced",
+    Status.ANNOUNCED: "📣 announced: dates or place may still change",
+    Status.CONFIRMED: "✅ confirmed",
+    Status.POSTPONED: "⏸ postponed: new dates to follow",
+    Status.CANCELLED: "❌ cancelled",
+    Status.CONCLUDED: "🏁 concluded",
+}
+_FIELD_NAMES = {"status": "Status", "time": "🗓 Time", "place": "📍 Place", "title": "Title"}
+
+
+def status_line(event: Event) -> str:
+    return f"Status: {STATUS_LABELS[event.status]}"
+
+
+def _value(change_field: str, value: str, event: Event, zone: str) -> str:
+    """A history value as the reader reads it: a time in their zone, an empty place."""
+    if change_field == "time":
+        parsed = parse_time_value(value)
+        if parsed is None:
+            return escape(value)
+        start, end, timezone = parsed
+        try:
+            then = dataclasses.replace(event, start=start, end=end, timezone=timezone)
+        except InvalidEvent:
+            return escape(value)
+        return escape(format_event_when(then, zone))
+    return escape(value) if value else "(none)"
+
+
+def _change_line(change: Change, event: Event, zone: str, *, stamp: bool) -> str:
+    old = _value(change.field, change.old, event, zone)
+    new = _value(change.field, change.new, event, zone)
+    line = f"{_FIELD_NAMES[change.field]}: {old} → {new}"
+    if stamp:
+        line = f"• {escape(format_instant(change.at, zone))}, {escape(change.by)}: {line}"
+    if change.note:
+        line += f" — {escape(change.note)}"
+    if change.source:
+        line += f' (<a href="{escape(change.source, quote=True)}">source</a>)'
+    return line
+
+
+def change_lines(event: Event, *, zone: str, last: int | None = None) -> list[str]:
+    """The event's changes, newest first (``last`` of them, or all)."""
+    changes = list(reversed(event.history))
+    if last is not None:
+        changes = changes[:last]
+    return [_change_line(change, event, zone, stamp=True) for change in changes]
+
+
+def history_text(event: Event, *, zone: str) -> str:
+    """/history: every change kept, newest first (reply() splits a long one)."""
+    head = f"<b>{escape(event.title)}</b> · {status_line(event)}"
+    if not event.history:
+        return f"{head}\nNo changes recorded since it was added."
+    count = len(event.history)
+    return "\n".join(
+        [
+            head,
+            f"{count} change{'s' if count != 1 else ''}, newest first (times in {escape(zone)}):",
+        ]
+        + change_lines(event, zone=zone)
+    )
+
+
+def change_notice(before: Event, after: Event, *, zone: str, why: Iterable[Change] = ()) -> str:
+    """One alert for what changed between ``before`` and ``after``: old → new, in ``zone``.
+
+    ``why`` are the history entries of the changes in between: their notes and sources
+    are told too.
+    """
+    changes: Sequence[Change] = tracked_changes(before, after, at=after.updated, by="")
+    title = f"<b>{escape(after.title)}</b>"
+    if after.cancelled:
+        lines = [f"❌ Cancelled: {title}", f"🗓 {escape(format_event_when(before, zone))}"]
+    else:
+        lines = [f"✏️ Changed: {title}", f"🗓 {escape(format_event_when(after, zone))}"]
+    if after.location:
+        lines.append(f"📍 {escape(after.location)}")
+    lines += [_change_line(change, after, zone, stamp=False) for change in changes]
+    notes = dict.fromkeys((c.note, c.source) for c in why if c.note or c.source)
+    for note, source in notes:
+        link = f' (<a href="{escape(source, quote=True)}">source</a>)' if source else ""
+        lines.append(f"ℹ️ {escape(note) or 'Source'}{link}")
+    if after.cancelled:
+        lines.append("It stays in the calendar, marked cancelled.")
+    lines.append(f"/event {escape(after.id)} · /history {escape(after.id)}")
+    return "\n".join(lines)

@@ -1,0 +1,187 @@
+"""An event's history: every change of status, time, place or title, who made it and why.
+
+The history lives in the event's own record, newest last, and is cut to ``MAX_HISTORY``
+entries: the record is rewritten whole (one journal line) on every save, so an unbounded
+history would make every edit of a long-lived event slower and the database larger,
+while 50 changes are years of a real summit's life. When entries are dropped, the oldest go.
+
+Values are text: a status name, a place, a title, or a time written as
+``<start ISO>/<end ISO> <zone>`` (wall clocks with their offsets), so the history reads
+back exactly as written even if the event's zone rules change later.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from calendars.errors import InvalidEvent
+from calendars.urls import http_url_problem
+
+if TYPE_CHECKING:
+    from calendars.events import Event
+
+__all__ = [
+    "MAX_HISTORY",
+    "MAX_NOTE",
+    "TRACKED",
+    "Change",
+    "check_note",
+    "check_source",
+    "last_moved",
+    "parse_time_value",
+    "previous_starts",
+    "time_value",
+    "tracked_changes",
+]
+
+MAX_HISTORY = 50
+MAX_NOTE = 300
+TRACKED = ("status", "time", "place", "title")  # the order a change is told in
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_SOURCE_EXAMPLE = '/editevent sco-2025 status=confirmed source=https://www.mea.gov.in/ note="MEA"'
+
+
+def check_note(note: str) -> str:
+    """A note as history keeps it: one line, at most ``MAX_NOTE`` characters."""
+    note = " ".join(str(note).split())
+    if len(note) > MAX_NOTE:
+        raise InvalidEvent(
+            f"the note is {len(note)} characters long; the limit is {MAX_NOTE}",
+            example=_SOURCE_EXAMPLE,
+        )
+    if _CONTROL_RE.search(note):
+        raise InvalidEvent("the note contains control characters", example=_SOURCE_EXAMPLE)
+    return note
+
+
+def check_source(url: str) -> str:
+    """A source URL as history keeps it: http(s) only, checked as every URL is."""
+    url = str(url).strip()
+    if not url:
+        return ""
+    problem = http_url_problem(url)
+    if problem is not None:
+        raise InvalidEvent(f"source {url[:80]!r} {problem}", example=_SOURCE_EXAMPLE)
+    return url
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Change:
+    """One changed field: ``by`` is ``telegram:<id>``, ``seed``, ``import``,
+    ``source <name>`` or ``system``."""
+
+    at: datetime
+    by: str
+    field: str
+    old: str
+    new: str
+    note: str = ""
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if self.at.tzinfo is None:
+            raise InvalidEvent("a change's time must be aware")
+        if self.field not in TRACKED:
+            raise InvalidEvent(f"history cannot track {self.field!r}")
+        object.__setattr__(self, "note", check_note(self.note))
+        object.__setattr__(self, "source", check_source(self.source))
+
+    def to_record(self) -> dict[str, Any]:
+        record = {"at": self.at.astimezone(UTC).isoformat(), "by": self.by, "field": self.field}
+        record |= {"old": self.old, "new": self.new}
+        if self.note:
+            record["note"] = self.note
+        if self.source:
+            record["source"] = self.source
+        return record
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Change:
+        field = str(record["field"])
+        old, new = str(record["old"]), str(record["new"])
+        if field == "status":  # written before "tentative" became "announced"
+            old, new = _status_name(old), _status_name(new)
+        return cls(
+            at=datetime.fromisoformat(record["at"]),
+            by=str(record["by"]),
+            field=field,
+            old=old,
+            new=new,
+            note=str(record.get("note", "")),
+            source=str(record.get("source", "")),
+        )
+
+
+def _status_name(value: str) -> str:
+    return "announced" if value == "tentative" else value
+
+
+def time_value(event: Event) -> str:
+    return f"{event.start.isoformat()}/{event.end.isoformat()} {event.timezone}"
+
+
+def parse_time_value(value: str) -> tuple[date | datetime, date | datetime, str] | None:
+    """(start, end, zone) of a ``time_value``; None for text that is not one."""
+    try:
+        span, zone = value.rsplit(" ", 1)
+        first, last = span.split("/", 1)
+        if "T" in first:
+            return datetime.fromisoformat(first), datetime.fromisoformat(last), zone
+        return date.fromisoformat(first), date.fromisoformat(last), zone
+    except ValueError:
+        return None
+
+
+def _values(event: Event) -> dict[str, str]:
+    return {
+        "status": event.status.value,
+        "time": time_value(event),
+        "place": event.location,
+        "title": event.title,
+    }
+
+
+def tracked_changes(
+    before: Event, after: Event, *, at: datetime, by: str, note: str = "", source: str = ""
+) -> tuple[Change, ...]:
+    """The history entries for going from ``before`` to ``after`` (none when nothing
+    tracked changed). Times compare as instants: see ``same_moment``."""
+    from calendars.events import same_moment  # events imports this module
+
+    old, new = _values(before), _values(after)
+    moved = not (
+        same_moment(before.start, after.start)
+        and same_moment(before.end, after.end)
+        and before.timezone == after.timezone
+    )
+    return tuple(
+        Change(at=at, by=by, field=name, old=old[name], new=new[name], note=note, source=source)
+        for name in TRACKED
+        if (moved if name == "time" else old[name] != new[name])
+    )
+
+
+def previous_starts(event: Event) -> list[datetime]:
+    """The instants (UTC) the event was due to start at before its time last changed."""
+    starts = []
+    for change in event.history:
+        parsed = parse_time_value(change.old) if change.field == "time" else None
+        if parsed is not None:
+            starts.append(_instant(parsed[0], parsed[2]))
+    return starts
+
+
+def last_moved(event: Event) -> datetime | None:
+    """When the event's time last changed, if the history still holds it."""
+    moves = [change.at for change in event.history if change.field == "time"]
+    return max(moves, default=None)
+
+
+def _instant(value: date | datetime, zone: str) -> datetime:
+    from calendars.events import instant_in  # events imports this module
+
+    return instant_in(value, zone)
