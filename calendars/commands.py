@@ -17,7 +17,7 @@ from itertools import count
 from typing import Any
 
 from calendars.errors import InvalidEvent, InvalidInput, InvalidWhen, NotFound
-from calendars.events import Event, normalise_tag
+from calendars.events import Event, Status, normalise_tag
 from calendars.time.when import parse_when
 
 __all__ = [
@@ -267,6 +267,14 @@ def _change(name: str, value: str, current: Event) -> dict[str, Any]:
         return {"urls": (value,) if value else ()}
     if name == "location" and value in _NONE:
         return {"location": ""}
+    if name == "status":
+        try:
+            return {"status": Status.parse(value)}
+        except ValueError:
+            choices = ", ".join(s.value for s in Status)
+            raise InvalidEvent(
+                f"status {value[:40]!r} is not one of {choices}", example=EDITEVENT_EXAMPLE
+            ) from None
     return {name: value}
 
 

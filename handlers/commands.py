@@ -25,7 +25,8 @@ from telegram.ext import (
 
 from bot.telegram.context import BotContext
 from bot.wording.replies import help_text
-from handlers import addevent, admin, inline, news, preferences, user
+from calendars.follows import FOLLOW_PREFIX
+from handlers import addevent, admin, follows, inline, news, preferences, user
 from handlers.common import Handler, admin_only, chat_manager_only, reply, user_errors
 from handlers.errors import on_error
 
@@ -80,6 +81,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("start", user.start, "subscribe this chat to reminders", C),
     Command("upcoming", user.upcoming, "next events, optionally of one topic: /upcoming sco"),
     Command("event", user.event, "details of one event: /event putin-new-delhi-2025"),
+    Command("follow", follows.follow, "follow one event: /follow putin-new-delhi-2025", C),
+    Command("unfollow", follows.unfollow, "stop following one event: /unfollow <id>", C),
+    Command("following", follows.following, "the events this chat follows by name"),
+    Command("history", follows.history, "every change of an event: /history <id>"),
     Command(
         "calendar",
         user.calendar,
@@ -115,7 +120,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "editevent",
         admin.editevent,
-        'change fields: /editevent <id> location="…" status=tentative',
+        'change fields: /editevent <id> status=confirmed source=<url> note="…"',
         A,
     ),
     Command("cancelevent", admin.cancelevent, "cancel an event; subscribers are told", A),
@@ -159,6 +164,11 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             application.add_handler(handler)
     application.add_handler(
         CallbackQueryHandler(chat_manager_only(user.toggle_topic), pattern=f"^{user.TOPIC_PREFIX}")
+    )
+    application.add_handler(
+        CallbackQueryHandler(
+            chat_manager_only(follows.follow_button), pattern=f"^{FOLLOW_PREFIX}[:#]"
+        )
     )
     application.add_handler(InlineQueryHandler(inline.search))  # @bot <words>, in any chat
     application.add_error_handler(on_error)

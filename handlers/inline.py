@@ -28,6 +28,8 @@ INLINE_CACHE_SECONDS = 30
 
 def _article(result_id: str, card: EventCard) -> InlineQueryResultArticle:
     keyboard = [[InlineKeyboardButton(label, url=url)] for label, url in card.buttons]
+    if card.follow:
+        keyboard.append([InlineKeyboardButton("🔔 Follow", callback_data=card.follow)])
     return InlineQueryResultArticle(
         id=result_id,
         title=card.title,

@@ -30,6 +30,7 @@ from handlers.common import (
     reply,
     user_errors,
 )
+from handlers.follows import follow_keyboard
 
 UPCOMING_LIMIT = 5
 TOPIC_PREFIX = "topic:"
@@ -83,7 +84,11 @@ async def event(update: Update, context: BotContext) -> None:
         raise InvalidInput("which event? Give its id", example="/event putin-new-delhi-2025")
     found = context.events.get(event_id.lower())
     zone, now = chat_zone(update, context), context.now()
-    await reply(update, event_details(found, zone=zone, now=now, meta=context.meta))
+    await reply(
+        update,
+        event_details(found, zone=zone, now=now, meta=context.meta),
+        reply_markup=follow_keyboard(found.id),
+    )
     feed = context.services.calendar_feeds.event(found.id)
     message = update.effective_message
     if feed is not None and message is not None:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.delivery.broadcaster import Broadcaster, Delivery
-from bot.delivery.notifier import Outgoing, Outcome
+from bot.delivery.notifier import Outcome, Outgoing
 from bot.services.reminders import ReminderService, utc_now
 from bot.store import Store
 from bot.store.alerts import PendingAlert
@@ -83,6 +83,9 @@ class ChangeAlerts:
             alert = self._store.pending_alerts.get(event_id)
             event = self._store.events.get(event_id)
             if alert is None:
+                return 0
+            if alert.due > self._clock() and alert.sending is None:
+                self._schedule(event_id, alert.due)  # not yet: edits may still merge
                 return 0
             if event is None or not tracked_changes(alert.before, event, at=alert.due, by=""):
                 self._store.pending_alerts.remove(event_id)  # undone: nothing to tell

@@ -15,6 +15,7 @@ from bot.services.reminders import ReminderService, utc_now
 from bot.store import Store
 from calendars.errors import InvalidInput, NotFound
 from calendars.events import Event, normalise_tag
+from calendars.follows import id_digest
 from calendars.ical.personal import FeedSelection
 from calendars.news.filters import parse_filter
 from calendars.quiet import parse_quiet_hours
@@ -236,6 +237,10 @@ class SubscriptionService:
         """Follow (or stop following) one event; a chat new to the bot is subscribed to
         no topic, since it asked for this event only."""
         event = self._store.events.get(event_id.strip().lower())
+        if event is None and event_id.startswith("#"):  # a Follow button's digest of a long id
+            event = next(
+                (e for e in self._store.events.all() if id_digest(e.id) == event_id[1:]), None
+            )
         if event is None:
             raise NotFound(f"no event with id {event_id.strip()[:64]!r}; /upcoming lists the ids")
         subscriber = self.get(chat.id)

@@ -10,30 +10,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from bot.wording.lifecycle import STATUS_LABELS
 from calendars.events import Event, Status
+from calendars.follows import follow_data
 from calendars.ical.render import CalendarMeta
 from calendars.links import is_public_url
 from calendars.time.timefmt import format_event_when, format_instant
 
 __all__ = ["EventCard", "event_card"]
 
-_STATUS = {
-    Status.CONFIRMED: "✅ confirmed",
-    Status.TENTATIVE: "❔ tentative: dates or place may still change",
-    Status.CANCELLED: "❌ cancelled",
-}
 _DESCRIPTION_LIMIT = 200
 
 
 @dataclass(frozen=True, slots=True)
 class EventCard:
     """``title`` and ``description`` (plain text) show in the list of results; ``text``
-    (HTML) is the message posted; ``buttons`` are (label, URL) pairs under it."""
+    (HTML) is the message posted; ``buttons`` are (label, URL) pairs under it, and
+    ``follow`` the callback data of its "Follow" button."""
 
     title: str
     description: str
     text: str
     buttons: tuple[tuple[str, str], ...]
+    follow: str = ""
 
 
 def _when(event: Event) -> str:
@@ -55,7 +54,7 @@ def event_card(event: Event, meta: CalendarMeta) -> EventCard:
     lines = [title, f"🗓 {escape(_when(event))}"]
     if event.location:
         lines.append(f"📍 {escape(event.location)}")
-    lines.append(f"Status: {_STATUS[event.status]}")
+    lines.append(f"Status: {STATUS_LABELS[event.status]}")
     buttons: tuple[tuple[str, str], ...] = ()
     if is_public_url(page):
         buttons = (("Event page", page), ("Add to calendar (.ics)", ics))
@@ -69,4 +68,4 @@ def event_card(event: Event, meta: CalendarMeta) -> EventCard:
     description = f"{status}{_short_when(event)}{place}"
     if len(description) > _DESCRIPTION_LIMIT:
         description = description[: _DESCRIPTION_LIMIT - 1] + "…"
-    return EventCard(event.title, description, "\n".join(lines), buttons)
+    return EventCard(event.title, description, "\n".join(lines), buttons, follow_data(event.id))

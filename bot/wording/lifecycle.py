@@ -13,8 +13,8 @@ from calendars.time.timefmt import format_event_when, format_instant
 
 __all__ = [
     "STATUS_LABELS",
-    "change_notice",
     "change_lines",
+    "change_notice",
     "history_text",
     "status_line",
 ]
@@ -76,13 +76,9 @@ def history_text(event: Event, *, zone: str) -> str:
     if not event.history:
         return f"{head}\nNo changes recorded since it was added."
     count = len(event.history)
-    return "\n".join(
-        [
-            head,
-            f"{count} change{'s' if count != 1 else ''}, newest first (times in {escape(zone)}):",
-        ]
-        + change_lines(event, zone=zone)
-    )
+    plural = "s" if count != 1 else ""
+    intro = f"{count} change{plural}, newest first (times in {escape(zone)}):"
+    return "\n".join([head, intro, *change_lines(event, zone=zone)])
 
 
 def change_notice(before: Event, after: Event, *, zone: str, why: Iterable[Change] = ()) -> str:
@@ -107,4 +103,34 @@ def change_notice(before: Event, after: Event, *, zone: str, why: Iterable[Chang
     if after.cancelled:
         lines.append("It stays in the calendar, marked cancelled.")
     lines.append(f"/event {escape(after.id)} · /history {escape(after.id)}")
+    return "\n".join(lines)
+
+
+def follow_reply(event: Event, *, on: bool, changed: bool, by_topic: bool) -> str:
+    """The answer to /follow and /unfollow."""
+    title = f"<b>{escape(event.title)}</b>"
+    if on:
+        head = f"Following {title}" if changed else f"Already following {title}"
+        return (
+            f"🔔 {head}: its reminders and one alert per change (time, place, status, title) "
+            f"come here, and it is in this chat's /calendar feed. /unfollow {escape(event.id)} "
+            "stops it."
+        )
+    if not changed:
+        return f"This chat was not following {title} by name. /following lists what it follows."
+    still = " It still comes through one of this chat's topics (/topics)." if by_topic else ""
+    return f"🔕 Stopped following {title}.{still}"
+
+
+def followed_list(events: Sequence[Event], *, zone: str) -> str:
+    """/following: the events this chat follows by name."""
+    if not events:
+        return "This chat follows no event by name. Tap 🔔 Follow under an event, or /follow &lt;id&gt;."
+    lines = [f"Events this chat follows by name (times in {escape(zone)}):"]
+    for event in events:
+        when = escape(format_event_when(event, zone))
+        lines.append(
+            f"• <b>{escape(event.title)}</b> — {when} · {event.status.value} · "
+            f"/unfollow {escape(event.id)}"
+        )
     return "\n".join(lines)

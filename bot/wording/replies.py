@@ -9,6 +9,7 @@ from html import escape
 from bot.news.sources import OpmlImport
 from bot.services.imports import ImportReport
 from bot.services.stats import InstanceStats
+from bot.wording.lifecycle import change_lines, status_line
 from bot.wording.notices import event_lines
 from calendars.events import Event
 from calendars.ical.personal import private_feed_url
@@ -47,7 +48,7 @@ def upcoming_list(events: Sequence[Event], *, zone: str, now: datetime, topic: s
     blocks = [f"Upcoming events{scope} (times in {escape(zone)}):"]
     for event in events:
         lines = event_lines(event, zone)
-        status = " (tentative)" if event.status.value == "tentative" else ""
+        status = "" if event.status.value == "confirmed" else f" ({event.status.value})"
         lines[0] += f"{status} — {escape(format_until(event, now))}"
         lines.append(f"id <code>{escape(event.id)}</code> · /event {escape(event.id)}")
         blocks.append("\n".join(lines))
@@ -60,8 +61,11 @@ def event_details(event: Event, *, zone: str, now: datetime, meta: CalendarMeta)
         lines[0] = f"<s>{lines[0]}</s> — <b>cancelled</b>"
     elif not event.has_begun(now):
         lines[0] += f" — starts {escape(format_until(event, now))}"
+    lines.append(status_line(event))
     if event.description:
         lines += ["", escape(event.description)]
+    if event.history:
+        lines += ["Recent changes (/history for all):", *change_lines(event, zone=zone, last=3)]
     if event.tags:
         lines.append("Topics: " + ", ".join(escape(t) for t in event.tags))
     if event.urls:

@@ -7,9 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from calendars.commands import (
-    EDITEVENT_EXAMPLE,
     ADDEVENT_USAGE,
     EDITABLE_FIELDS,
+    EDITEVENT_EXAMPLE,
     parse_addevent,
     parse_editevent,
     slugify,
@@ -157,7 +157,7 @@ def test_editevent_returns_changes_ready_for_revised() -> None:
     assert event_id == "putin-new-delhi-2025"
     assert changes == {
         "location": "Hyderabad House, New Delhi",
-        "status": "tentative",
+        "status": Status.ANNOUNCED,
         "title": "Putin–Modi talks",
         "keywords": ("S-400", "oil deal"),
         "tags": ("india-russia", "defence"),
@@ -170,7 +170,7 @@ def test_editevent_returns_changes_ready_for_revised() -> None:
 
 
 def test_editevent_note_and_source_go_into_the_history_with_the_change() -> None:
-    event_id, changes = parse_editevent(
+    _event_id, changes = parse_editevent(
         "putin-new-delhi-2025 status=postponed source=https://www.mea.gov.in/r.htm "
         'note="MEA readout"',
         current_lookup=lookup,
@@ -231,12 +231,12 @@ def test_editevent_empty_values_clear_url_and_location() -> None:
         ("putin-new-delhi-2025 title=a title=b", InvalidInput, "title is given twice"),
         ("putin-new-delhi-2025 title=", InvalidEvent, "title must not be empty"),
         ("putin-new-delhi-2025 status=maybe", InvalidEvent, "not one of rumoured, announced"),
-            ("putin-new-delhi-2025 note=x", InvalidInput, "nothing to change"),
-            (
-                "putin-new-delhi-2025 status=confirmed source=javascript:alert(1)",
-                InvalidEvent,
-                "source 'javascript:alert\\(1\\)' is not an http",
-            ),
+        ("putin-new-delhi-2025 note=x", InvalidInput, "nothing to change"),
+        (
+            "putin-new-delhi-2025 status=confirmed source=javascript:alert(1)",
+            InvalidEvent,
+            "source 'javascript:alert\\(1\\)' is not an http",
+        ),
         ("putin-new-delhi-2025 url=ftp://x.example", InvalidEvent, "http:// or https://"),
         ("putin-new-delhi-2025 tags=a,b!", InvalidEvent, "tags: tag 'b!'"),
         ("putin-new-delhi-2025 when=2025-13-01", InvalidWhen, "when: 2025-13-01 is not a date"),

@@ -41,7 +41,10 @@ def test_all_day_event_begins_at_midnight_where_it_happens() -> None:
         ({"id": "Bad Id"}, "lower-case"),
         ({"tags": ("ok", "not ok")}, "tag"),
         ({"urls": ("ftp://example.org/x",)}, "http:// or https://"),
-        ({"status": "maybe"}, "not one of rumoured, announced, confirmed, postponed, cancelled, concluded"),
+        (
+            {"status": "maybe"},
+            "not one of rumoured, announced, confirmed, postponed, cancelled, concluded",
+        ),
         ({"title": "x" * 201}, "limit is 200"),
         ({"location": "a\x00b"}, "control characters"),
     ],

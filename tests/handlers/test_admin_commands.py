@@ -133,20 +133,28 @@ async def test_cancel_leaves_the_dialogue_without_adding(
 async def test_edit_and_cancel_tell_the_followers_and_are_audited(
     settings: Settings, fake: FakeTelegram
 ) -> None:
-    async with bot_running(bot_settings(settings, fake)) as app:
-        await say(fake, USER, "/start")
-        await app.events.add(
-            timed_event("talks", app.now() + timedelta(days=5), location="Delhi"), actor="t"
-        )
-        edited = await say(fake, ADMIN, '/editevent talks location="Hyderabad House, New Delhi"')
-        assert "Updated (version 1)" in edited
-        notice = (await fake.wait_for_messages(USER, 2))[1]["text"]
-        assert "✏️ Changed:" in notice
-        assert "Was at: Delhi" in notice
-        assert "marked cancelled" in await say(fake, ADMIN, "/cancelevent talks")
-        cancelled = (await fake.wait_for_messages(USER, 3))[2]["text"]
-        assert cancelled.startswith("❌ Cancelled:")
-        actions = [entry["action"] for entry in app.store.audit.recent()]
+    with time_machine.travel(T0, tick=False) as clock:
+        async with bot_running(bot_settings(settings, fake)) as app:
+            await say(fake, USER, "/start")
+            await app.events.add(
+                timed_event("talks", T0 + timedelta(days=5), location="Delhi"), actor="t"
+            )
+            edited = await say(
+                fake, ADMIN, '/editevent talks location="Hyderabad House, New Delhi"'
+            )
+            assert "Updated (version 1)" in edited
+            clock.shift(timedelta(seconds=30))
+            app.reminders.wake()
+            notice = (await fake.wait_for_messages(USER, 2))[1]["text"]
+            assert "✏️ Changed:" in notice
+            assert "📍 Place: Delhi → Hyderabad House, New Delhi" in notice
+            assert "marked cancelled" in await say(fake, ADMIN, "/cancelevent talks")
+            clock.shift(timedelta(seconds=30))
+            app.reminders.wake()
+            cancelled = (await fake.wait_for_messages(USER, 3))[2]["text"]
+            assert cancelled.startswith("❌ Cancelled:")
+            assert "Status: confirmed → cancelled" in cancelled
+            actions = [entry["action"] for entry in app.store.audit.recent()]
     assert actions[:2] == ["event.cancel", "event.edit"]
 
 

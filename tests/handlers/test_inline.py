@@ -48,7 +48,7 @@ async def ask(fake: FakeTelegram, text: str, user_id: int = USER) -> list[dict[s
 
 def buttons(result: dict[str, Any]) -> dict[str, str]:
     rows = result["reply_markup"]["inline_keyboard"]
-    return {button["text"]: button["url"] for row in rows for button in row}
+    return {b["text"]: b["url"] for row in rows for b in row if "url" in b}
 
 
 async def test_putin_finds_the_seeded_putin_events_with_working_links(
@@ -118,11 +118,13 @@ async def test_the_card_shows_utc_the_venue_time_and_the_status(
         "<b>Delhi &lt;talks&gt;</b>",
         "🗓 Wed 10 Sep 2025, 04:30 UTC – 06:30 (10:00 IST at the venue)",
         "📍 Hyderabad House",
-        "Status: ❔ tentative: dates or place may still change",
+        "Status: 📣 announced: dates or place may still change",
     ]
     assert results["delhi-talks"]["description"].startswith(
-        "tentative · Wed 10 Sep 2025, 04:30 UTC"
+        "announced · Wed 10 Sep 2025, 04:30 UTC"
     )
+    follow = results["delhi-talks"]["reply_markup"]["inline_keyboard"][-1][0]
+    assert (follow["text"], follow["callback_data"]) == ("🔔 Follow", "fw:delhi-talks")
     cancelled = results["modi-putin-tianjin-2025"]["input_message_content"]["message_text"]
     assert cancelled.startswith("<s><b>Modi–Putin bilateral meeting in Tianjin</b></s>")
     assert cancelled.endswith("Status: ❌ cancelled")
@@ -151,6 +153,9 @@ async def test_without_a_public_address_the_links_go_in_the_text(
 ) -> None:
     async with inline_bot(settings, fake, public_url="") as app:
         (result,) = await ask(fake, "new delhi")
-    assert "reply_markup" not in result  # Telegram would refuse buttons to 127.0.0.1
+    # Telegram would refuse buttons to 127.0.0.1: only the Follow button is there
+    assert result["reply_markup"]["inline_keyboard"] == [
+        [{"text": "🔔 Follow", "callback_data": "fw:putin-new-delhi-2025"}]
+    ]
     text = result["input_message_content"]["message_text"]
     assert f'<a href="{app.public_url}/events/putin-new-delhi-2025.ics">' in text
