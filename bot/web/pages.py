@@ -21,6 +21,7 @@ from starlette.staticfiles import StaticFiles
 
 from calendars.agenda import build_agenda
 from calendars.events import SLUG_RE, Event
+from bot.wording.lifecycle import plain_value, public_actor
 from calendars.ical.render import CalendarMeta
 from calendars.links import GOOGLE_ADD_BY_URL, SubscribeLinks, subscribe_links
 from calendars.time.timefmt import format_event_when, format_instant
@@ -41,6 +42,38 @@ class EventView:
     page_url: str
     ics_url: str
     links: SubscribeLinks
+    history: tuple[HistoryRow, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    """One change as the event page lists it (plain text; times in UTC)."""
+
+    at: str
+    at_iso: str
+    by: str
+    field: str
+    old: str
+    new: str
+    note: str
+    source: str
+
+
+def history_rows(event: Event) -> tuple[HistoryRow, ...]:
+    """The event's changes, newest first, for its page."""
+    return tuple(
+        HistoryRow(
+            at=format_instant(change.at, "UTC"),
+            at_iso=change.at.isoformat(),
+            by=public_actor(change.by),
+            field=change.field,
+            old=plain_value(change.field, change.old, event, "UTC"),
+            new=plain_value(change.field, change.new, event, "UTC"),
+            note=change.note,
+            source=change.source,
+        )
+        for change in reversed(event.history)
+    )
 
 
 def event_json(event: Event, meta: CalendarMeta) -> dict[str, Any]:
@@ -136,6 +169,7 @@ class PageSite:
             page_url=f"{base}/events/{event.id}",
             ics_url=ics,
             links=subscribe_links(ics, name=event.title),
+            history=history_rows(event),
         )
 
     def render_index(self, topic: str | None) -> bytes:

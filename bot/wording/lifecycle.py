@@ -16,6 +16,8 @@ __all__ = [
     "change_lines",
     "change_notice",
     "history_text",
+    "plain_value",
+    "public_actor",
     "status_line",
 ]
 
@@ -34,19 +36,28 @@ def status_line(event: Event) -> str:
     return f"Status: {STATUS_LABELS[event.status]}"
 
 
-def _value(change_field: str, value: str, event: Event, zone: str) -> str:
-    """A history value as the reader reads it: a time in their zone, an empty place."""
+def plain_value(change_field: str, value: str, event: Event, zone: str) -> str:
+    """A history value as the reader reads it (plain text): a time in their zone."""
     if change_field == "time":
         parsed = parse_time_value(value)
         if parsed is None:
-            return escape(value)
+            return value
         start, end, timezone = parsed
         try:
             then = dataclasses.replace(event, start=start, end=end, timezone=timezone)
         except InvalidEvent:
-            return escape(value)
-        return escape(format_event_when(then, zone))
-    return escape(value) if value else "(none)"
+            return value
+        return format_event_when(then, zone)
+    return value or "(none)"
+
+
+def public_actor(by: str) -> str:
+    """Who made a change, for a public page: admins by role, not by Telegram id."""
+    return "an admin" if by.startswith("telegram:") else by
+
+
+def _value(change_field: str, value: str, event: Event, zone: str) -> str:
+    return escape(plain_value(change_field, value, event, zone))
 
 
 def _change_line(change: Change, event: Event, zone: str, *, stamp: bool) -> str:
@@ -125,7 +136,10 @@ def follow_reply(event: Event, *, on: bool, changed: bool, by_topic: bool) -> st
 def followed_list(events: Sequence[Event], *, zone: str) -> str:
     """/following: the events this chat follows by name."""
     if not events:
-        return "This chat follows no event by name. Tap 🔔 Follow under an event, or /follow &lt;id&gt;."
+        return (
+            "This chat follows no event by name. "
+            "Tap 🔔 Follow under an event, or /follow &lt;id&gt;."
+        )
     lines = [f"Events this chat follows by name (times in {escape(zone)}):"]
     for event in events:
         when = escape(format_event_when(event, zone))

@@ -3,9 +3,8 @@ edits (kept across a restart), and following single events."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import html
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -216,7 +215,7 @@ async def test_a_chat_following_one_event_gets_its_alerts_and_reminders_and_feed
     assert "UID:talks@" in feed
     assert "UID:other@" not in feed
     assert "Event other" not in "".join(texts(fake, OTHER_USER))
-    assert [t for t in texts(fake, OTHER_USER) if "⏰" in t][0].startswith("⏰ <b>Event talks")
+    assert next(t for t in texts(fake, OTHER_USER) if "⏰" in t).startswith("⏰ <b>Event talks")
 
 
 async def test_the_follow_button_follows_in_the_chat_or_under_an_inline_card_privately(

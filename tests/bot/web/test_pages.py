@@ -176,3 +176,28 @@ async def test_bare_dates_in_the_api_mean_the_events_own_day_at_the_venue(
         "delhi-morning",
         "la-day-before",  # not on 4 Dec where it happens, but in these instants
     ]
+
+
+async def test_the_status_is_a_badge_and_the_event_page_shows_its_history(
+    settings: Settings,
+) -> None:
+    async with running(settings) as app, httpx.AsyncClient(base_url=app.public_url) as http:
+        start = app.now() + timedelta(days=3)
+        await app.events.add(timed_event("talks", start, location="Delhi"), actor="t")
+        await app.events.edit(
+            "talks",
+            actor="telegram:1001",
+            status="postponed",
+            location=HOSTILE,
+            note=f"MEA {HOSTILE}",
+            source="https://www.mea.gov.in/r.htm",
+        )
+        index, page = [(await http.get(path)).text for path in ("/", "/events/talks")]
+    assert '<span class="badge badge-postponed">Postponed</span>' in index
+    assert '<span class="badge badge-postponed">Postponed</span>' in page
+    assert "<h2>History</h2>" in page
+    assert 'an admin: <span class="field">Status</span> confirmed → postponed' in page
+    assert "telegram:1001" not in page  # admins' Telegram ids stay private
+    assert '<span class="field">Place</span> Delhi → &lt;script&gt;' in page
+    assert '(<a href="https://www.mea.gov.in/r.htm" rel="noopener">source</a>)' in page
+    assert "<script>alert" not in page
