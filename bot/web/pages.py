@@ -19,9 +19,9 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from bot.wording.lifecycle import plain_value, public_actor
 from calendars.agenda import build_agenda
 from calendars.events import SLUG_RE, Event
-from bot.wording.lifecycle import plain_value, public_actor
 from calendars.ical.render import CalendarMeta
 from calendars.links import GOOGLE_ADD_BY_URL, SubscribeLinks, subscribe_links
 from calendars.time.timefmt import format_event_when, format_instant
