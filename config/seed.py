@@ -12,7 +12,7 @@ Format (one ``[[event]]`` table per event):
     tags = ["sco"]
     keywords = ["SCO", "Tianjin"]
     urls = ["https://eng.sectsco.org/"]
-    status = "confirmed"             # confirmed | tentative | cancelled
+    status = "confirmed"   # rumoured | announced | confirmed | postponed | cancelled
     description = "..."
 
 Timed values are local date-times (``2026-12-04T10:00:00``) in ``timezone``; a TOML

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from calendars.errors import InvalidEvent
 from calendars.events import Event, Status
+from calendars.follows import follow_data, id_digest, parse_follow_data
 from calendars.history import MAX_HISTORY, last_moved, previous_starts
 from tests.conftest import at, timed_event
 
@@ -88,3 +91,20 @@ def test_only_events_still_on_record_as_happening_are_due_to_conclude() -> None:
     for status in (Status.POSTPONED, Status.CANCELLED, Status.CONCLUDED):
         assert not event.revised(now=NOW, status=status).due_to_conclude(over)
     assert not event.due_to_conclude(at("2026-12-01T07:59"))
+
+
+@given(st.text(max_size=100))
+def test_any_callback_data_is_read_or_refused_never_crashes(data: str) -> None:
+    parsed = parse_follow_data(data)
+    if parsed is not None:
+        value, digest = parsed
+        assert value
+        assert not digest or len(value) == 16
+
+
+@given(st.from_regex(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?", fullmatch=True))
+def test_every_event_id_makes_follow_data_within_telegrams_64_bytes(event_id: str) -> None:
+    data = follow_data(event_id)
+    assert len(data.encode()) <= 64
+    value, digest = parse_follow_data(data) or ("", False)
+    assert value == (id_digest(event_id) if digest else event_id)

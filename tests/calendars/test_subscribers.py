@@ -41,3 +41,11 @@ def test_filter_and_quiet_hours_survive_the_round_trip() -> None:
     assert record["quiet_hours"] == "22:00-07:00"
     assert Subscriber.from_record(record) == subscriber
     assert subscriber.is_quiet(datetime(2026, 12, 1, 22, 30, tzinfo=UTC))  # 23:30 in Berlin
+
+
+def test_followed_events_survive_the_round_trip_and_older_records_follow_none() -> None:
+    old = {"id": "42", "subscribed_at": AT.isoformat(), "reminders_since": AT.isoformat()}
+    assert Subscriber.from_record(old).followed == frozenset()
+    chat = Subscriber.from_record(old).replace(followed=frozenset({"talks", "sco-2026"}))
+    assert chat.to_record()["followed"] == ["sco-2026", "talks"]
+    assert Subscriber.from_record(chat.to_record()).followed == {"talks", "sco-2026"}

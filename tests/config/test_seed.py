@@ -129,3 +129,11 @@ def test_a_seed_time_in_the_repeated_hour_means_its_first_pass_as_addevent_does(
     (event,) = parse_seed(berlin_seed("2027-10-31T02:30:00", "2027-10-31T03:30:00"), now=NOW)
     assert event.starts_at == datetime(2027, 10, 31, 0, 30, tzinfo=UTC)  # 02:30 CEST
     assert (event.ends_at - event.starts_at).total_seconds() == 2 * 3600  # to 03:30 CET
+
+
+def test_a_seed_file_saying_tentative_loads_as_announced() -> None:
+    (event,) = parse_seed(
+        '[[event]]\nid = "talks"\ntitle = "Talks"\nstart = 2026-12-04\nstatus = "tentative"\n',
+        now=NOW,
+    )
+    assert event.status.value == "announced"

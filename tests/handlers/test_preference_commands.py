@@ -149,12 +149,15 @@ async def test_articles_in_quiet_hours_arrive_as_one_digest_when_they_end_even_a
 async def test_quiet_hours_do_not_hold_change_alerts(
     settings: Settings, fake: FakeTelegram, feeds: FeedServer
 ) -> None:
-    with time_machine.travel(EVENING, tick=False):
+    with time_machine.travel(EVENING, tick=False) as clock:
         async with bot_running(configured(settings, fake)) as app:
             await say(fake, USER, "/start")
             await say(fake, USER, "/quiet 22:00-07:00")  # 22:00 UTC: quiet now
             await with_event(app)
             await app.events.cancel("modi-putin-talks", actor="admin")
+            clock.shift(timedelta(seconds=30))  # change alerts wait 30 s for more edits
+            app.reminders.wake()
+            await until(lambda: len(app.store.pending_alerts) == 0, what="the alert sent")
             alerts = [t for t in texts(fake, USER) if t.startswith("❌ Cancelled")]
     assert len(alerts) == 1
 

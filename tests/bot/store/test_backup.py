@@ -234,3 +234,17 @@ def test_importing_over_data_needs_replace_and_then_replaces_everything(tmp_path
         assert sorted(e.id for e in store.events.all()) == ["xmodi-putin-delhi", "xsco-2026"]
         assert sorted(s.id for s in store.subscribers.all()) == ["x-100200", "x111"]
         assert not store.deliveries.is_done("r:sco-2026:111:86400")  # the old data is gone
+
+
+def test_a_backup_with_a_tentative_event_restores_it_as_announced(tmp_path: Path) -> None:
+    old = Event(
+        id="talks", title="Talks", start=date(2026, 12, 4), end=date(2026, 12, 5)
+    ).to_record()
+    old["status"] = "tentative"
+    del old["history"]  # written before events kept a history
+    with Store(tmp_path / "db.json") as store:
+        store.load({"events": {"talks": {"data": old, "admin_edited": True}}})
+        restored = store.events.get("talks")
+    assert restored is not None
+    assert restored.status is Status.ANNOUNCED
+    assert restored.history == ()
