@@ -280,6 +280,11 @@ class Event:
         return self.status is Status.CANCELLED
 
     @property
+    def on_hold(self) -> bool:
+        """Cancelled or postponed: its time is not when it happens, so nobody is reminded."""
+        return self.status in (Status.CANCELLED, Status.POSTPONED)
+
+    @property
     def starts_at(self) -> datetime:
         """The instant (UTC) the event begins: midnight in its own zone when all-day."""
         return _instant(self.start, self.zone)

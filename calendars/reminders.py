@@ -6,7 +6,7 @@ already sent for an offset is not sent again after a move, unless the new start 
 least that offset away when the event moved (its history says when, and from where).
 
 The rules, for one event and one subscriber at time ``now``:
-- nothing once the event has begun, or when it is cancelled;
+- nothing once the event has begun, or when it is cancelled or postponed;
 - an offset is *due* when ``start - offset <= now``;
 - it is *owed* only if it fell due after both the event was created and the subscriber
   set its reminders (``reminders_since``): nobody is reminded of a moment that passed
@@ -88,7 +88,7 @@ def plan_reminders(
     is_done: Callable[[str], bool],
 ) -> ReminderPlan:
     """What to send (at most one) and what to mark skipped for this pair, right now."""
-    if event.cancelled or event.has_begun(now) or not subscriber.follows(event):
+    if event.on_hold or event.has_begun(now) or not subscriber.follows(event):
         return ReminderPlan(None, ())
     owed_after = max(event.created, subscriber.reminders_since)
     sent_before = _sent_for_an_earlier_start(event, subscriber, is_done)

@@ -132,7 +132,7 @@ class ReminderService:
     def _schedule(self, event: Event, offsets: set[timedelta]) -> None:
         self._clear(event.id)
         now = self._clock()
-        if event.cancelled or event.has_begun(now):
+        if event.on_hold or event.has_begun(now):
             return
         job_ids = set()
         for offset, due_at in fire_times(event, offsets).items():

@@ -7,7 +7,7 @@ from html import escape
 
 from bot.delivery.notifier import Outgoing
 from bot.wording.telegram_html import MAX_LINK_URL, split_message
-from calendars.events import Event, same_moment
+from calendars.events import Event
 from calendars.ical.render import CalendarMeta
 from calendars.news.articles import Article
 from calendars.reminders import Reminder
@@ -20,7 +20,6 @@ from calendars.time.timefmt import (
 
 __all__ = [
     "article_notice",
-    "change_notice",
     "digest_notice",
     "event_lines",
     "quiet_digest_notice",
@@ -35,25 +34,6 @@ def event_lines(event: Event, zone: str) -> list[str]:
     if event.location:
         lines.append(f"📍 {escape(event.location)}")
     return lines
-
-
-def change_notice(before: Event, after: Event, *, zone: str) -> str:
-    """What changed about an event, for its followers."""
-    if after.cancelled:
-        head, *rest = event_lines(before, zone)
-        return "\n".join(
-            [f"❌ Cancelled: {head}", *rest, "It stays in the calendar, marked cancelled."]
-        )
-    head, *rest = event_lines(after, zone)
-    lines = [f"✏️ Changed: {head}", *rest]
-    moved = not (same_moment(before.start, after.start) and same_moment(before.end, after.end))
-    if moved or before.timezone != after.timezone:
-        lines.append(f"Was: {escape(format_event_when(before, zone))}")
-    if before.location != after.location and before.location:
-        lines.append(f"Was at: {escape(before.location)}")
-    if before.status != after.status:
-        lines.append(f"Status: {escape(after.status.value)}")
-    return "\n".join(lines)
 
 
 def _byline(article: Article, zone: str) -> str:

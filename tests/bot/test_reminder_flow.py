@@ -180,3 +180,28 @@ async def test_an_all_day_reminder_in_the_venues_zone_needs_no_such_line(
             app.reminders.wake()
             await until(lambda: "⏰" in console.getvalue(), what="the all-day reminder")
     assert "🕛" not in console.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("later_by", "again"), [(timedelta(minutes=3), 0), (timedelta(minutes=30), 1)]
+)
+async def test_a_sent_reminder_comes_again_after_a_move_only_if_its_moment_is_still_ahead(
+    settings: Settings, later_by: timedelta, again: int
+) -> None:
+    console = io.StringIO()
+    with time_machine.travel(T0, tick=False) as clock:
+        async with running(settings, console) as app:
+            await app.events.add(timed_event("talks", START), actor="admin")
+            clock.move_to(START - timedelta(hours=1))
+            app.reminders.wake()
+            await until(lambda: "⏰" in console.getvalue(), what="the 1-hour reminder")
+            clock.move_to(START - timedelta(minutes=55))
+            new_start = START + later_by  # 58 or 85 minutes from now
+            await app.events.edit(
+                "talks", actor="admin", start=new_start, end=new_start + timedelta(hours=2)
+            )
+            clock.move_to(new_start - timedelta(hours=1))
+            assert await app.reminders.catch_up() == again
+            clock.move_to(new_start - timedelta(minutes=1))
+            assert await app.reminders.catch_up() == 0
+    assert console.getvalue().count("⏰") == 1 + again

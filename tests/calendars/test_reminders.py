@@ -63,8 +63,8 @@ def test_after_downtime_only_the_nearest_missed_reminder_is_sent() -> None:
     assert {r.offset for r in result.skip} == {timedelta(days=7), timedelta(days=1)}
 
 
-@pytest.mark.parametrize("status", [Status.CANCELLED])
-def test_cancelled_or_begun_events_get_no_reminders(status: Status) -> None:
+@pytest.mark.parametrize("status", [Status.CANCELLED, Status.POSTPONED])
+def test_cancelled_postponed_or_begun_events_get_no_reminders(status: Status) -> None:
     start = at("2026-12-04T10:00")
     event = timed_event("talks", start, created=LONG_AGO, updated=LONG_AGO)
     assert plan(event, subscriber(), start).send is None
