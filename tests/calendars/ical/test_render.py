@@ -141,3 +141,23 @@ def test_an_end_in_the_second_pass_of_a_repeated_hour_is_written_in_utc() -> Non
     assert "DTEND:20271031T013000Z" in text  # a wall clock would read as the first pass
     vevent = vobject.readOne(text).vevent
     assert vevent.dtend.value - vevent.dtstart.value == timedelta(hours=1)
+
+
+def test_each_status_maps_to_an_ical_status_and_the_unsure_ones_say_so_in_the_title() -> None:
+    events = [
+        timed_event(status.value, at("2026-12-04T10:00"), title="G20", status=status)
+        for status in Status
+    ]
+    calendar = icalendar.Calendar.from_ical(render(events))
+    seen = {
+        str(v["X-SUMMITWATCH-STATUS"]): (str(v["STATUS"]), str(v["SUMMARY"]))
+        for v in calendar.walk("VEVENT")
+    }
+    assert seen == {
+        "rumoured": ("TENTATIVE", "[Rumoured] G20"),
+        "announced": ("TENTATIVE", "G20"),
+        "postponed": ("TENTATIVE", "[Postponed] G20"),
+        "confirmed": ("CONFIRMED", "G20"),
+        "concluded": ("CONFIRMED", "G20"),
+        "cancelled": ("CANCELLED", "G20"),
+    }
