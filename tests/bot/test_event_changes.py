@@ -53,3 +53,28 @@ async def test_moving_an_end_to_the_second_pass_of_the_hour_is_an_update_followe
         in output
     )
     assert [c.by for c in stored.history] == ["import"]
+
+
+async def test_an_alert_sent_but_not_settled_before_a_crash_is_not_sent_again(
+    settings: Settings,
+) -> None:
+    console = io.StringIO()
+    start = T0 + timedelta(days=2)
+    with time_machine.travel(T0, tick=False) as clock:
+        async with running(settings, console) as app:
+            await app.events.add(
+                Event(id="talks", title="Talks", start=start, end=start + timedelta(hours=1)),
+                actor="admin",
+            )
+            await app.events.edit("talks", actor="admin", location="Delhi")
+            pending = app.store.pending_alerts.get("talks")
+            assert pending is not None
+            clock.shift(timedelta(seconds=30))
+            assert await app.alerts.send("talks") == 1
+            # as if the process died after sending, before the pending alert was removed
+            sending = dataclasses.replace(pending, sending=app.store.events.get("talks").sequence)  # type: ignore[union-attr]
+            app.store.pending_alerts.put("talks", sending)
+        async with running(settings, console) as app:
+            await app.wait_background()
+            assert len(app.store.pending_alerts) == 0
+    assert console.getvalue().count("✏️ Changed: Talks") == 1
