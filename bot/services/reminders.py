@@ -111,9 +111,20 @@ class ReminderService:
         )
 
     def call_every(self, job_id: str, interval: timedelta, work: Callable[[], object]) -> None:
-        """Run ``work()`` every ``interval`` (concluding events that have ended)."""
+        """Run ``work()`` every ``interval`` (concluding events that have ended), on the
+        event loop's thread like every store write (a plain function would run in a pool)."""
+
+        async def on_the_loop() -> None:
+            work()
+
         self._scheduler.add_job(
-            work, "interval", seconds=interval.total_seconds(), id=job_id, replace_existing=True
+            on_the_loop,
+            "interval",
+            seconds=interval.total_seconds(),
+            id=job_id,
+            replace_existing=True,
+            misfire_grace_time=None,  # late (a suspended laptop) is better than skipped
+            coalesce=True,
         )
 
     def next_fire_time(self) -> datetime | None:

@@ -247,8 +247,12 @@ async def test_an_ended_event_concludes_once_by_the_system(
         async with bot_running(bot_settings(settings, fake)) as app:
             await say(fake, USER, "/start")
             await app.events.add(timed_event("talks", T0 + timedelta(hours=1)), actor="t")
-            clock.move_to(T0 + timedelta(hours=3, minutes=1))
-            assert app.events.conclude_due() == ["talks"]
+            clock.move_to(T0 + timedelta(hours=3, minutes=1))  # it ended at 10:00
+            app.reminders.wake()  # the periodic job (every 5 minutes) is due
+            await until(
+                lambda: app.store.events.get("talks").status is Status.CONCLUDED,  # type: ignore[union-attr]
+                what="the event concluded by the periodic job",
+            )
             assert app.events.conclude_due() == []
             history = await say(fake, USER, "/history talks")
             await app.wait_background()
