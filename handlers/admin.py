@@ -12,12 +12,14 @@ from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, fi
 from bot.delivery.notifier import Outcome
 from bot.fetch.client import fetch_limited
 from bot.telegram.context import BotContext
+from bot.wording.imports import import_summary
 from bot.wording.replies import event_details
 from calendars.commands import EDITEVENT_EXAMPLE, parse_addevent, parse_editevent
 from calendars.errors import InvalidCalendarFile, InvalidInput
 from calendars.ical.importer import parse_ics
 from calendars.time.timefmt import format_relative
 from calendars.time.when import WHEN_EXAMPLE, parse_when
+from calendars.time.zones import zone_or_none
 from handlers.common import admin_only, chat_zone, command_text, first_argument, reply, user_errors
 
 __all__ = [
@@ -212,9 +214,9 @@ def attached_document(update: Update) -> Document | None:
 @user_errors
 @admin_only
 async def importics(update: Update, context: BotContext) -> None:
-    """Upsert the events of an attached .ics file, or of one at a URL."""
+    """Upsert the events of an attached .ics file, or of one at a URL (``tz=`` optional)."""
     document = attached_document(update)
-    url = command_text(update)
+    url, zone = _import_arguments(command_text(update))
     if document is not None:
         if (document.file_size or 0) > MAX_ICS_BYTES:
             raise InvalidCalendarFile(f"the file is over {MAX_ICS_BYTES:,} bytes")
@@ -232,18 +234,33 @@ async def importics(update: Update, context: BotContext) -> None:
             example="/importics https://calendar.example.org/summits.ics",
         )
     # Parsing a large file takes a noticeable moment: keep it off the bot's event loop.
-    report = await asyncio.to_thread(parse_ics, data, now=context.now(), our_host=context.meta.host)
+    report = await asyncio.to_thread(
+        parse_ics,
+        data,
+        now=context.now(),
+        our_host=context.meta.host,
+        default_zone=zone or chat_zone(update, context),
+    )
     results: Counter[str] = Counter()
     for event in report.events:
         results[await context.events.upsert(event, actor=actor_of(update))] += 1
-    lines = [
-        f"Imported: {results['added']} added, {results['updated']} updated, "
-        f"{results['unchanged']} unchanged, {len(report.skipped)} skipped."
-    ]
-    lines += [f"• skipped {escape(reason)}" for reason in report.skipped[:20]]
-    if len(report.skipped) > 20:
-        lines.append(f"… and {len(report.skipped) - 20} more")
-    await reply(update, "\n".join(lines))
+    await reply(update, import_summary(report, results))
+
+
+def _import_arguments(text: str) -> tuple[str, str | None]:
+    """The URL and the ``tz=`` zone of ``/importics [URL] [tz=Area/City]``."""
+    words = text.split()
+    zones = [word[3:] for word in words if word.lower().startswith("tz=")]
+    url = " ".join(word for word in words if not word.lower().startswith("tz="))
+    if not zones:
+        return url, None
+    zone = zone_or_none(zones[-1])
+    if zone is None:
+        raise InvalidInput(
+            f"{zones[-1]!r} is not a time zone; use an IANA name such as Asia/Kolkata",
+            example="/importics https://calendar.example.org/summits.ics tz=Asia/Kolkata",
+        )
+    return url, zone.key
 
 
 @user_errors
