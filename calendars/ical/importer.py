@@ -264,9 +264,9 @@ def _moment(
         return value.replace(tzinfo=ZoneInfo(zone_name), fold=0), zone_name
     custom = read.zones.zone(tzid)  # Outlook's "Customized Time Zone": the file defines it
     if custom is not None:
-        instant = value.replace(tzinfo=custom).astimezone(UTC)
+        instant = (value - custom.offset(value)).replace(tzinfo=UTC)
         preferred = [z for z in (ours, read.cal_zone, read.default_zone) if z]
-        zone_name = matching_zone(custom, instant, preferred) or "UTC"
+        zone_name = matching_zone(custom, value, preferred) or "UTC"
         return instant.astimezone(ZoneInfo(zone_name)), zone_name
     if read.cal_zone is None:
         raise _Skip(f"its time zone {clean_text(tzid)[:60]!r} is not one we know")

@@ -5,7 +5,8 @@ icalendar's parser registers every VTIMEZONE it reads in a process-wide cache
 it looks up. Files with their own TZIDs would grow that cache on every import (60 imports
 of a 450 KB file: +330 MB). Our parser therefore neither registers VTIMEZONEs nor hands
 TZIDs to icalendar: DTSTART/DTEND come back as wall times and the importer resolves the
-TZID itself, from IANA names or from the file's own VTIMEZONE (built uncached, per file).
+TZID itself, from IANA names or from the file's own VTIMEZONE (read per file, see
+``custom_zone``).
 
 DURATION is kept as text and read here, because icalendar folds ``PT24H`` into one day
 (hours are exact time in RFC 5545, days are calendar days) and rejects bad values
@@ -16,16 +17,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Component, Timezone
 from icalendar.parser.ical.component import ComponentIcalParser
 from icalendar.prop import vBroken, vText
-from icalendar.timezone import tzp
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
+from calendars.ical.custom_zone import CustomZone
 from calendars.time.zones import zone_or_none
 
 __all__ = [
@@ -164,7 +165,7 @@ def parse_calendars(text: str) -> list[Component]:
 
 
 class FileZones:
-    """The VTIMEZONEs of one file, turned into zones only when an event uses them."""
+    """The VTIMEZONEs of one file, read only when an event uses them."""
 
     def __init__(self, calendar: Component) -> None:
         self._components = {
@@ -172,28 +173,21 @@ class FileZones:
             for component in calendar.subcomponents
             if isinstance(component, Timezone)
         }
-        self._built: dict[str, tzinfo | None] = {}
+        self._built: dict[str, CustomZone | None] = {}
 
-    def zone(self, tzid: str) -> tzinfo | None:
-        """The zone the file defines as ``tzid``; None when it has none (or a broken one)."""
+    def zone(self, tzid: str) -> CustomZone | None:
+        """The zone the file defines as ``tzid``; None when it has none (or an unusable one)."""
         tzid = tzid.strip()
         if tzid not in self._built:
             component = self._components.get(tzid)
-            built: tzinfo | None = None
-            if component is not None and component.subcomponents:
-                try:
-                    built = tzp.create_timezone(component)  # not cached, unlike to_tz()
-                except Exception:  # dateutil raises assorted errors on odd definitions
-                    built = None
-            self._built[tzid] = built
+            self._built[tzid] = CustomZone.of(component) if component is not None else None
         return self._built[tzid]
 
 
-def matching_zone(custom: tzinfo, moment: datetime, preferred: list[str]) -> str | None:
-    """An IANA zone with ``custom``'s offsets around ``moment``: the preferred ones first."""
-    probes = [moment.astimezone(UTC)]
-    probes += [datetime(moment.year, month, 15, 12, tzinfo=UTC) for month in (1, 4, 7, 10)]
-    wanted = [probe.astimezone(custom).utcoffset() for probe in probes]
+def matching_zone(custom: CustomZone, wall: datetime, preferred: list[str]) -> str | None:
+    """An IANA zone with ``custom``'s offsets around ``wall``: the preferred ones first."""
+    probes = [wall, *(datetime(wall.year, month, 15, 12) for month in (1, 4, 7, 10))]
+    wanted = [custom.offset(probe) for probe in probes]
     seen: set[str] = set()
     for name in [*preferred, *WINDOWS_TO_OLSON.values()]:
         key = zone_for_tzid(name)
@@ -201,6 +195,6 @@ def matching_zone(custom: tzinfo, moment: datetime, preferred: list[str]) -> str
             continue
         seen.add(key)
         zone = ZoneInfo(key)
-        if [probe.astimezone(zone).utcoffset() for probe in probes] == wanted:
+        if [probe.replace(tzinfo=zone).utcoffset() for probe in probes] == wanted:
             return key
     return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 __all__ = ["suggest_zones", "zone_or_none"]
@@ -11,15 +11,17 @@ __all__ = ["suggest_zones", "zone_or_none"]
 _ALIASES = {"utc": "UTC", "gmt": "UTC", "z": "UTC"}
 
 
-@cache
+@lru_cache(maxsize=512)  # bounded: names come from users and imported files
 def zone_or_none(name: str) -> ZoneInfo | None:
     """The zone called ``name`` (any letter case), or None when it is not an IANA zone."""
     name = _ALIASES.get(name.strip().lower(), name.strip())
     if not name or len(name) > 64 or name.startswith(("/", ".")) or ".." in name:
         return None
-    name = _by_lower_name().get(name.lower(), name)
+    known = _by_lower_name().get(name.lower())
+    if known is None and name != "UTC":  # never look other names up: untrusted input
+        return None  # (ZoneInfo would try them as file paths, interning every part)
     try:
-        return ZoneInfo(name)
+        return ZoneInfo(known or name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         return None
 
