@@ -99,7 +99,7 @@ def test_importing_our_feed_gives_back_every_imported_field_unchanged() -> None:
 
 def test_feed_writes_the_zone_of_all_day_events_and_each_source_url() -> None:
     feed = IcalRenderer(META).calendar(extra_events()).decode()
-    vevents = [c for c in Calendar.from_ical(feed).walk("VEVENT")]
+    vevents = list(Calendar.from_ical(feed).walk("VEVENT"))
     sco = next(v for v in vevents if str(v["UID"]).startswith("sco-summit-2026@"))
     assert str(sco["X-SUMMITWATCH-TZID"]) == "Asia/Shanghai"
     berlin = next(v for v in vevents if str(v["UID"]).startswith("berlin-fall-back-2026@"))
