@@ -12,28 +12,20 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from icalendar import Component
-from icalendar.prop import vBroken
 
 from calendars.errors import InvalidCalendarFile, InvalidEvent
 from calendars.events import SLUG_RE, Event, Status, normalise_tag
-from calendars.ical.reading import (
-    FileZones,
-    matching_zone,
-    parse_calendars,
-    parse_duration,
-    zone_for_tzid,
-)
+from calendars.ical.moments import FileContext, SkipEvent, event_end, moment, text_of
+from calendars.ical.reading import FileZones, parse_calendars, zone_for_tzid
 from calendars.ical.roundtrip import ZONE_PROPERTY, split_description
 from calendars.ical.selection import within_limit
 from calendars.text import clean_text
-from calendars.time.when import EARLIEST_YEAR, LATEST_YEAR
 
 __all__ = ["ImportReport", "Skipped", "parse_ics", "zone_for_tzid"]
 
@@ -70,27 +62,6 @@ class ImportReport:
     floating_zone: str | None = None
 
 
-class _Skip(Exception):
-    """One VEVENT cannot be imported; the message says why."""
-
-
-@dataclass(slots=True)
-class _File:
-    """What one VCALENDAR tells about reading its events."""
-
-    cal_zone: str | None  # X-WR-TIMEZONE: where Google and Apple put floating times
-    default_zone: str  # the admin's, for times and dates given in no zone at all
-    zones: FileZones
-    our_host: str | None
-    used_default: bool = field(default=False)
-
-    def fallback(self) -> str:
-        if self.cal_zone is not None:
-            return self.cal_zone
-        self.used_default = True
-        return self.default_zone
-
-
 def parse_ics(
     data: bytes,
     *,
@@ -125,11 +96,11 @@ def parse_ics(
             "export a shorter date range, or split the file at an END:VEVENT line",
             example=_EXAMPLE,
         )
-    files: list[_File] = []
-    vevents: list[tuple[Component, _File]] = []
+    files: list[FileContext] = []
+    vevents: list[tuple[Component, FileContext]] = []
     for cal in _parsed(text):
-        value = _text(cal, "X-WR-TIMEZONE")
-        read = _File(
+        value = text_of(cal, "X-WR-TIMEZONE")
+        read = FileContext(
             zone_for_tzid(value) if value else None, default_zone, FileZones(cal), our_host
         )
         files.append(read)
@@ -142,7 +113,7 @@ def parse_ics(
         label = _label(vevent, number)
         try:
             event = _event(vevent, read, now=now)
-        except (_Skip, InvalidEvent) as exc:
+        except (SkipEvent, InvalidEvent) as exc:
             skipped.append(Skipped(label, str(exc)))
         except (OverflowError, ArithmeticError):  # a DURATION of a million days, say
             skipped.append(Skipped(label, "its times are out of range"))
@@ -186,20 +157,10 @@ def _parsed(text: str) -> list[Component]:
 
 
 def _label(vevent: Component, number: int) -> str:
-    title = " ".join(clean_text(_text(vevent, "SUMMARY")).split())
-    uid = " ".join(clean_text(_text(vevent, "UID")).split())
+    title = " ".join(clean_text(text_of(vevent, "SUMMARY")).split())
+    uid = " ".join(clean_text(text_of(vevent, "UID")).split())
     name = repr(title[:60]) if title else f"event #{number} (no title)"
     return f"{name} (UID {uid[:60]})" if uid else name
-
-
-def _text(component: Component, name: str) -> str:
-    """A property as plain text: the first when repeated, "" when missing or unreadable."""
-    value = component.get(name)
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if value is None or isinstance(value, vBroken):
-        return ""
-    return str(value)
 
 
 def _clean(value: str, field: str) -> str:
@@ -210,99 +171,41 @@ def _clean(value: str, field: str) -> str:
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
-def _event(vevent: Component, read: _File, *, now: datetime) -> Event:
+def _event(vevent: Component, read: FileContext, *, now: datetime) -> Event:
     if "RRULE" in vevent or "RDATE" in vevent:
-        raise _Skip("recurring events are not imported")
+        raise SkipEvent("recurring events are not imported")
     if "RECURRENCE-ID" in vevent:
-        raise _Skip("changed occurrences of recurring events are not imported")
-    title = _clean(_text(vevent, "SUMMARY"), "title").strip()
+        raise SkipEvent("changed occurrences of recurring events are not imported")
+    title = _clean(text_of(vevent, "SUMMARY"), "title").strip()
     if not title:
-        raise _Skip("it has no title (SUMMARY)")
-    ours = zone_for_tzid(_text(vevent, ZONE_PROPERTY)) if ZONE_PROPERTY in vevent else None
-    start, zone = _moment(vevent, "DTSTART", read, ours)
-    description, listed = split_description(_text(vevent, "DESCRIPTION"))
+        raise SkipEvent("it has no title (SUMMARY)")
+    ours = zone_for_tzid(text_of(vevent, ZONE_PROPERTY)) if ZONE_PROPERTY in vevent else None
+    start, zone = moment(vevent, "DTSTART", read, ours)
+    description, listed = split_description(text_of(vevent, "DESCRIPTION"))
     return Event(
         id=_event_id(vevent, start, read.our_host),
         title=title,
         start=start,
-        end=_end(vevent, start, read, ours),
+        end=event_end(vevent, start, read, ours),
         timezone=ours or zone,
-        location=_clean(_text(vevent, "LOCATION"), "location"),
+        location=_clean(text_of(vevent, "LOCATION"), "location"),
         description=_clean(description, "description"),
         tags=_tags(vevent),
-        urls=_urls([_text(vevent, "URL"), *listed], read.our_host),
-        status=_STATUSES.get(_text(vevent, "STATUS").strip().upper(), Status.CONFIRMED),
+        urls=_urls([text_of(vevent, "URL"), *listed], read.our_host),
+        status=_STATUSES.get(text_of(vevent, "STATUS").strip().upper(), Status.CONFIRMED),
         created=now,
         updated=now,
     )
 
 
-def _moment(
-    vevent: Component, name: str, read: _File, ours: str | None
-) -> tuple[date | datetime, str]:
-    """A DTSTART/DTEND value and the IANA zone it is in (all-day dates: where days begin)."""
-    prop = vevent.get(name)
-    if isinstance(prop, list):
-        raise _Skip(f"it has more than one {name}")
-    if prop is None:
-        raise _Skip(f"it has no {'start' if name == 'DTSTART' else 'end'} ({name})")
-    if isinstance(prop, vBroken) or not isinstance(getattr(prop, "dt", None), date):
-        raise _Skip(f"its {name} could not be read")
-    value: date = prop.dt
-    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise _Skip(f"its {name} is outside the years {EARLIEST_YEAR}-{LATEST_YEAR}")
-    if not isinstance(value, datetime):
-        return value, ours or read.fallback()
-    if value.tzinfo is not None:  # a UTC time, written with Z
-        return value.astimezone(UTC), "UTC"
-    tzid = str(prop.params.get("TZID", "")).strip()
-    if not tzid:  # floating: "the same wall time everywhere", read in the best zone known
-        zone = read.fallback()
-        return value.replace(tzinfo=ZoneInfo(zone), fold=0), zone
-    zone_name = zone_for_tzid(tzid)
-    if zone_name is not None:
-        return value.replace(tzinfo=ZoneInfo(zone_name), fold=0), zone_name
-    custom = read.zones.zone(tzid)  # Outlook's "Customized Time Zone": the file defines it
-    if custom is not None:
-        instant = (value - custom.offset(value)).replace(tzinfo=UTC)
-        preferred = [z for z in (ours, read.cal_zone, read.default_zone) if z]
-        zone_name = matching_zone(custom, value, preferred) or "UTC"
-        return instant.astimezone(ZoneInfo(zone_name)), zone_name
-    if read.cal_zone is None:
-        raise _Skip(f"its time zone {clean_text(tzid)[:60]!r} is not one we know")
-    return value.replace(tzinfo=ZoneInfo(read.cal_zone), fold=0), read.cal_zone
-
-
-def _end(
-    vevent: Component, start: date | datetime, read: _File, ours: str | None
-) -> date | datetime:
-    """DTEND, else start + DURATION, else one day (dates) or one hour (times)."""
-    if "DTEND" in vevent:
-        return _moment(vevent, "DTEND", read, ours)[0]
-    raw = _text(vevent, "DURATION") if "DURATION" in vevent else "PT1H"
-    if not isinstance(start, datetime) and "DURATION" not in vevent:
-        raw = "P1D"
-    duration = parse_duration(raw)
-    if duration is None:
-        raise _Skip(
-            f"its DURATION {clean_text(raw)[:40]!r} is not an iCalendar duration "
-            "(such as PT1H30M, P2D or P1W)"
-        )
-    if not isinstance(start, datetime):
-        return start + timedelta(days=duration.days)
-    # Days are calendar days (wall clock); hours and less are exact time (RFC 5545 §3.3.6).
-    wall = start + timedelta(days=duration.days)
-    return wall.astimezone(UTC) + duration.exact
-
-
 def _event_id(vevent: Component, start: date | datetime, our_host: str | None) -> str:
-    uid = _text(vevent, "UID").strip()
+    uid = text_of(vevent, "UID").strip()
     if our_host and uid.lower().endswith("@" + our_host.lower()):
         slug = uid[: -len(our_host) - 1]
         if SLUG_RE.match(slug):
             return slug  # one of ours: keep its id, so the import updates it
     if not uid:  # RFC 5545 requires a UID; without one, the same file still gives the same id
-        uid = f"{_text(vevent, 'SUMMARY')}|{start.isoformat()}"
+        uid = f"{text_of(vevent, 'SUMMARY')}|{start.isoformat()}"
     return "ics-" + hashlib.sha256(uid.encode("utf-8", "replace")).hexdigest()[:16]
 
 

@@ -32,7 +32,6 @@ from calendars.time.zones import zone_or_none
 __all__ = [
     "Duration",
     "FileZones",
-    "matching_zone",
     "parse_calendars",
     "parse_duration",
     "zone_for_tzid",
@@ -174,6 +173,7 @@ class FileZones:
             if isinstance(component, Timezone)
         }
         self._built: dict[str, CustomZone | None] = {}
+        self._seasonal: dict[tuple[str, int, tuple[str, ...]], list[str]] = {}
 
     def zone(self, tzid: str) -> CustomZone | None:
         """The zone the file defines as ``tzid``; None when it has none (or an unusable one)."""
@@ -183,18 +183,34 @@ class FileZones:
             self._built[tzid] = CustomZone.of(component) if component is not None else None
         return self._built[tzid]
 
+    def iana(self, tzid: str, wall: datetime, preferred: list[str]) -> str | None:
+        """An IANA zone with the offsets of the file's ``tzid`` around ``wall``.
 
-def matching_zone(custom: CustomZone, wall: datetime, preferred: list[str]) -> str | None:
-    """An IANA zone with ``custom``'s offsets around ``wall``: the preferred ones first."""
-    probes = [wall, *(datetime(wall.year, month, 15, 12) for month in (1, 4, 7, 10))]
+        The zones that match it all year are found once per TZID and year (150 zones
+        each), then the first of them that also matches at ``wall``: the preferred first.
+        """
+        custom = self.zone(tzid)
+        if custom is None:
+            return None
+        key = (tzid.strip(), wall.year, tuple(preferred))
+        if key not in self._seasonal:
+            self._seasonal[key] = _seasonal_matches(custom, wall.year, preferred)
+        offset = custom.offset(wall)
+        for name in self._seasonal[key]:
+            if wall.replace(tzinfo=ZoneInfo(name)).utcoffset() == offset:
+                return name
+        return None
+
+
+def _seasonal_matches(custom: CustomZone, year: int, preferred: list[str]) -> list[str]:
+    probes = [datetime(year, month, 15, 12) for month in (1, 4, 7, 10)]
     wanted = [custom.offset(probe) for probe in probes]
-    seen: set[str] = set()
+    found: dict[str, None] = {}
     for name in [*preferred, *WINDOWS_TO_OLSON.values()]:
-        key = zone_for_tzid(name)
-        if key is None or key in seen:
+        key = zone_for_tzid(name) if name else None
+        if key is None or key in found:
             continue
-        seen.add(key)
         zone = ZoneInfo(key)
         if [probe.replace(tzinfo=zone).utcoffset() for probe in probes] == wanted:
-            return key
-    return None
+            found[key] = None
+    return list(found)
