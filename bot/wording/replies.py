@@ -42,7 +42,7 @@ ADMIN_COMMANDS = (
     ("addevent", "add an event (no arguments: a guided dialogue)"),
     ("editevent", 'change fields: /editevent <id> location="…" status=tentative'),
     ("cancelevent", "cancel an event; subscribers are told"),
-    ("importics", "import an .ics file (attach it) or URL"),
+    ("importics", "import an .ics file (attach it) or URL [tz=Area/City for zoneless times]"),
     ("broadcast", "send a message to every subscriber"),
     ("stats", "subscribers, events and deliveries"),
     ("feeds", "news feeds and their health"),
