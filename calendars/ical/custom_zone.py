@@ -12,17 +12,24 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from dateutil.rrule import rrule, rrulestr
 from icalendar import Component, vRecur
 
-__all__ = ["CustomZone"]
+__all__ = ["Budget", "CustomZone"]
 
 _RULE_PARTS = {"FREQ", "INTERVAL", "UNTIL", "COUNT", "WKST", "BYMONTH", "BYDAY", "BYMONTHDAY"}
 _RULE_PARTS |= {"BYYEARDAY", "BYWEEKNO", "BYSETPOS"}
 _MAX_OBSERVANCES = 1000
 _DAY = timedelta(days=1)
+
+
+@lru_cache(maxsize=256)  # bounded; Outlook's zones mostly share one EU or US rule
+def _compiled(rule: str, anchor: datetime) -> rrule:
+    compiled: rrule = rrulestr(rule, dtstart=anchor)
+    return compiled
 
 
 class _Unusable(ValueError):
@@ -99,45 +106,91 @@ class _Observance:
             year -= year % 4
         return self.start.replace(year=year)
 
-    def latest_onset(self, wall: datetime) -> datetime | None:
+    def _rule_from(self, year: int, budget: Budget) -> rrule | None:
+        """The rule, started where it yields every onset from ``year`` on."""
+        if self.rule is None:
+            return None
+        budget.spend()
+        return _compiled(self.rule, self._anchor(year))
+
+    def _kept(self, onset: datetime | None) -> datetime | None:
+        return onset if onset is not None and (self.last is None or onset <= self.last) else None
+
+    def latest_onset(self, wall: datetime, budget: Budget) -> datetime | None:
         """The last time this observance began at or before ``wall`` (local wall times)."""
-        found = None
         index = bisect.bisect_right(self.fixed, wall)
-        if index:
-            found = self.fixed[index - 1]
-        if self.rule is not None and wall >= self.start:
-            anchor = self._anchor(wall.year - 1)
-            recurring: rrule = rrulestr(self.rule, dtstart=anchor)
-            onset = recurring.before(wall, inc=True)
-            if onset is not None and (self.last is None or onset <= self.last):
-                found = onset if found is None else max(found, onset)
+        found = self.fixed[index - 1] if index else None
+        if self.last is not None and wall > self.last:
+            wall = self.last  # a rule that ended: its last onset
+        recurring = self._rule_from(wall.year - 1, budget) if wall >= self.start else None
+        onset = self._kept(recurring.before(wall, inc=True)) if recurring else None
+        if onset is not None:
+            found = onset if found is None else max(found, onset)
+        return found
+
+    def onsets_in(self, year: int, budget: Budget) -> list[datetime]:
+        """Every time this observance began during ``year``."""
+        start, end = datetime(year, 1, 1), datetime(year + 1, 1, 1)
+        first, after = bisect.bisect_left(self.fixed, start), bisect.bisect_left(self.fixed, end)
+        found = list(self.fixed[first:after])
+        recurring = self._rule_from(year - 1, budget) if end > self.start else None
+        if recurring is not None:
+            found += [o for o in recurring.between(start, end) if self._kept(o) is not None]
         return found
 
 
-class CustomZone:
-    """UTC offsets of one VTIMEZONE, asked by local wall time (first pass when repeated)."""
+class Budget:
+    """Rule evaluations one file may cost (50-250 µs each): a bound on import time."""
 
-    def __init__(self, component: Component) -> None:
+    def __init__(self, evaluations: int = 5_000) -> None:
+        self.left = evaluations
+
+    def spend(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise _Unusable("its time zone definitions take too long to read")
+
+
+class CustomZone:
+    """UTC offsets of one VTIMEZONE, asked by local wall time (first pass when repeated).
+
+    Each year's changes are worked out once, into a sorted table read by bisection.
+    """
+
+    def __init__(self, component: Component, budget: Budget) -> None:
         observances = [c for c in component.subcomponents if c.name in ("STANDARD", "DAYLIGHT")]
         if not observances or len(observances) > _MAX_OBSERVANCES:
             raise _Unusable("no observances")
         self._observances = [_Observance.of(observance) for observance in observances]
+        self._budget = budget
+        self._years: dict[int, tuple[list[datetime], list[timedelta]]] = {}
+        first = min(self._observances, key=lambda o: o.start)
+        self._before_all = first.before  # before the first change: what it changed from
 
     @classmethod
-    def of(cls, component: Component) -> CustomZone | None:
+    def of(cls, component: Component, budget: Budget) -> CustomZone | None:
         try:
-            return cls(component)
+            return cls(component, budget)
         except (_Unusable, ValueError, TypeError, OverflowError):
             return None
 
+    def _table(self, year: int) -> tuple[list[datetime], list[timedelta]]:
+        if year not in self._years:
+            changes = []
+            for observance in self._observances:
+                seed = observance.latest_onset(datetime(year, 1, 1), self._budget)
+                onsets = [seed] if seed is not None else []
+                onsets += observance.onsets_in(year, self._budget)
+                changes += [(onset, observance.after) for onset in onsets]
+            changes.sort(key=lambda change: change[0])
+            self._years[year] = ([c[0] for c in changes], [c[1] for c in changes])
+        return self._years[year]
+
     def offset(self, wall: datetime) -> timedelta:
-        """The UTC offset in force at local time ``wall`` (naive)."""
-        best: tuple[datetime, timedelta] | None = None
-        for observance in self._observances:
-            onset = observance.latest_onset(wall)
-            if onset is not None and (best is None or onset > best[0]):
-                best = (onset, observance.after)
-        if best is not None:
-            return best[1]
-        first = min(self._observances, key=lambda o: o.start)
-        return first.before  # before the first change: what it changed from
+        """The UTC offset in force at local time ``wall`` (naive).
+
+        Raises ValueError when the file's zones have cost their whole budget.
+        """
+        onsets, offsets = self._table(wall.year)
+        index = bisect.bisect_right(onsets, wall)
+        return offsets[index - 1] if index else self._before_all

@@ -26,7 +26,7 @@ from icalendar.parser.ical.component import ComponentIcalParser
 from icalendar.prop import vBroken, vText
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
-from calendars.ical.custom_zone import CustomZone
+from calendars.ical.custom_zone import Budget, CustomZone
 from calendars.time.zones import zone_or_none
 
 __all__ = [
@@ -173,6 +173,7 @@ class FileZones:
             if isinstance(component, Timezone)
         }
         self._built: dict[str, CustomZone | None] = {}
+        self._budget = Budget()
         self._seasonal: dict[tuple[str, int, tuple[str, ...]], list[str]] = {}
 
     def zone(self, tzid: str) -> CustomZone | None:
@@ -180,7 +181,9 @@ class FileZones:
         tzid = tzid.strip()
         if tzid not in self._built:
             component = self._components.get(tzid)
-            self._built[tzid] = CustomZone.of(component) if component is not None else None
+            self._built[tzid] = (
+                CustomZone.of(component, self._budget) if component is not None else None
+            )
         return self._built[tzid]
 
     def iana(self, tzid: str, wall: datetime, preferred: list[str]) -> str | None:
