@@ -181,7 +181,9 @@ class CustomZone:
                 seed = observance.latest_onset(datetime(year, 1, 1), self._budget)
                 onsets = [seed] if seed is not None else []
                 onsets += observance.onsets_in(year, self._budget)
-                changes += [(onset, observance.after) for onset in onsets]
+                # A skipped wall time keeps the offset from before, as zoneinfo's fold=0 does.
+                skipped = max(observance.after - observance.before, timedelta(0))
+                changes += [(onset + skipped, observance.after) for onset in onsets]
             changes.sort(key=lambda change: change[0])
             self._years[year] = ([c[0] for c in changes], [c[1] for c in changes])
         return self._years[year]
