@@ -120,7 +120,11 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("cancelevent", admin.cancelevent, "cancel an event; subscribers are told", A),
     Command(
-        "importics", admin.importics, "import an .ics file (attach it) or URL", A, takes_file=True
+        "importics",
+        admin.importics,
+        "import an .ics file (attach it) or URL [tz=Area/City for zoneless times]",
+        A,
+        takes_file=True,
     ),
     Command("broadcast", admin.broadcast, "send a message to every subscriber", A),
     Command("stats", admin.stats, "subscribers, events and deliveries", A),

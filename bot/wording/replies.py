@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from html import escape
 
 from bot.news.sources import OpmlImport
-from bot.services.imports import ImportReport
 from bot.services.stats import InstanceStats
 from bot.wording.notices import event_lines
 from calendars.events import Event
@@ -24,7 +23,6 @@ __all__ = [
     "calendar_links",
     "event_details",
     "help_text",
-    "import_report",
     "opml_report",
     "private_calendar",
     "settings_summary",
@@ -121,17 +119,6 @@ def stats_text(stats: InstanceStats, *, now: datetime) -> str:
             f"{news.articles} articles kept, {polled}",
         ]
     )
-
-
-def import_report(report: ImportReport) -> str:
-    lines = [
-        f"Imported: {report.added} added, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {len(report.skipped)} skipped."
-    ]
-    lines += [f"• skipped {escape(reason)}" for reason in report.skipped[:20]]
-    if len(report.skipped) > 20:
-        lines.append(f"… and {len(report.skipped) - 20} more")
-    return "\n".join(lines)
 
 
 def opml_report(report: OpmlImport) -> str:

@@ -12,7 +12,10 @@ Choices that calendar clients depend on (see FIELD-NOTES):
 - a VTIMEZONE for every zone used (Outlook shifts events by an hour without one), in the
   compact RRULE form Outlook understands (see ``vtimezone``);
 - X-WR-CALNAME / X-WR-CALDESC beside RFC 7986 NAME / DESCRIPTION (Google reads the former);
-- TRANSP:TRANSPARENT: someone else's summit should not mark the reader as busy.
+- TRANSP:TRANSPARENT: someone else's summit should not mark the reader as busy;
+- a wall time repeated or skipped by a DST change is written in UTC (clients disagree on
+  which pass such a time means), and ``X-SUMMITWATCH-TZID`` keeps the venue's zone, so
+  importing the feed again gives back the same events (see ``roundtrip``).
 """
 
 from __future__ import annotations
@@ -27,8 +30,9 @@ from icalendar import Calendar, vDuration
 from icalendar import Event as VEvent
 
 from calendars.events import Event
+from calendars.ical.roundtrip import ZONE_PROPERTY, compose_description
 from calendars.ical.vtimezone import vtimezone
-from calendars.time.wallclock import is_repeated
+from calendars.time.wallclock import needs_utc
 
 __all__ = ["CalendarMeta", "IcalRenderer"]
 
@@ -60,23 +64,19 @@ class CalendarMeta:
 
 
 def _zone_years(events: Sequence[Event]) -> dict[str, tuple[int, int]]:
-    """For each zone that timed events use, the years they span (VTIMEZONE must cover them)."""
+    """For each zone that timed events use, the years they span (VTIMEZONE must cover them).
+
+    From a year before the earliest local time: an observance that began on 1 January of
+    the start's UTC year would begin after a 31 December evening west of Greenwich.
+    """
     spans: dict[str, tuple[int, int]] = {}
     for event in events:
         if event.all_day or event.timezone == "UTC":
             continue  # all-day dates float; UTC times are written with Z
-        first, last = event.starts_at.year, event.ends_at.year + 1
+        first, last = event.starts_at.year - 1, event.ends_at.year + 1
         known = spans.get(event.timezone, (first, last))
         spans[event.timezone] = (min(known[0], first), max(known[1], last))
     return spans
-
-
-def _written(value: date | datetime) -> date | datetime:
-    """A time as the feed writes it: TZID and wall clock, except the second pass of a
-    repeated hour, which a wall clock cannot name (RFC 5545 reads it as the first): UTC."""
-    if isinstance(value, datetime) and value.fold and is_repeated(value):
-        return value.astimezone(UTC)
-    return value
 
 
 class IcalRenderer:
@@ -139,11 +139,11 @@ class IcalRenderer:
         return rendered
 
     def _build_vevent(self, event: Event) -> VEvent:
-        return VEvent.new(
+        vevent = VEvent.new(
             uid=f"{event.id}@{self.meta.host}",
             summary=event.title,
-            start=_written(event.start),
-            end=_written(event.end),
+            start=_unambiguous(event.start),
+            end=_unambiguous(event.end),
             stamp=event.updated,
             created=event.created,
             last_modified=event.updated,
@@ -155,16 +155,20 @@ class IcalRenderer:
             url=event.urls[0] if event.urls else self.meta.event_ics_url(event.id),
             transparency="TRANSPARENT",  # type: ignore[arg-type]
         )
+        vevent.add(ZONE_PROPERTY, event.timezone)
+        return vevent
 
     @staticmethod
     def _description(event: Event) -> str:
-        parts = [event.description] if event.description else []
-        if event.urls:
-            parts.append("Sources:\n" + "\n".join(event.urls))
-        if event.coverage:
-            items = [
-                f"- {item.title}" + (f" ({item.source})" if item.source else "") + f": {item.url}"
-                for item in event.coverage[:COVERAGE_IN_FEED]
-            ]
-            parts.append("Related coverage:\n" + "\n".join(items))
-        return "\n\n".join(parts)
+        items = [
+            f"- {item.title}" + (f" ({item.source})" if item.source else "") + f": {item.url}"
+            for item in event.coverage[:COVERAGE_IN_FEED]
+        ]
+        return compose_description(event.description, event.urls, items)
+
+
+def _unambiguous(value: date | datetime) -> date | datetime:
+    """``value``, in UTC when its wall time alone would not say which instant it is."""
+    if isinstance(value, datetime) and needs_utc(value):
+        return value.astimezone(UTC)
+    return value
