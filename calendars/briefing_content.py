@@ -50,21 +50,23 @@ class ChangeEntry:
 def changes_since(
     events: Iterable[Event], log: Iterable[ChangeEntry], since: datetime
 ) -> dict[str, EventChange]:
-    """Events changed after ``since``, by id: ``updated`` (bumped with SEQUENCE on every
-    revision) says whether, the log says how. A revision with no entry in the log (new
-    coverage, which has its own section) is not a change; an event created since is new.
+    """Events changed since ``since`` (at that instant too: better twice than lost), by id.
+
+    ``updated`` (bumped with SEQUENCE on every revision) says whether, the log says how.
+    A revision with no entry in the log (new coverage, which has its own section) is not
+    a change; an event created since is new.
     """
     acts: dict[str, list[ChangeEntry]] = {}
     for entry in log:
-        if entry.at > since:
+        if entry.at >= since:
             acts.setdefault(entry.event_id, []).append(entry)
     found: dict[str, EventChange] = {}
     for event in events:
-        if event.updated <= since:
+        if event.updated < since:
             continue
         mine = acts.get(event.id, [])
         actions = {entry.action for entry in mine}
-        if event.created > since or "add" in actions:
+        if event.created >= since or "add" in actions:
             kind = "added"
         elif event.cancelled and "cancel" in actions:
             kind = "cancelled"

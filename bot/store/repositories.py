@@ -267,12 +267,12 @@ class AuditLog:
         return any(d.get("action") == action and d.get("detail") == detail for d in self._table)
 
     def since(self, moment: datetime, *, prefix: str = "") -> list[dict[str, Any]]:
-        """Entries after ``moment`` whose action starts with ``prefix``, oldest first."""
+        """Entries at or after ``moment`` whose action starts with ``prefix``, oldest first."""
         return [
             dict(d)
             for d in self._table
             if str(d.get("action", "")).startswith(prefix)
-            and datetime.fromisoformat(d["at"]) > moment
+            and datetime.fromisoformat(d["at"]) >= moment
         ]
 
     def recent(self, limit: int = 20) -> list[dict[str, Any]]:
