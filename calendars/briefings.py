@@ -178,7 +178,7 @@ def owed_period(
     """
     period = current_period(setting, now, zone)
     for candidate in (period, _shift(setting, period, -1)):
-        if last_sent is not None and _kind(last_sent) == setting.weekly and last_sent >= candidate:
+        if _sent(setting, last_sent, candidate):
             return None  # this one, or a later one, was sent: never go back
         due = due_moment(setting, zone, candidate)
         if due <= now:
@@ -192,14 +192,25 @@ def is_owed(setting: BriefingSetting, last_sent: str | None, now: datetime, zone
 
 
 def next_due(setting: BriefingSetting, last_sent: str | None, now: datetime, zone: str) -> datetime:
-    """When the next briefing goes: ``now`` when one is owed (quiet hours aside)."""
+    """When a briefing is next owed: ``now`` when one is owed now (quiet hours aside).
+
+    Nothing is owed before it, so a caller may skip this chat until then.
+    """
     if owed_period(setting, last_sent, now, zone) is not None:
         return now
     period = current_period(setting, now, zone)
-    due = due_moment(setting, zone, period)
-    if due <= now or last_sent == period:
-        due = due_moment(setting, zone, _shift(setting, period, 1))
-    return due
+    dues = [
+        due
+        for step in (-1, 0, 1, 2)
+        if not _sent(setting, last_sent, candidate := _shift(setting, period, step))
+        and (due := due_moment(setting, zone, candidate)) > now
+    ]
+    return min(dues)
+
+
+def _sent(setting: BriefingSetting, last_sent: str | None, period: str) -> bool:
+    """Whether ``period`` (or a later one) was sent already."""
+    return last_sent is not None and _kind(last_sent) == setting.weekly and last_sent >= period
 
 
 def settled_period(

@@ -30,7 +30,7 @@ from bot.delivery.notifier import Outgoing
 from bot.store import Store
 from bot.wording.briefings import briefing_message
 from calendars.briefing_content import ChangeEntry, changes_since, compose_briefing
-from calendars.briefings import owed_period
+from calendars.briefings import next_due, owed_period
 from calendars.ical.render import CalendarMeta
 from calendars.subscribers import Subscriber
 
@@ -77,6 +77,9 @@ class BriefingService:
         self._clock = clock
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._lock = asyncio.Lock()
+        # chat id -> (its record, when it is next owed): skipped until then. A changed
+        # record (/briefing, /tz, a briefing sent) is a new object, so it is looked at anew.
+        self._not_before: dict[str, tuple[Subscriber, datetime]] = {}
 
     def start(self) -> None:
         self._scheduler.add_job(
@@ -101,14 +104,23 @@ class BriefingService:
 
     def owed(self, now: datetime) -> list[tuple[Subscriber, str]]:
         """Chats owed a briefing at ``now`` and outside quiet hours, with the period."""
-        owed = []
+        owed, skip = [], self._not_before
         for subscriber in self._store.subscribers.all():
             setting = subscriber.briefing
             if setting is None:
                 continue
-            period = owed_period(setting, subscriber.briefing_sent, now, subscriber.zone)
-            if period is not None and not subscriber.is_quiet(now):
+            known = skip.get(subscriber.id)
+            if known is not None and known[0] is subscriber and now < known[1]:
+                continue  # the common case: one look-up, no zone arithmetic
+            sent, zone = subscriber.briefing_sent, subscriber.zone
+            period = owed_period(setting, sent, now, zone)
+            if period is None:
+                skip[subscriber.id] = (subscriber, next_due(setting, sent, now, zone))
+            elif not subscriber.is_quiet(now):
                 owed.append((subscriber, period))
+        if len(skip) > len(self._store.subscribers):  # chats that left
+            for chat_id in [k for k in skip if k not in self._store.subscribers]:
+                del skip[chat_id]
         return owed
 
     async def check(self) -> int:

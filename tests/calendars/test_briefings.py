@@ -185,10 +185,18 @@ def test_an_owed_briefing_is_due_and_once_sent_is_not_owed_again_that_period(
     setting = BriefingSetting(clock, weekday)
     period = owed_period(setting, None, now, zone)
     if period is None:
-        assert next_due(setting, None, now, zone) > now
+        # Nothing is owed until next_due, and then something is: a chat may be skipped
+        # until then without missing a briefing.
+        due = next_due(setting, None, now, zone)
+        assert due > now
+        assert is_owed(setting, None, due, zone)
+        assert not is_owed(setting, None, max(now, due - timedelta(seconds=1)), zone)
         return
     assert due_moment(setting, zone, period) <= now
     assert not is_owed(setting, period, now, zone)
+    following = next_due(setting, period, now, zone)  # once sent: the next one
+    assert following > now
+    assert owed_period(setting, period, following, zone) not in (None, period)
     assert not is_owed(setting, period, now + timedelta(hours=1), zone) or (
         current_period(setting, now + timedelta(hours=1), zone) != period
     )
