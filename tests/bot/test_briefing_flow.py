@@ -230,3 +230,50 @@ async def test_coverage_is_shown_through_the_chats_news_filter(in_berlin: Settin
     output = console.getvalue()
     assert "S-400 on the agenda: https://news.example/s" in output
     assert "Cricket" not in output
+
+
+async def test_a_new_time_never_brings_a_second_briefing_the_same_day(in_berlin: Settings) -> None:
+    console = io.StringIO()
+    with time_machine.travel(berlin("2026-12-01 07:00"), tick=False) as clock:
+        async with running(in_berlin, console) as app:
+            await add_event(app, "talks", berlin("2026-12-03 10:00"))
+            app.subscriptions.set_briefing(CHAT, "08:00")
+            clock.move_to(berlin("2026-12-01 08:00"))
+            assert await app.briefings.check() == 1
+            clock.move_to(berlin("2026-12-01 10:00"))
+            app.subscriptions.set_briefing(CHAT, "20:00")
+            clock.move_to(berlin("2026-12-01 20:00"))
+            assert await app.briefings.check() == 0
+            clock.move_to(berlin("2026-12-02 20:00"))
+            assert await app.briefings.check() == 1
+    assert briefings(console) == 2
+
+
+async def test_set_after_todays_time_it_starts_tomorrow(in_berlin: Settings) -> None:
+    with time_machine.travel(berlin("2026-12-01 09:00"), tick=False) as clock:
+        async with running(in_berlin) as app:
+            await add_event(app, "talks", berlin("2026-12-03 10:00"))
+            app.subscriptions.set_briefing(CHAT, "08:00")
+            assert await app.briefings.check() == 0
+            clock.move_to(berlin("2026-12-02 08:00"))
+            assert await app.briefings.check() == 1
+
+
+async def test_delivered_but_not_yet_marked_is_not_sent_again(in_berlin: Settings) -> None:
+    console = io.StringIO()
+    with time_machine.travel(berlin("2026-12-01 07:00"), tick=False) as clock:
+        async with running(in_berlin, console) as app:
+            await add_event(app, "talks", berlin("2026-12-03 10:00"))
+            app.subscriptions.set_briefing(CHAT, "08:00")
+            clock.move_to(berlin("2026-12-01 08:00"))
+            # As if the process died after the send, before the chat's record was updated:
+            app.store.deliveries.record("briefing:2026-12-01/console", "sent", at=clock_now())
+            await app.briefings.check()
+            marked = app.store.subscribers.get(CHAT)
+            assert marked is not None
+            assert marked.briefing_sent == "2026-12-01"
+    assert console.getvalue() == ""
+
+
+def clock_now() -> datetime:
+    return datetime.now(UTC)
