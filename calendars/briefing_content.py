@@ -24,7 +24,8 @@ __all__ = [
 ]
 
 COVERAGE_PER_EVENT = 3
-MAX_CHANGES = 30  # a message stays readable; the rest is counted
+MAX_UPCOMING = 40  # a message stays readable (and bounded); the rest is counted
+MAX_CHANGES = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +98,7 @@ class Briefing:
     until: datetime
     upcoming: tuple[BriefingItem, ...]
     changes: tuple[EventChange, ...]
+    more_upcoming: int = 0
     more_changes: int = 0
 
     @property
@@ -152,11 +154,10 @@ def compose_briefing(
     ``since``, by id (any chat's topics: filtered here).
     """
     until = now + window
-    upcoming = tuple(
-        _item(e, news_filter, since)
-        for e in events
-        if not e.cancelled and e.starts_at < until and e.follows_topics(topics)
-    )
+    ahead = [
+        e for e in events if not e.cancelled and e.starts_at < until and e.follows_topics(topics)
+    ]
+    upcoming = tuple(_item(e, news_filter, since) for e in ahead[:MAX_UPCOMING])
     followed = sorted(
         (c for c in changes.values() if c.event.follows_topics(topics)),
         key=lambda c: (c.event.starts_at, c.event.id),
@@ -168,5 +169,6 @@ def compose_briefing(
         until=until,
         upcoming=upcoming,
         changes=tuple(followed[:MAX_CHANGES]),
+        more_upcoming=max(0, len(ahead) - MAX_UPCOMING),
         more_changes=max(0, len(followed) - MAX_CHANGES),
     )

@@ -62,6 +62,8 @@ def briefing_message(briefing: Briefing, *, zone: str, meta: CalendarMeta) -> st
         lines.append(f"<b>Next {days} days</b>")
         for item in briefing.upcoming:
             lines += _item_lines(item, zone=zone, meta=meta, since=briefing.since)
+        if briefing.more_upcoming:
+            lines.append(f"… and {briefing.more_upcoming} more: /upcoming lists them.")
     else:
         lines.append(f"No events in the next {days} days.")
     if briefing.changes:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from calendars.briefing_content import (
+    MAX_UPCOMING,
     Briefing,
     ChangeEntry,
     EventChange,
@@ -99,3 +100,10 @@ def test_changes_come_from_the_log_and_updated_and_coverage_alone_is_not_one() -
     assert not briefing.is_empty
     assert [c.event.id for c in briefing.changes] == ["off", "moved", "added"]
     assert changes_since([moved], log, NOW).keys() == set()  # nothing after a later briefing
+
+
+def test_a_briefing_is_bounded_and_counts_what_it_leaves_out() -> None:
+    many = [event(f"e{n}", n / 10) for n in range(60)]
+    briefing = compose(many)
+    assert len(briefing.upcoming) == MAX_UPCOMING
+    assert briefing.more_upcoming == 60 - MAX_UPCOMING
