@@ -25,6 +25,7 @@ from bot.delivery.broadcaster import Broadcaster
 from bot.delivery.notifier import ConsoleNotifier, Notifier
 from bot.fetch.client import http_client
 from bot.news.service import NewsService
+from bot.services.briefings import BriefingService
 from bot.services.events import EventService
 from bot.services.imports import ImportService
 from bot.services.reminders import ReminderService, utc_now
@@ -116,6 +117,8 @@ class SummitWatch:
         stack.push_async_callback(self.wait_background)
         self.reminders.start()
         stack.push_async_callback(self.reminders.stop)
+        self.briefings.start()
+        stack.push_async_callback(self.briefings.stop)
         self.web = WebServer(self._web_app(), sock, limits=HttpLimits.from_settings(settings))
         await self.web.start()
         stack.push_async_callback(self.web.stop)
@@ -125,6 +128,7 @@ class SummitWatch:
         self._spawn(asyncio.to_thread(self.calendar_feeds.warm), "warm-feed-cache")
         self._spawn(self.reminders.catch_up(), "reminder-catch-up")
         self._spawn(self.broadcaster.resume(), "broadcast-resume")
+        self._spawn(self.briefings.check(), "briefing-catch-up")
         self._spawn(self.news.notices.send_pending(), "news-resume")
         if self._poll_news:
             poller = asyncio.create_task(self.news.poller.run_forever(), name="news-poller")
@@ -145,6 +149,9 @@ class SummitWatch:
         )
         self.events = EventService(
             store=store, reminders=self.reminders, broadcaster=self.broadcaster, clock=clock
+        )
+        self.briefings = BriefingService(
+            store=store, broadcaster=self.broadcaster, meta=self.meta, clock=clock
         )
         self.subscriptions = SubscriptionService(
             store=store,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from calendars.briefings import BriefingSetting
 from calendars.errors import InvalidInput
 from calendars.events import normalise_tag
 from calendars.news.filters import NewsFilter
@@ -48,6 +49,11 @@ class Subscriber:
     quiet_hours: QuietHours | None = None
     # The private feed: the secret in its URL (None until /calendar first asks for one).
     feed_token: str | None = None
+    # The briefing (/briefing): when, the last period sent (or settled when it was set),
+    # and since when its "what changed" runs. None is off. Older records lack them.
+    briefing: BriefingSetting | None = None
+    briefing_sent: str | None = None
+    briefing_since: datetime | None = None
 
     def __post_init__(self) -> None:
         zone = zone_or_none(self.zone)
@@ -80,6 +86,7 @@ class Subscriber:
             "reminders_since": self.reminders_since.astimezone(UTC).isoformat(),
             **self._news_record(),
             "feed_token": self.feed_token,
+            **self._briefing_record(),
         }
 
     @classmethod
@@ -97,6 +104,7 @@ class Subscriber:
             reminders_since=datetime.fromisoformat(record["reminders_since"]),
             **cls._news_fields(record),
             feed_token=record.get("feed_token"),
+            **cls._briefing_fields(record),
         )
 
     # ---- news filter and quiet hours ----------------------------------------------------
@@ -118,3 +126,22 @@ class Subscriber:
     def is_quiet(self, at: datetime) -> bool:
         """Whether news notices for this chat wait at ``at`` (its quiet hours)."""
         return self.quiet_hours is not None and self.quiet_hours.is_quiet(at, self.zone)
+
+    # ---- briefing ----------------------------------------------------------------------
+
+    def _briefing_record(self) -> dict[str, Any]:
+        since = self.briefing_since
+        return {
+            "briefing": self.briefing.to_record() if self.briefing else None,
+            "briefing_sent": self.briefing_sent,
+            "briefing_since": since.astimezone(UTC).isoformat() if since else None,
+        }
+
+    @staticmethod
+    def _briefing_fields(record: dict[str, Any]) -> dict[str, Any]:
+        briefing, since = record.get("briefing"), record.get("briefing_since")
+        return {
+            "briefing": BriefingSetting.from_record(briefing) if briefing else None,
+            "briefing_sent": record.get("briefing_sent"),
+            "briefing_since": datetime.fromisoformat(since) if since else None,
+        }

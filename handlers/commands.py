@@ -102,6 +102,12 @@ COMMANDS: tuple[Command, ...] = (
         "hold news overnight: /quiet 22:00-07:00, or off (reminders and alerts still come)",
         C,
     ),
+    Command(
+        "briefing",
+        preferences.briefing,
+        "a daily or weekly summary: /briefing 08:00, /briefing weekly mon 08:00, or off",
+        C,
+    ),
     Command("addchannel", user.addchannel, "send reminders to a channel: /addchannel @name"),
     Command("stop", user.stop, "unsubscribe and forget this chat's settings", C),
     Command("help", help_command, "this list"),

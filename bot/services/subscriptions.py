@@ -13,6 +13,7 @@ from datetime import datetime
 from bot.delivery.notifier import CONSOLE_ID
 from bot.services.reminders import ReminderService, utc_now
 from bot.store import Store
+from calendars.briefings import parse_briefing, settled_period
 from calendars.errors import InvalidInput, NotFound
 from calendars.events import normalise_tag
 from calendars.ical.personal import FeedSelection
@@ -234,6 +235,27 @@ class SubscriptionService:
         subscriber = self.require(chat_id)
         quiet_hours = None if _is_off(text) else parse_quiet_hours(text)
         updated = subscriber.replace(quiet_hours=quiet_hours)
+        self._store.subscribers.save(updated)
+        return updated
+
+    # ---- briefing ------------------------------------------------------------------------
+
+    def set_briefing(self, chat_id: str, text: str) -> Subscriber:
+        """Set the chat's briefing from /briefing text; ``off`` stops it.
+
+        Set after this period's moment, it starts with the next period; one already sent
+        this period is not sent again because its time changed.
+        """
+        subscriber = self.require(chat_id)
+        if _is_off(text):
+            updated = subscriber.replace(briefing=None)
+        else:
+            setting, now = parse_briefing(text), self._clock()
+            sent = settled_period(setting, subscriber.briefing_sent, now, subscriber.zone)
+            since = subscriber.briefing_since if subscriber.briefing else None
+            updated = subscriber.replace(
+                briefing=setting, briefing_sent=sent, briefing_since=since or now
+            )
         self._store.subscribers.save(updated)
         return updated
 

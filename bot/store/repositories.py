@@ -266,6 +266,15 @@ class AuditLog:
         """Whether ``action`` was ever done to ``detail`` (e.g. a feed an admin removed)."""
         return any(d.get("action") == action and d.get("detail") == detail for d in self._table)
 
+    def since(self, moment: datetime, *, prefix: str = "") -> list[dict[str, Any]]:
+        """Entries at or after ``moment`` whose action starts with ``prefix``, oldest first."""
+        return [
+            dict(d)
+            for d in self._table
+            if str(d.get("action", "")).startswith(prefix)
+            and datetime.fromisoformat(d["at"]) >= moment
+        ]
+
     def recent(self, limit: int = 20) -> list[dict[str, Any]]:
         docs = sorted(self._table, key=lambda d: int(d.doc_id), reverse=True)
         return [dict(d) for d in docs[:limit]]
