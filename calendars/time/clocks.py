@@ -110,7 +110,8 @@ def _reader_part(start: _Clock, end: datetime | None, labels: set[str]) -> tuple
     """``Thu 4 Dec 2026, 07:30–09:30 MSK`` (the end in the reader's zone when given), and
     the last date it says."""
     day, said = format_day(start.local.date()), start.local.date()
-    if end is None or end <= start.local:
+    # In UTC: within one zone, Python compares wall clocks and ignores ``fold`` (PEP 495).
+    if end is None or end.astimezone(UTC) <= start.local.astimezone(UTC):
         return f"{day}, {start.local:%H:%M} {start.label}", said
     local_end = end.astimezone(start.local.tzinfo)
     end_label = zone_label(local_end)

@@ -77,6 +77,14 @@ def test_a_clock_change_during_the_event_shows_both_abbreviations() -> None:
     )
 
 
+def test_an_hour_that_happens_twice_shows_both_passes() -> None:
+    first = datetime(2027, 10, 31, 2, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    line = three_clocks(
+        first, end=first.replace(fold=1), reader_zone="Europe/Berlin", venue_zone="Europe/Berlin"
+    )
+    assert line == "Sun 31 Oct 2027, 02:30 CEST – 02:30 CET · 00:30 UTC"
+
+
 def test_an_abbreviation_shared_by_two_offsets_names_only_one_of_them() -> None:
     summer = at("2026-07-04T10:00", "Asia/Kolkata")
     # Ireland's summer time is also "IST": India's clock is shown by its offset instead
@@ -170,8 +178,9 @@ def _assert_readable(line: str) -> None:
 def test_any_zones_and_instants_give_one_short_line_naming_each_zone_once(
     reader: str, venue: str, moment: datetime, hours: float | None
 ) -> None:
-    start = moment.replace(tzinfo=UTC).astimezone(ZoneInfo(venue))
-    end = start + timedelta(hours=hours) if hours is not None else None
+    instant = moment.replace(tzinfo=UTC)
+    start = instant.astimezone(ZoneInfo(venue))  # fold set where the venue's hour repeats
+    end = (instant + timedelta(hours=hours)).astimezone(ZoneInfo(venue)) if hours else None
     _assert_readable(three_clocks(start, end=end, reader_zone=reader, venue_zone=venue))
 
 
