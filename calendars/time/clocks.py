@@ -149,9 +149,10 @@ def _all_day(first: date, last: date, venue: ZoneInfo, reader: ZoneInfo, *, full
     moment = midnight.astimezone(UTC)
     offset = midnight.utcoffset() or timedelta()
     venue_label = zone_label(midnight)
-    where = _place(venue)
-    what = f"all day in {where}" if where and full > 0 else f"all day ({venue_label})"
-    clocks = _pick(moment, [(reader, False), (_UTC, False)], shown={offset}, labels={venue_label})
+    where = _place(venue) if full > 0 else None
+    what = f"all day in {where}" if where else f"all day ({venue_label})"
+    labels = set() if where else {venue_label}  # the venue's abbreviation, when it is shown
+    clocks = _pick(moment, [(reader, False), (_UTC, False)], shown={offset}, labels=labels)
     parts = [f"{format_days(first, last)}, {what}"]
     if clocks:
         parts.append("from " + _SEPARATOR.join(_render(clocks, first)))
@@ -175,9 +176,9 @@ def three_clocks(
     line = ""
     for full in (2, 1, 0):  # everything; without the end time; without the place name too
         if isinstance(start, datetime):
-            if start.tzinfo is None or start.utcoffset() is None:
-                raise ValueError("an event's start must carry a time zone")
             timed_end = end if isinstance(end, datetime) else None
+            if any(t is not None and t.utcoffset() is None for t in (start, timed_end)):
+                raise ValueError("an event's start and end must carry a time zone")
             line = _timed(start, timed_end, reader, venue, full=full)
         else:
             dates_end = end if isinstance(end, date) and not isinstance(end, datetime) else None

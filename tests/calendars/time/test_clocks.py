@@ -143,9 +143,16 @@ def test_an_event_is_read_with_its_own_zone_as_the_venue() -> None:
     assert event_clocks(event, "Mars/Base").startswith("Fri 4 Dec 2026, 04:30–05:30 UTC")
 
 
-def test_a_naive_start_is_refused() -> None:
+def test_a_naive_start_or_end_is_refused() -> None:
     with pytest.raises(ValueError, match="time zone"):
         three_clocks(datetime(2026, 12, 4, 10), reader_zone="UTC", venue_zone="UTC")
+    with pytest.raises(ValueError, match="time zone"):
+        three_clocks(DELHI, end=datetime(2026, 12, 4, 12), reader_zone="UTC", venue_zone="UTC")
+
+
+def test_an_all_day_venue_named_by_its_place_leaves_its_abbreviation_to_the_reader() -> None:
+    line = three_clocks(date(2026, 7, 4), reader_zone="Europe/Dublin", venue_zone="Asia/Kolkata")
+    assert line == "Sat 4 Jul 2026, all day in Kolkata · from Fri 3 Jul, 19:30 IST · 18:30 UTC"
 
 
 ZONES = sorted(available_timezones() - {"localtime", "Factory", "posixrules"})
