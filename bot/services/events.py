@@ -14,6 +14,7 @@ from bot.delivery.broadcaster import Broadcaster
 from bot.delivery.notifier import Outgoing
 from bot.services.reminders import ReminderService, utc_now
 from bot.store import Store
+from bot.wording.local_time import is_shared
 from bot.wording.notices import change_notice
 from calendars.errors import InvalidEvent, NotFound
 from calendars.events import MAX_COVERAGE, Coverage, Event, Status, same_moment
@@ -115,7 +116,11 @@ class EventService:
             (
                 f"change:{after.id}@{after.sequence}/{subscriber.id}",
                 subscriber,
-                Outgoing(change_notice(before, after, zone=subscriber.zone)),
+                Outgoing(
+                    change_notice(
+                        before, after, zone=subscriber.zone, shared=is_shared(subscriber.kind)
+                    )
+                ),
             )
             for subscriber in self._store.subscribers.following(after)
         ]

@@ -8,6 +8,7 @@ from html import escape
 
 from bot.news.sources import OpmlImport
 from bot.services.stats import InstanceStats
+from bot.wording.local_time import is_shared
 from bot.wording.notices import event_lines
 from calendars.events import Event
 from calendars.ical.personal import private_feed_url
@@ -38,13 +39,15 @@ def _link(url: str, text: str) -> str:
     return f'<a href="{escape(url, quote=True)}">{escape(text)}</a>'
 
 
-def upcoming_list(events: Sequence[Event], *, zone: str, now: datetime, topic: str | None) -> str:
+def upcoming_list(
+    events: Sequence[Event], *, zone: str, now: datetime, topic: str | None, shared: bool = False
+) -> str:
     scope = f" in <b>{escape(topic)}</b>" if topic else ""
     if not events:
         return f"No upcoming events{scope}. /calendar has the feed with past events too."
     blocks = [f"Upcoming events{scope} (times in {escape(zone)}):"]
     for event in events:
-        lines = event_lines(event, zone)
+        lines = event_lines(event, zone, shared=shared, now=now)
         status = " (tentative)" if event.status.value == "tentative" else ""
         lines[0] += f"{status} — {escape(format_until(event, now))}"
         lines.append(f"id <code>{escape(event.id)}</code> · /event {escape(event.id)}")
@@ -52,8 +55,10 @@ def upcoming_list(events: Sequence[Event], *, zone: str, now: datetime, topic: s
     return "\n\n".join(blocks)
 
 
-def event_details(event: Event, *, zone: str, now: datetime, meta: CalendarMeta) -> str:
-    lines = event_lines(event, zone)
+def event_details(
+    event: Event, *, zone: str, now: datetime, meta: CalendarMeta, shared: bool = False
+) -> str:
+    lines = event_lines(event, zone, shared=shared, now=now)
     if event.cancelled:
         lines[0] = f"<s>{lines[0]}</s> — <b>cancelled</b>"
     elif not event.has_begun(now):
@@ -232,7 +237,8 @@ def welcome(
         "",
     ]
     if next_event is not None:
-        lines += ["Next event:", *event_lines(next_event, subscriber.zone)]
+        shared = is_shared(subscriber.kind)
+        lines += ["Next event:", *event_lines(next_event, subscriber.zone, shared=shared, now=now)]
         lines.append(
             f"starts {escape(format_until(next_event, now))} · /event {escape(next_event.id)}"
         )
