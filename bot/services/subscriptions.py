@@ -29,7 +29,11 @@ _ZONE_EXAMPLE = "/tz Asia/Kolkata"
 
 @dataclass(frozen=True, slots=True)
 class ChatRef:
-    """A chat as the transport describes it (Telegram here, but nothing Telegram-specific)."""
+    """A chat as the transport describes it (Telegram here, but nothing Telegram-specific).
+
+    ``id`` is the subscriber it is: the chat's id, or ``<chat>:<thread_id>`` for a forum
+    topic (see :func:`calendars.subscribers.subscriber_id`).
+    """
 
     id: str
     kind: str
