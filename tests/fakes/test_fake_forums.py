@@ -55,14 +55,14 @@ async def test_topics_made_through_the_api_take_the_creating_messages_id(
     )
     assert (topic.name, topic.message_thread_id) == ("Energy", 2)
     assert document.message_thread_id == 2
-    with pytest.raises(BadRequest, match="(?i)TOPIC_NAME_INVALID"):
+    with pytest.raises(BadRequest, match=r"(?i)TOPIC_NAME_INVALID"):
         await bot.create_forum_topic(FORUM, "")
 
 
 @pytest.mark.parametrize("thread", [99, 1])
 async def test_an_unknown_thread_is_not_found(fake: FakeTelegram, bot: Bot, thread: int) -> None:
     fake.create_forum_topic(FORUM, "SCO", thread_id=11)
-    with pytest.raises(BadRequest, match="(?i)message thread not found"):
+    with pytest.raises(BadRequest, match=r"(?i)message thread not found"):
         await bot.send_message(FORUM, "hello", message_thread_id=thread)
     assert fake.sent_messages(FORUM) == []
 
@@ -70,9 +70,9 @@ async def test_an_unknown_thread_is_not_found(fake: FakeTelegram, bot: Bot, thre
 async def test_chats_without_topics_have_no_threads(fake: FakeTelegram, bot: Bot) -> None:
     fake.register_chat(-100777, "supergroup", title="Plain")
     for chat_id in (-100777, 42):
-        with pytest.raises(BadRequest, match="(?i)message thread not found"):
+        with pytest.raises(BadRequest, match=r"(?i)message thread not found"):
             await bot.send_message(chat_id, "hello", message_thread_id=5)
-    with pytest.raises(BadRequest, match="(?i)the chat is not a forum"):
+    with pytest.raises(BadRequest, match=r"(?i)the chat is not a forum"):
         await bot.create_forum_topic(-100777, "SCO")
     assert (await bot.send_message(-100777, "plain")).message_thread_id is None
 
@@ -84,9 +84,9 @@ async def test_closed_and_deleted_topics_refuse_messages_others_still_take_them(
         fake.create_forum_topic(FORUM, f"topic {thread}", thread_id=thread)
     fake.close_forum_topic(FORUM, 11)
     await bot.delete_forum_topic(FORUM, 22)
-    with pytest.raises(BadRequest, match="(?i)TOPIC_CLOSED"):
+    with pytest.raises(BadRequest, match=r"(?i)TOPIC_CLOSED"):
         await bot.send_message(FORUM, "hello", message_thread_id=11)
-    with pytest.raises(BadRequest, match="(?i)message thread not found"):
+    with pytest.raises(BadRequest, match=r"(?i)message thread not found"):
         await bot.send_message(FORUM, "hello", message_thread_id=22)
     await bot.send_message(FORUM, "still here", message_thread_id=33)
     await bot.reopen_forum_topic(FORUM, 11)
@@ -106,7 +106,7 @@ async def test_users_post_in_topics_and_the_bot_replies_in_the_same_thread(
     assert (message.message_thread_id, message.is_topic_message) == (11, True)
     await message.reply_text("welcome")
     assert fake.sent_messages(FORUM)[-1]["message_thread_id"] == 11
-    with pytest.raises(ValueError, match="(?i)message thread not found"):
+    with pytest.raises(ValueError, match=r"(?i)message thread not found"):
         fake.push_message(
             chat_id=FORUM, text="/start", chat_type="supergroup", message_thread_id=12
         )
