@@ -155,6 +155,13 @@ class SubscriptionService:
             self._reminders.reschedule_all()
         return removed
 
+    def forget_chat(self, chat_id: str) -> int:
+        """Forget a chat the bot was removed from: it and every forum topic of it."""
+        removed = self._store.subscribers.remove_chat(chat_id)
+        if removed:
+            self._reminders.reschedule_all()
+        return len(removed)
+
     def set_zone(self, chat_id: str, text: str) -> Subscriber:
         subscriber = self.require(chat_id)
         zone = zone_or_none(text) if text.strip() else None

@@ -278,12 +278,28 @@ class BotApiState:
         with self._lock:
             self._forums.delete(self._known_chat(chat_id), thread_id)
 
-    def remove_bot(self, chat_id: int, *, chat_type: str = "supergroup") -> None:
-        """The bot was removed from a group: its member status is "kicked" and every call
-        aimed at the chat answers 403, as Telegram does."""
+    def remove_bot(
+        self, chat_id: int, *, by: int = DEFAULT_GROUP_USER, notify: bool = True
+    ) -> None:
+        """User ``by`` removes the bot from a group: every call aimed at the chat answers
+        403 from now on, and (``notify``) the bot gets the ``my_chat_member`` update
+        Telegram sends; without it, as if that update was lost, only sends find out."""
         with self._lock:
-            self._members[(chat_id, self.bot_id)] = "kicked"
-            self._blocked[chat_id] = f"Forbidden: bot was kicked from the {chat_type} chat"
+            chat = self._known_chat(chat_id)
+            status = "left" if chat["type"] == "group" else "kicked"
+            old = self._member(chat_id, self.bot_id)
+            self._members[(chat_id, self.bot_id)] = status
+            self._blocked[chat_id] = f"Forbidden: bot was kicked from the {chat['type']} chat"
+            if not notify:
+                return
+            change = {
+                "chat": chat,
+                "from": self._users.setdefault(by, tg.user(by)),
+                "date": tg.now(),
+                "old_chat_member": old,
+                "new_chat_member": self._member(chat_id, self.bot_id),
+            }
+        self.push_update({"my_chat_member": change})
 
     def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
         """Set getChatMember's answer: creator, administrator, member, restricted, left, kicked."""

@@ -123,4 +123,20 @@ async def test_a_bot_removed_from_a_forum_is_refused_everywhere_in_it(
         with pytest.raises(Forbidden, match="bot was kicked from the supergroup chat"):
             await bot.send_message(FORUM, "hello", message_thread_id=thread)
     member = await bot.get_chat_member(FORUM, bot.id)
+    (update,) = await bot.get_updates()
+    change = update.my_chat_member
     assert member.status == "kicked"
+    assert change is not None
+    assert (change.chat.id, change.chat.is_forum) == (FORUM, True)
+    assert (change.old_chat_member.status, change.new_chat_member.status) == ("member", "kicked")
+
+
+async def test_a_bot_removed_while_its_update_is_lost_only_finds_out_by_sending(
+    fake: FakeTelegram, bot: Bot
+) -> None:
+    fake.register_chat(-100777, "group", title="Basic")
+    fake.remove_bot(-100777, notify=False)
+    with pytest.raises(Forbidden, match="bot was kicked from the group chat"):
+        await bot.send_message(-100777, "hello")
+    assert (await bot.get_chat_member(-100777, bot.id)).status == "left"
+    assert await bot.get_updates() == ()

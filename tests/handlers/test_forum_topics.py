@@ -167,7 +167,7 @@ async def test_each_forum_topic_gets_only_what_it_follows_in_its_own_zone(
     assert "Upcoming events (times in UTC)" in upcoming_sco["text"]
 
 
-async def test_stop_in_one_topic_leaves_the_others_and_removing_the_bot_forgets_them_all(
+async def test_stop_in_one_topic_leaves_the_others_and_a_send_refused_forgets_them_all(
     settings: Settings, forum: FakeTelegram, feeds: FeedServer
 ) -> None:
     fake = forum
@@ -180,7 +180,7 @@ async def test_stop_in_one_topic_leaves_the_others_and_removing_the_bot_forgets_
         await publish_energy_news(app, feeds, "first")
         await until(lambda: len(heard(fake, "📰")) == 2, what="notices to energy and General")
 
-        fake.remove_bot(FORUM)
+        fake.remove_bot(FORUM, notify=False)  # the update was lost: the next send finds out
         feeds.publish("wire.xml", rss(("second", "Modi and Putin sign a gas deal")))
         await app.news.poller.poll(app.news.sources.all()[0].id)
         await until(lambda: not forum_subscribers(app), what="the forum forgotten")
@@ -221,7 +221,9 @@ async def test_a_group_subscribed_from_a_topic_before_topics_had_ids_still_gets_
     fake, configured_settings = forum, configured(settings, forum)
     configured_settings.db_path.parent.mkdir(parents=True, exist_ok=True)
     with Store(configured_settings.db_path) as store:  # a record as older versions wrote it
-        legacy = Subscriber(id=str(FORUM), kind="supergroup", thread_id=SCO, topics=frozenset({"sco"}))
+        legacy = Subscriber(
+            id=str(FORUM), kind="supergroup", thread_id=SCO, topics=frozenset({"sco"})
+        )
         store.subscribers.save(legacy.replace(subscribed_at=T0, reminders_since=T0))
     with time_machine.travel(T0, tick=False) as clock:
         async with bot_running(configured_settings) as app:
@@ -238,3 +240,21 @@ async def test_a_group_subscribed_from_a_topic_before_topics_had_ids_still_gets_
     assert zone is not None
     assert (zone.zone, zone.topics) == ("Europe/Berlin", frozenset({"sco"}))
     assert general_before is None  # the General topic is free to subscribe on its own
+
+
+async def test_removing_the_bot_from_a_forum_forgets_every_topic_at_once(
+    settings: Settings, forum: FakeTelegram
+) -> None:
+    fake = forum
+    async with bot_running(configured(settings, fake)) as app:
+        await say(fake, USER, "/start")
+        await in_topic(fake, SCO, "/start")
+        await in_topic(fake, ENERGY, "/start")
+        await in_topic(fake, None, "/start")
+        subscribed = forum_subscribers(app)
+        fake.remove_bot(FORUM, by=GROUP_ADMIN)
+        await until(lambda: not forum_subscribers(app), what="the forum forgotten")
+        private_still = app.store.subscribers.get(str(USER)) is not None
+
+    assert subscribed == sorted([str(FORUM), f"{FORUM}:{SCO}", f"{FORUM}:{ENERGY}"])
+    assert private_still
