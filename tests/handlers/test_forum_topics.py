@@ -150,6 +150,9 @@ async def test_each_forum_topic_gets_only_what_it_follows_in_its_own_zone(
             await until(lambda: len(heard(fake, "📰")) == 2, what="two article notices")
             upcoming = await in_topic(fake, ENERGY, "/upcoming")
             upcoming_sco = await in_topic(fake, SCO, "/upcoming")
+            calendars = {t: (await in_topic(fake, t, "/calendar"))["text"] for t in (SCO, ENERGY)}
+            topics = [app.store.subscribers.get(f"{FORUM}:{t}") for t in (SCO, ENERGY)]
+            tokens = {s.feed_token for s in topics if s is not None}
 
     assert "Asia/Kolkata" in zone_reply["text"]
     sco, energy, general = (
@@ -165,6 +168,11 @@ async def test_each_forum_topic_gets_only_what_it_follows_in_its_own_zone(
     assert "Upcoming events (times in Asia/Kolkata)" in upcoming["text"]
     assert "Tue 1 Dec 2026, 15:30 IST" in upcoming["text"]
     assert "Upcoming events (times in UTC)" in upcoming_sco["text"]
+    assert "/calendar/sco.ics" in calendars[SCO]
+    assert "/calendar/energy.ics" not in calendars[SCO]
+    assert "/calendar/energy.ics" in calendars[ENERGY]
+    assert "/calendar/sco.ics" not in calendars[ENERGY]
+    assert len(tokens - {None}) == 2  # each topic its own private feed
 
 
 async def test_stop_in_one_topic_leaves_the_others_and_a_send_refused_forgets_them_all(
@@ -186,7 +194,7 @@ async def test_stop_in_one_topic_leaves_the_others_and_a_send_refused_forgets_th
         await until(lambda: not forum_subscribers(app), what="the forum forgotten")
         private_still = app.store.subscribers.get(str(USER)) is not None
 
-    assert "Unsubscribed" in stopped["text"]
+    assert "Unsubscribed; this topic's settings are deleted" in stopped["text"]
     assert after_stop == sorted([str(FORUM), f"{FORUM}:{ENERGY}"])
     assert private_still
 
@@ -248,13 +256,15 @@ async def test_removing_the_bot_from_a_forum_forgets_every_topic_at_once(
     fake = forum
     async with bot_running(configured(settings, fake)) as app:
         await say(fake, USER, "/start")
-        await in_topic(fake, SCO, "/start")
+        in_sco = await in_topic(fake, SCO, "/start")
         await in_topic(fake, ENERGY, "/start")
-        await in_topic(fake, None, "/start")
+        in_general = await in_topic(fake, None, "/start")
         subscribed = forum_subscribers(app)
         fake.remove_bot(FORUM, by=GROUP_ADMIN)
         await until(lambda: not forum_subscribers(app), what="the forum forgotten")
         private_still = app.store.subscribers.get(str(USER)) is not None
 
     assert subscribed == sorted([str(FORUM), f"{FORUM}:{SCO}", f"{FORUM}:{ENERGY}"])
+    assert "This forum topic has a subscription of its own" in in_sco["text"]
+    assert "forum topic" not in in_general["text"]
     assert private_still
