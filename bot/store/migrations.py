@@ -29,12 +29,14 @@ def migrate_topic_subscribers(
     new ones. A topic subscriber made since (its id is taken) is newer and wins.
     """
     legacy = [s for s in subscribers.all() if s.is_legacy_topic]
+    renamed: dict[str, str] = {}
     for old in legacy:
         new_id = subscriber_id(old.id, old.thread_id)
         if new_id not in subscribers:
             subscribers.save(old.replace(id=new_id))
-            deliveries.carry_over(old.id, new_id)
             held.move(old.id, new_id)
+            renamed[old.id] = new_id
         subscribers.remove(old.id)
         logger.info("subscriber.migrated id=%s to=%s reason=forum_topic", old.id, new_id)
+    deliveries.carry_over(renamed)
     return len(legacy)

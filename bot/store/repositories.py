@@ -243,15 +243,17 @@ class DeliveryLog:
         doc = {"status": status, "at": at.astimezone(UTC).isoformat(), "detail": detail}
         self._table.upsert(_keyed(doc, key))
 
-    def carry_over(self, old_id: str, new_id: str) -> int:
-        """Record under ``new_id`` what was recorded for subscriber ``old_id`` (every key
-        ends in ``/<subscriber id>``), so a renamed subscriber is not sent it again."""
-        suffix = f"/{old_id}"
-        found = [
-            (str(doc.doc_id), dict(doc)) for doc in self._table if str(doc.doc_id).endswith(suffix)
-        ]
+    def carry_over(self, renamed: Mapping[str, str]) -> int:
+        """Record under each new subscriber id what was recorded for its old one (every
+        key ends in ``/<subscriber id>``), so a renamed subscriber is not sent it again.
+        One pass over the log, however many are renamed."""
+        found = []
+        for doc in self._table:
+            head, _, subscriber = str(doc.doc_id).rpartition("/")
+            if head and subscriber in renamed:
+                found.append((f"{head}/{renamed[subscriber]}", dict(doc)))
         for key, doc in found:
-            self._table.upsert(_keyed(doc, key.removesuffix(suffix) + f"/{new_id}"))
+            self._table.upsert(_keyed(doc, key))
         return len(found)
 
     def counts(self) -> dict[str, int]:
