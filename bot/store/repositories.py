@@ -247,13 +247,13 @@ class DeliveryLog:
         """Record under each new subscriber id what was recorded for its old one (every
         key ends in ``/<subscriber id>``), so a renamed subscriber is not sent it again.
         One pass over the log, however many are renamed."""
-        found = []
+        found: list[tuple[str, dict[str, Any]]] = []
         for doc in self._table:
             head, _, subscriber = str(doc.doc_id).rpartition("/")
             if head and subscriber in renamed:
                 found.append((f"{head}/{renamed[subscriber]}", dict(doc)))
-        for key, doc in found:
-            self._table.upsert(_keyed(doc, key))
+        for key, record in found:
+            self._table.upsert(_keyed(record, key))
         return len(found)
 
     def counts(self) -> dict[str, int]:
