@@ -16,7 +16,7 @@ from calendars.news.filters import NewsFilter
 from calendars.quiet import QuietHours
 from calendars.time.zones import zone_or_none
 
-__all__ = ["FEED_TOKEN_RE", "Subscriber", "new_feed_token"]
+__all__ = ["FEED_TOKEN_RE", "Subscriber", "new_feed_token", "subscriber_id"]
 
 # 32 URL-safe characters: 192 random bits, the secret part of a private feed's URL.
 FEED_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32}")
@@ -26,13 +26,25 @@ def new_feed_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def subscriber_id(chat_id: str, thread_id: int | None = None) -> str:
+    """Who a conversation is: the chat itself, or one forum topic of it (``<chat>:<thread>``).
+
+    A forum topic is a subscriber of its own (its topics, zone, reminders), so a group can
+    route one topic of news to one thread and another to another; the General topic (no
+    thread) and every chat without topics are the chat's own subscriber.
+    """
+    return chat_id if thread_id is None else f"{chat_id}:{thread_id}"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Subscriber:
-    """A chat (or the console) that receives reminders and notices.
+    """A chat, a forum topic of a chat, or the console, that receives reminders and notices.
 
     ``topics`` None means every topic; ``offsets`` None means the configured defaults.
     ``reminders_since`` is when the subscription or its offsets last changed: reminders
-    that fell due before it are not owed to this subscriber.
+    that fell due before it are not owed to this subscriber. A forum topic's ``id`` is
+    ``<chat>:<thread_id>`` (see :func:`subscriber_id`); records older than that kept a
+    topic's ``thread_id`` under the bare chat id, and the store migrates them at load.
     """
 
     id: str
@@ -64,6 +76,18 @@ class Subscriber:
             object.__setattr__(self, "topics", frozenset(normalise_tag(t) for t in self.topics))
         if self.feed_token is not None and not FEED_TOKEN_RE.fullmatch(self.feed_token):
             raise InvalidInput("a feed token is 32 URL-safe characters")
+        if ":" in self.id and self.id != subscriber_id(self.chat_id, self.thread_id):
+            raise InvalidInput(f"subscriber {self.id!r} names a forum topic but has no such thread")
+
+    @property
+    def chat_id(self) -> str:
+        """The chat this subscriber is, or whose forum topic it is."""
+        return self.id.split(":", 1)[0]
+
+    @property
+    def is_legacy_topic(self) -> bool:
+        """A forum topic stored under its chat's id, as records were before topics had ids."""
+        return self.thread_id is not None and ":" not in self.id
 
     def offsets_or(self, default: tuple[timedelta, ...]) -> tuple[timedelta, ...]:
         return default if self.offsets is None else self.offsets

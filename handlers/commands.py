@@ -17,6 +17,7 @@ from telegram.ext import (
     Application,
     BaseHandler,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     InlineQueryHandler,
     MessageHandler,
@@ -25,7 +26,7 @@ from telegram.ext import (
 
 from bot.telegram.context import BotContext
 from bot.wording.replies import help_text
-from handlers import addevent, admin, inline, news, preferences, user
+from handlers import addevent, admin, inline, membership, news, preferences, user
 from handlers.common import Handler, admin_only, chat_manager_only, reply, user_errors
 from handlers.errors import on_error
 
@@ -171,4 +172,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CallbackQueryHandler(chat_manager_only(user.toggle_topic), pattern=f"^{user.TOPIC_PREFIX}")
     )
     application.add_handler(InlineQueryHandler(inline.search))  # @bot <words>, in any chat
+    application.add_handler(  # removed from a chat: forget it and its forum topics
+        ChatMemberHandler(membership.bot_membership, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
     application.add_error_handler(on_error)

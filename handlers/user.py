@@ -59,9 +59,13 @@ async def start(update: Update, context: BotContext) -> None:
 @user_errors
 async def stop(update: Update, context: BotContext) -> None:
     """Unsubscribe and forget this chat's settings."""
-    removed = context.subscriptions.unsubscribe(chat_ref(update).id)
-    text = "Unsubscribed; this chat's settings are deleted. /start subscribes again."
-    await reply(update, text if removed else "This chat was not subscribed. /start subscribes it.")
+    chat = chat_ref(update)
+    removed = context.subscriptions.unsubscribe(chat.id)
+    place = "topic" if chat.thread_id is not None else "chat"
+    text = f"Unsubscribed; this {place}'s settings are deleted. /start subscribes again."
+    await reply(
+        update, text if removed else f"This {place} was not subscribed. /start subscribes it."
+    )
 
 
 @user_errors

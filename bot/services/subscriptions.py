@@ -30,7 +30,11 @@ _ZONE_EXAMPLE = "/tz Asia/Kolkata"
 
 @dataclass(frozen=True, slots=True)
 class ChatRef:
-    """A chat as the transport describes it (Telegram here, but nothing Telegram-specific)."""
+    """A chat as the transport describes it (Telegram here, but nothing Telegram-specific).
+
+    ``id`` is the subscriber it is: the chat's id, or ``<chat>:<thread_id>`` for a forum
+    topic (see :func:`calendars.subscribers.subscriber_id`).
+    """
 
     id: str
     kind: str
@@ -151,6 +155,13 @@ class SubscriptionService:
         if removed:
             self._reminders.reschedule_all()
         return removed
+
+    def forget_chat(self, chat_id: str) -> int:
+        """Forget a chat the bot was removed from: it and every forum topic of it."""
+        removed = self._store.subscribers.remove_chat(chat_id)
+        if removed:
+            self._reminders.reschedule_all()
+        return len(removed)
 
     def set_zone(self, chat_id: str, text: str) -> Subscriber:
         subscriber = self.require(chat_id)

@@ -12,6 +12,7 @@ from typing import Any
 from tinydb import TinyDB
 
 from bot.store.journal import JournalStorage, JournalTable
+from bot.store.migrations import migrate_topic_subscribers
 from bot.store.repositories import (
     ArticleLog,
     AuditLog,
@@ -54,6 +55,11 @@ class Store:
         self.articles = ArticleLog(self._db.table("articles"))
         self.updates = UpdateLog(self._db.table("updates"))
         self.held_notices = HeldNotices(self._db.table("held_notices"))
+        if any(s.is_legacy_topic for s in self.subscribers.all()):
+            storage = self._db.storage
+            assert isinstance(storage, JournalStorage)
+            with storage.transaction():
+                migrate_topic_subscribers(self.subscribers, self.deliveries, self.held_notices)
 
     @contextlib.contextmanager
     def handling(self, update_id: int, *, clock: Callable[[], datetime]) -> Iterator[None]:

@@ -218,6 +218,12 @@ def settings_summary(subscriber: Subscriber, *, default_offsets: Sequence[timede
     )
 
 
+FORUM_TOPIC_NOTE = (
+    "This forum topic has a subscription of its own: its topics, time zone and reminders "
+    "(the group's other topics and General are set up apart)."
+)
+
+
 def welcome(
     subscriber: Subscriber,
     *,
@@ -227,9 +233,11 @@ def welcome(
     default_offsets: Sequence[timedelta],
     new: bool,
 ) -> str:
-    head = "Welcome to <b>SummitWatch</b>!" if new else "This chat is already subscribed."
+    place = "topic" if subscriber.thread_id is not None else "chat"
+    head = "Welcome to <b>SummitWatch</b>!" if new else f"This {place} is already subscribed."
     lines = [
         head,
+        *([FORUM_TOPIC_NOTE] if subscriber.thread_id is not None and new else []),
         "I track summits, state visits and diplomatic meetings, remind you before they start "
         "and publish them as a calendar you can subscribe to.",
         "",
