@@ -20,7 +20,7 @@ from telegram.ext import AIORateLimiter
 from bot.app import SummitWatch
 from bot.store import Store
 from bot.telegram import application
-from bot.telegram.application import MessageRateLimiter
+from bot.telegram.rate_limits import MessageRateLimiter
 from calendars.subscribers import Subscriber
 from config.settings import Settings
 from tests.bot.news.test_news_service import rss, with_event
@@ -166,7 +166,7 @@ async def test_each_forum_topic_gets_only_what_it_follows_in_its_own_zone(
     assert sorted(heard(fake, "⏰"), key=str) == sorted([SCO, None], key=str)
     assert sorted(heard(fake, "📰"), key=str) == sorted([ENERGY, None], key=str)
     assert "Upcoming events (times in Asia/Kolkata)" in upcoming["text"]
-    assert "Tue 1 Dec 2026, 15:30 IST" in upcoming["text"]
+    assert "Tue 1 Dec 2026, 15:30–17:30 IST" in upcoming["text"]
     assert "Upcoming events (times in UTC)" in upcoming_sco["text"]
     assert "/calendar/sco.ics" in calendars[SCO]
     assert "/calendar/energy.ics" not in calendars[SCO]
