@@ -7,7 +7,7 @@ an error the day the defect is fixed, so the marker is removed with the fix.
 from __future__ import annotations
 
 import gc
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from icalendar.timezone import tzp
@@ -150,3 +150,16 @@ def test_our_own_feed_imported_back_keeps_zone_urls_and_description() -> None:
         event.urls,
         event.description,
     )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="importer.py _end splits duration.days from the rest, but icalendar gives PT24H "
+    "as timedelta(days=1), so 24 exact hours are read as one calendar day",
+)
+def test_a_pt24h_duration_across_spring_forward_lasts_24_hours() -> None:
+    body = vevent("d", "DURATION:PT24H\r\n", start="DTSTART;TZID=Europe/Berlin:20270327T120000")
+    (event,) = parse_ics(calendar(body), now=NOW).events
+    assert isinstance(event.start, datetime)
+    assert isinstance(event.end, datetime)
+    assert event.end.astimezone(UTC) - event.start.astimezone(UTC) == timedelta(hours=24)
