@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from calendars.errors import InvalidEvent
+from calendars.text import clean_text
 from calendars.time.zones import zone_or_none
 from calendars.urls import http_url_problem
 
@@ -27,6 +28,7 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "MAX_COVERAGE",
     "MAX_DURATION",
+    "TEXT_LIMITS",
     "Coverage",
     "Event",
     "Status",
@@ -36,10 +38,10 @@ __all__ = [
 ]
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but tab/LF, DEL, C1
 MAX_DURATION = timedelta(days=366)
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2199  # beyond these, zone arithmetic can overflow
-_LIMITS = {"title": 200, "location": 300, "description": 4000}
+TEXT_LIMITS = {"title": 200, "location": 300, "description": 4000}
 
 
 MAX_COVERAGE = 10
@@ -96,14 +98,20 @@ def normalise_tag(value: str) -> str:
 def _clean_text(name: str, value: str, *, multiline: bool = False, required: bool = False) -> str:
     if not isinstance(value, str):
         raise InvalidEvent(f"{name} must be text")
+    control = _CONTROL_RE.search(value)
+    if control:
+        raise InvalidEvent(
+            f"{name} contains control characters (U+{ord(control.group()):04X} at character "
+            f"{control.start() + 1}); write plain text"
+        )
+    # Bidi overrides and zero-width characters would reorder or hide what readers see.
+    value = clean_text(value)
     value = value.strip() if multiline else " ".join(value.split())
     if required and not value:
         raise InvalidEvent(f"{name} must not be empty", example="SCO Summit 2025")
-    limit = _LIMITS[name]
+    limit = TEXT_LIMITS[name]
     if len(value) > limit:
         raise InvalidEvent(f"{name} is {len(value)} characters long; the limit is {limit}")
-    if _CONTROL_RE.search(value):
-        raise InvalidEvent(f"{name} contains control characters")
     return value
 
 

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from icalendar import Component
 
 from calendars.errors import InvalidCalendarFile, InvalidEvent
-from calendars.events import SLUG_RE, Event, Status, normalise_tag
+from calendars.events import SLUG_RE, TEXT_LIMITS, Event, Status, normalise_tag
 from calendars.ical.moments import FileContext, SkipEvent, event_end, moment, text_of
 from calendars.ical.reading import FileZones, parse_calendars, zone_for_tzid
 from calendars.ical.roundtrip import ZONE_PROPERTY, split_description
@@ -33,8 +33,6 @@ __all__ = ["ImportReport", "Skipped", "parse_ics", "zone_for_tzid"]
 
 _NOT_ICS = "the file is not an iCalendar file (it should start with BEGIN:VCALENDAR)"
 _EXAMPLE = "an .ics file exported from Google Calendar, Outlook or Apple Calendar"
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_LIMITS = {"title": 200, "location": 300, "description": 4000}  # as calendars.events
 _STATUSES = {status.value.upper(): status for status in Status}
 
 
@@ -139,7 +137,7 @@ def parse_ics(
 
 
 def _short(exc: BaseException) -> str:
-    return " ".join(_CONTROL_RE.sub("", str(exc)).split())[:120]
+    return " ".join(clean_text(str(exc)).split())[:120]
 
 
 def _parsed(text: str) -> list[Component]:
@@ -168,8 +166,8 @@ def _label(vevent: Component, number: int) -> str:
 def _clean(value: str, field: str) -> str:
     """Text as Event accepts it: no control or format characters, cut at its limit."""
     value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    value = _CONTROL_RE.sub("", clean_text(value))
-    limit = _LIMITS[field]
+    value = clean_text(value)
+    limit = TEXT_LIMITS[field]
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 

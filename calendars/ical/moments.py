@@ -91,7 +91,12 @@ def event_end(
     raw = text_of(vevent, "DURATION") if "DURATION" in vevent else "PT1H"
     if not isinstance(start, datetime) and "DURATION" not in vevent:
         raw = "P1D"
-    duration = parse_duration(raw)
+    try:
+        duration = parse_duration(raw)
+    except OverflowError:
+        raise SkipEvent(
+            f"its DURATION {clean_text(raw)[:40]!r} is longer than any event (over 300 years)"
+        ) from None
     if duration is None:
         raise SkipEvent(
             f"its DURATION {clean_text(raw)[:40]!r} is not an iCalendar duration "

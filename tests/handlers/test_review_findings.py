@@ -29,11 +29,6 @@ def vevent(uid: str, extra: str) -> str:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BrokenCalendarProperty escapes calendars/ical/importer.py _end; the admin "
-    "reads 'Something went wrong on my side' and the good event is lost",
-)
 async def test_importics_with_one_bad_duration_imports_the_good_event_and_names_the_bad(
     settings: Settings, fake: FakeTelegram
 ) -> None:
@@ -51,11 +46,6 @@ async def test_importics_with_one_bad_duration_imports_the_good_event_and_names_
     assert titles == ["Event good"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="calendars/events.py _clean_text keeps U+202E/U+200B; the required-title check "
-    "uses str.split(), which does not see them",
-)
 @pytest.mark.parametrize("title", ["\u202e\u202e", "\u200b"])
 async def test_addevent_refuses_a_title_that_is_only_invisible_characters(
     settings: Settings, fake: FakeTelegram, title: str
@@ -67,11 +57,6 @@ async def test_addevent_refuses_a_title_that_is_only_invisible_characters(
     assert not stored
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="re-importing /calendar.ics reports the all-day event updated every time: its "
-    "zone comes back UTC and the DESCRIPTION grows a Sources: block (importer.py, render.py)",
-)
 async def test_reimporting_our_own_feed_changes_nothing(
     settings: Settings, fake: FakeTelegram
 ) -> None:
