@@ -26,6 +26,7 @@ from bot.delivery.notifier import ConsoleNotifier, Notifier
 from bot.fetch.client import http_client
 from bot.news.service import NewsService
 from bot.services.alerts import ChangeAlerts
+from bot.services.briefings import BriefingService
 from bot.services.events import EventService
 from bot.services.imports import ImportService
 from bot.services.reminders import ReminderService, utc_now
@@ -119,8 +120,11 @@ class SummitWatch:
         stack.push_async_callback(self.wait_background)
         self.reminders.start()
         stack.push_async_callback(self.reminders.stop)
+        # A job on the reminders' scheduler: it stops with them (their stop is above).
         self.events.conclude_due()
         self.reminders.call_every("conclude", CONCLUDE_EVERY, self.events.conclude_due)
+        self.briefings.start()
+        stack.push_async_callback(self.briefings.stop)
         self.web = WebServer(self._web_app(), sock, limits=HttpLimits.from_settings(settings))
         await self.web.start()
         stack.push_async_callback(self.web.stop)
@@ -131,6 +135,7 @@ class SummitWatch:
         self._spawn(self.reminders.catch_up(), "reminder-catch-up")
         self._spawn(self.broadcaster.resume(), "broadcast-resume")
         self._spawn(self.alerts.resume(), "change-alerts-resume")
+        self._spawn(self.briefings.check(), "briefing-catch-up")
         self._spawn(self.news.notices.send_pending(), "news-resume")
         if self._poll_news:
             poller = asyncio.create_task(self.news.poller.run_forever(), name="news-poller")
@@ -154,6 +159,9 @@ class SummitWatch:
         )
         self.events = EventService(
             store=store, reminders=self.reminders, alerts=self.alerts, clock=clock
+        )
+        self.briefings = BriefingService(
+            store=store, broadcaster=self.broadcaster, meta=self.meta, clock=clock
         )
         self.subscriptions = SubscriptionService(
             store=store,

@@ -19,17 +19,20 @@ from typing import Any
 from calendars.errors import InvalidEvent, InvalidInput, InvalidWhen, NotFound
 from calendars.events import Event, Status, normalise_tag
 from calendars.time.when import parse_when
+from calendars.time.zones import zone_or_none
 
 __all__ = [
     "ADDEVENT_EXAMPLE",
     "ADDEVENT_USAGE",
     "EDITABLE_FIELDS",
     "EDITEVENT_EXAMPLE",
+    "IMPORTICS_EXAMPLE",
     "MAX_COMMAND_LENGTH",
     "EventDraft",
     "build_event",
     "parse_addevent",
     "parse_editevent",
+    "parse_importics",
     "slugify",
 ]
 
@@ -160,6 +163,25 @@ def build_event(
         created=now,
         updated=now,
     )
+
+
+IMPORTICS_EXAMPLE = "/importics https://calendar.example.org/summits.ics tz=Asia/Kolkata"
+
+
+def parse_importics(text: str) -> tuple[str, str | None]:
+    """The URL (or "") and the ``tz=`` zone of ``/importics [URL] [tz=Area/City]``."""
+    words = text.split()
+    zones = [word[3:] for word in words if word.lower().startswith("tz=")]
+    url = " ".join(word for word in words if not word.lower().startswith("tz="))
+    if not zones:
+        return url, None
+    zone = zone_or_none(zones[-1])
+    if zone is None:
+        raise InvalidInput(
+            f"{zones[-1]!r} is not a time zone; use an IANA name such as Asia/Kolkata",
+            example=IMPORTICS_EXAMPLE,
+        )
+    return url, zone.key
 
 
 def parse_editevent(

@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from calendars.briefings import BriefingSetting
 from calendars.errors import InvalidInput
 from calendars.events import Event, normalise_tag
 from calendars.news.filters import NewsFilter
 from calendars.quiet import QuietHours
 from calendars.time.zones import zone_or_none
 
-__all__ = ["FEED_TOKEN_RE", "MAX_FOLLOWED", "Subscriber", "new_feed_token"]
+__all__ = ["FEED_TOKEN_RE", "MAX_FOLLOWED", "Subscriber", "new_feed_token", "subscriber_id"]
 
 MAX_FOLLOWED = 200  # the record is rewritten on each change; topics cover more
 
@@ -27,13 +28,25 @@ def new_feed_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def subscriber_id(chat_id: str, thread_id: int | None = None) -> str:
+    """Who a conversation is: the chat itself, or one forum topic of it (``<chat>:<thread>``).
+
+    A forum topic is a subscriber of its own (its topics, zone, reminders), so a group can
+    route one topic of news to one thread and another to another; the General topic (no
+    thread) and every chat without topics are the chat's own subscriber.
+    """
+    return chat_id if thread_id is None else f"{chat_id}:{thread_id}"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Subscriber:
-    """A chat (or the console) that receives reminders and notices.
+    """A chat, a forum topic of a chat, or the console, that receives reminders and notices.
 
     ``topics`` None means every topic; ``offsets`` None means the configured defaults.
     ``reminders_since`` is when the subscription or its offsets last changed: reminders
-    that fell due before it are not owed to this subscriber.
+    that fell due before it are not owed to this subscriber. A forum topic's ``id`` is
+    ``<chat>:<thread_id>`` (see :func:`subscriber_id`); records older than that kept a
+    topic's ``thread_id`` under the bare chat id, and the store migrates them at load.
     """
 
     id: str
@@ -52,6 +65,11 @@ class Subscriber:
     feed_token: str | None = None
     # Events followed one by one (/follow), beside the topics. Older records lack them.
     followed: frozenset[str] = frozenset()
+    # The briefing (/briefing): when, the last period sent (or settled when it was set),
+    # and since when its "what changed" runs. None is off. Older records lack them.
+    briefing: BriefingSetting | None = None
+    briefing_sent: str | None = None
+    briefing_since: datetime | None = None
 
     def __post_init__(self) -> None:
         zone = zone_or_none(self.zone)
@@ -70,9 +88,22 @@ class Subscriber:
                 example="/subscribe india-russia",
             )
 
+        if ":" in self.id and self.id != subscriber_id(self.chat_id, self.thread_id):
+            raise InvalidInput(f"subscriber {self.id!r} names a forum topic but has no such thread")
+
     def follows(self, event: Event) -> bool:
         """Whether this chat wants news of ``event``: by one of its topics, or by name."""
         return event.id in self.followed or event.follows_topics(self.topics)
+
+    @property
+    def chat_id(self) -> str:
+        """The chat this subscriber is, or whose forum topic it is."""
+        return self.id.split(":", 1)[0]
+
+    @property
+    def is_legacy_topic(self) -> bool:
+        """A forum topic stored under its chat's id, as records were before topics had ids."""
+        return self.thread_id is not None and ":" not in self.id
 
     def offsets_or(self, default: tuple[timedelta, ...]) -> tuple[timedelta, ...]:
         return default if self.offsets is None else self.offsets
@@ -96,6 +127,7 @@ class Subscriber:
             **self._news_record(),
             "feed_token": self.feed_token,
             "followed": sorted(self.followed),
+            **self._briefing_record(),
         }
 
     @classmethod
@@ -114,6 +146,7 @@ class Subscriber:
             **cls._news_fields(record),
             feed_token=record.get("feed_token"),
             followed=frozenset(record.get("followed", ())),
+            **cls._briefing_fields(record),
         )
 
     # ---- news filter and quiet hours ----------------------------------------------------
@@ -135,3 +168,22 @@ class Subscriber:
     def is_quiet(self, at: datetime) -> bool:
         """Whether news notices for this chat wait at ``at`` (its quiet hours)."""
         return self.quiet_hours is not None and self.quiet_hours.is_quiet(at, self.zone)
+
+    # ---- briefing ----------------------------------------------------------------------
+
+    def _briefing_record(self) -> dict[str, Any]:
+        since = self.briefing_since
+        return {
+            "briefing": self.briefing.to_record() if self.briefing else None,
+            "briefing_sent": self.briefing_sent,
+            "briefing_since": since.astimezone(UTC).isoformat() if since else None,
+        }
+
+    @staticmethod
+    def _briefing_fields(record: dict[str, Any]) -> dict[str, Any]:
+        briefing, since = record.get("briefing"), record.get("briefing_since")
+        return {
+            "briefing": BriefingSetting.from_record(briefing) if briefing else None,
+            "briefing_sent": record.get("briefing_sent"),
+            "briefing_since": datetime.fromisoformat(since) if since else None,
+        }

@@ -8,8 +8,14 @@ from telegram import Update
 
 from bot.delivery.notifier import Outcome
 from bot.telegram.context import BotContext
-from bot.wording.replies import event_details, import_report, stats_text, time_notes
-from calendars.commands import EDITEVENT_EXAMPLE, parse_editevent
+from bot.wording.imports import import_summary
+from bot.wording.replies import event_details, stats_text, time_notes
+from calendars.commands import (
+    EDITEVENT_EXAMPLE,
+    IMPORTICS_EXAMPLE,
+    parse_editevent,
+    parse_importics,
+)
 from calendars.errors import InvalidCalendarFile, InvalidInput
 from calendars.limits import ICAL_FILE_BYTES
 from handlers.common import (
@@ -57,24 +63,25 @@ async def cancelevent(update: Update, context: BotContext) -> None:
 
 @user_errors
 async def importics(update: Update, context: BotContext) -> None:
-    """Upsert the events of an attached .ics file, or of one at a URL."""
+    """Upsert the events of an attached .ics file, or of one at a URL (``tz=`` optional)."""
     document = attached_document(update)
-    url = command_text(update)
+    url, zone = parse_importics(command_text(update))
     imports, actor = context.services.imports, actor_of(update)
+    floating_zone = zone or chat_zone(update, context)
     if document is not None:
         data = await download(
             context, document, max_bytes=ICAL_FILE_BYTES, error=InvalidCalendarFile
         )
-        report = await imports.from_bytes(data, actor=actor)
+        done = await imports.from_bytes(data, actor=actor, floating_zone=floating_zone)
     elif url:
-        report = await imports.from_url(url, actor=actor)
+        done = await imports.from_url(url, actor=actor, floating_zone=floating_zone)
     else:
         raise InvalidInput(
             "attach an .ics file with /importics as its caption, reply /importics to one, "
             "or give a URL",
-            example="/importics https://calendar.example.org/summits.ics",
+            example=IMPORTICS_EXAMPLE,
         )
-    await reply(update, import_report(report))
+    await reply(update, import_summary(done.report, done.results))
 
 
 @user_errors

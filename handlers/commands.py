@@ -17,6 +17,7 @@ from telegram.ext import (
     Application,
     BaseHandler,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     InlineQueryHandler,
     MessageHandler,
@@ -26,7 +27,7 @@ from telegram.ext import (
 from bot.telegram.context import BotContext
 from bot.wording.replies import help_text
 from calendars.follows import FOLLOW_PREFIX
-from handlers import addevent, admin, follows, inline, news, preferences, user
+from handlers import addevent, admin, follows, inline, membership, news, preferences, user
 from handlers.common import Handler, admin_only, chat_manager_only, reply, user_errors
 from handlers.errors import on_error
 
@@ -107,6 +108,12 @@ COMMANDS: tuple[Command, ...] = (
         "hold news overnight: /quiet 22:00-07:00, or off (reminders and alerts still come)",
         C,
     ),
+    Command(
+        "briefing",
+        preferences.briefing,
+        "a daily or weekly summary: /briefing 08:00, /briefing weekly mon 08:00, or off",
+        C,
+    ),
     Command("addchannel", user.addchannel, "send reminders to a channel: /addchannel @name"),
     Command("stop", user.stop, "unsubscribe and forget this chat's settings", C),
     Command("help", help_command, "this list"),
@@ -125,7 +132,11 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("cancelevent", admin.cancelevent, "cancel an event; subscribers are told", A),
     Command(
-        "importics", admin.importics, "import an .ics file (attach it) or URL", A, takes_file=True
+        "importics",
+        admin.importics,
+        "import an .ics file (attach it) or URL [tz=Area/City for zoneless times]",
+        A,
+        takes_file=True,
     ),
     Command("broadcast", admin.broadcast, "send a message to every subscriber", A),
     Command("stats", admin.stats, "subscribers, events and deliveries", A),
@@ -171,4 +182,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         )
     )
     application.add_handler(InlineQueryHandler(inline.search))  # @bot <words>, in any chat
+    application.add_handler(  # removed from a chat: forget it and its forum topics
+        ChatMemberHandler(membership.bot_membership, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
     application.add_error_handler(on_error)

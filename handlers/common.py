@@ -16,6 +16,7 @@ from bot.services.subscriptions import ChatRef
 from bot.telegram.context import BotContext
 from bot.wording.notices import split_message
 from calendars.errors import FetchFailed, InvalidInput, NotFound
+from calendars.subscribers import subscriber_id
 
 __all__ = [
     "Handler",
@@ -40,19 +41,26 @@ _CHAT_ADMINS = (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
 
 
 def chat_ref(update: Update) -> ChatRef:
+    """The subscriber this update speaks for: the chat, or the forum topic it was sent in.
+
+    Only forum topics count (``is_topic_message``): in other groups ``message_thread_id``
+    is a chain of replies, not a place of its own. A button pressed under a message in a
+    topic speaks for that topic too (the message carries the thread).
+    """
     chat = update.effective_chat
     if chat is None:
         raise NotFound("this update has no chat")
     message = update.effective_message
     thread = message.message_thread_id if message is not None and message.is_topic_message else None
     title = chat.title or chat.full_name or chat.username or ""
-    return ChatRef(id=str(chat.id), kind=chat.type, title=title, thread_id=thread)
+    return ChatRef(
+        id=subscriber_id(str(chat.id), thread), kind=chat.type, title=title, thread_id=thread
+    )
 
 
 def chat_zone(update: Update, context: BotContext) -> str:
-    """The zone this chat reads times in: its own setting, else the configured default."""
-    chat = update.effective_chat
-    subscriber = context.subscriptions.get(str(chat.id)) if chat else None
+    """The zone this chat (or forum topic) reads times in: its own, else the default."""
+    subscriber = context.subscriptions.get(chat_ref(update).id) if update.effective_chat else None
     return subscriber.zone if subscriber else context.services.settings.timezone
 
 

@@ -49,5 +49,6 @@ async def search(update: Update, context: BotContext) -> None:
     if query is None:
         return
     events = context.events.search(query.query, limit=INLINE_LIMIT)
-    results = [_article(event.id, event_card(event, context.meta)) for event in events]
+    now = context.now()
+    results = [_article(e.id, event_card(e, context.meta, now=now)) for e in events]
     await query.answer(results, cache_time=INLINE_CACHE_SECONDS, is_personal=False)

@@ -1,10 +1,12 @@
-"""A chat's news preferences: which articles it hears of (/filter), and when (/quiet)."""
+"""A chat's preferences: which articles it hears of (/filter), when (/quiet), and its
+briefing (/briefing)."""
 
 from __future__ import annotations
 
 from telegram import Update
 
 from bot.telegram.context import BotContext
+from bot.wording.briefings import briefing_summary
 from bot.wording.preferences import filter_summary, quiet_summary
 from handlers.common import chat_ref, command_text, reply, user_errors
 
@@ -32,5 +34,27 @@ async def quiet(update: Update, context: BotContext) -> None:
         update,
         quiet_summary(
             subscriber.quiet_hours, zone=subscriber.zone, now=context.now(), changed=bool(text)
+        ),
+    )
+
+
+@user_errors
+async def briefing(update: Update, context: BotContext) -> None:
+    """``/briefing`` shows the chat's briefing; ``/briefing 08:00`` or ``weekly mon 08:00``
+    sets it; ``off`` stops it."""
+    text, chat_id = command_text(update), chat_ref(update).id
+    if text:
+        subscriber = context.subscriptions.set_briefing(chat_id, text)
+    else:
+        subscriber = context.subscriptions.require(chat_id)
+    await reply(
+        update,
+        briefing_summary(
+            subscriber.briefing,
+            zone=subscriber.zone,
+            sent=subscriber.briefing_sent,
+            quiet_hours=subscriber.quiet_hours,
+            now=context.now(),
+            changed=bool(text),
         ),
     )

@@ -10,6 +10,7 @@ from telegram.error import TelegramError
 
 from bot.services.subscriptions import ChannelFacts
 from bot.telegram.context import BotContext
+from bot.wording.local_time import is_shared
 from bot.wording.replies import (
     calendar_links,
     event_details,
@@ -59,9 +60,13 @@ async def start(update: Update, context: BotContext) -> None:
 @user_errors
 async def stop(update: Update, context: BotContext) -> None:
     """Unsubscribe and forget this chat's settings."""
-    removed = context.subscriptions.unsubscribe(chat_ref(update).id)
-    text = "Unsubscribed; this chat's settings are deleted. /start subscribes again."
-    await reply(update, text if removed else "This chat was not subscribed. /start subscribes it.")
+    chat = chat_ref(update)
+    removed = context.subscriptions.unsubscribe(chat.id)
+    place = "topic" if chat.thread_id is not None else "chat"
+    text = f"Unsubscribed; this {place}'s settings are deleted. /start subscribes again."
+    await reply(
+        update, text if removed else f"This {place} was not subscribed. /start subscribes it."
+    )
 
 
 @user_errors
@@ -71,9 +76,8 @@ async def upcoming(update: Update, context: BotContext) -> None:
     topic = context.subscriptions.check_topic(text) if text else None
     now = context.now()
     events = context.events.upcoming(tag=topic)[:UPCOMING_LIMIT]
-    await reply(
-        update, upcoming_list(events, zone=chat_zone(update, context), now=now, topic=topic)
-    )
+    zone, shared = chat_zone(update, context), _shared(update)
+    await reply(update, upcoming_list(events, zone=zone, now=now, topic=topic, shared=shared))
 
 
 @user_errors
@@ -84,15 +88,17 @@ async def event(update: Update, context: BotContext) -> None:
         raise InvalidInput("which event? Give its id", example="/event putin-new-delhi-2025")
     found = context.events.get(event_id.lower())
     zone, now = chat_zone(update, context), context.now()
-    await reply(
-        update,
-        event_details(found, zone=zone, now=now, meta=context.meta),
-        reply_markup=follow_keyboard(found.id),
-    )
+    details = event_details(found, zone=zone, now=now, meta=context.meta, shared=_shared(update))
+    await reply(update, details, reply_markup=follow_keyboard(found.id))
     feed = context.services.calendar_feeds.event(found.id)
     message = update.effective_message
     if feed is not None and message is not None:
         await message.reply_document(document=feed.body, filename=feed.filename)
+
+
+def _shared(update: Update) -> bool:
+    """A group or channel: its readers are on many clocks, not only the chat's zone."""
+    return update.effective_chat is not None and is_shared(update.effective_chat.type)
 
 
 @user_errors

@@ -3,7 +3,8 @@
 Each message has a delivery key; a key already delivered is never sent again, so a
 restart in the middle of a broadcast finishes it without repeating anyone. Sends to
 different chats run concurrently (the notifier paces them); a failure for one chat never
-stops the others; a chat that is gone is unsubscribed.
+stops the others; a chat that is gone is unsubscribed, every forum topic of it too; a forum
+topic that was closed or deleted is unsubscribed alone, and nobody is told (nowhere to).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class Broadcaster:
         self._slots = asyncio.Semaphore(concurrency)
 
     async def deliver(self, key: str, subscriber: Subscriber, message: Outgoing) -> Outcome:
-        """Send once per key; record the outcome; forget chats that are gone."""
+        """Send once per key; record the outcome; forget chats (and topics) that are gone."""
         if self._store.deliveries.is_done(key):
             return Outcome.SENT
         async with self._slots:
@@ -52,8 +53,11 @@ class Broadcaster:
                 logger.exception("delivery.error key=%s subscriber=%s", key, subscriber.id)
                 outcome = Outcome.FAILED
         self._store.deliveries.record(key, outcome.value, at=self._clock())
-        if outcome is Outcome.GONE and self._store.subscribers.remove(subscriber.id):
-            logger.info("subscriber.removed id=%s reason=gone", subscriber.id)
+        if outcome is Outcome.GONE:
+            for removed in self._store.subscribers.remove_chat(subscriber.chat_id):
+                logger.info("subscriber.removed id=%s reason=gone", removed)
+        elif outcome is Outcome.TOPIC_GONE and self._store.subscribers.remove(subscriber.id):
+            logger.info("subscriber.removed id=%s reason=topic_gone", subscriber.id)
         return outcome
 
     async def deliver_all(self, deliveries: Iterable[Delivery]) -> Counter[Outcome]:

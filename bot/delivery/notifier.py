@@ -1,8 +1,9 @@
 """Delivery: the one ``Notifier`` interface every message goes through.
 
 The console notifier prints; the Telegram notifier (``bot.telegram``) sends. Both report
-an ``Outcome`` so callers can record it: a chat that is gone is unsubscribed, a failure
-is retried later, and only a real send counts as delivered.
+an ``Outcome`` so callers can record it: a chat that is gone is unsubscribed (with all its
+forum topics), a closed or deleted forum topic only itself, a failure is retried later,
+and only a real send counts as delivered.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class Outcome(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # worth trying again later
     GONE = "gone"  # the chat blocked the bot, left, or no longer exists
+    TOPIC_GONE = "topic_gone"  # the forum topic was closed or deleted; the chat is still there
 
 
 @dataclass(frozen=True, slots=True)

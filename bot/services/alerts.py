@@ -21,6 +21,7 @@ from bot.services.reminders import ReminderService, utc_now
 from bot.store import Store
 from bot.store.alerts import PendingAlert
 from bot.wording.lifecycle import change_notice
+from bot.wording.local_time import is_shared
 from calendars.events import Event
 from calendars.history import tracked_changes
 
@@ -98,7 +99,15 @@ class ChangeAlerts:
                 (
                     f"change:{event_id}@{stamp}/{subscriber.id}",
                     subscriber,
-                    Outgoing(change_notice(alert.before, event, zone=subscriber.zone, why=why)),
+                    Outgoing(
+                        change_notice(
+                            alert.before,
+                            event,
+                            zone=subscriber.zone,
+                            why=why,
+                            shared=is_shared(subscriber.kind),
+                        )
+                    ),
                 )
                 for subscriber in self._store.subscribers.following(event)
             ]

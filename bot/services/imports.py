@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 import httpx
@@ -13,19 +13,20 @@ import httpx
 from bot.fetch.client import fetch_limited
 from bot.services.events import EventService
 from calendars.errors import InvalidCalendarFile
-from calendars.ical.importer import parse_ics
+from calendars.ical.importer import ImportReport, parse_ics
 from calendars.ical.render import CalendarMeta
 from calendars.limits import ICAL_FILE_BYTES
 
-__all__ = ["ImportReport", "ImportService"]
+__all__ = ["ImportDone", "ImportService"]
 
 
 @dataclass(frozen=True, slots=True)
-class ImportReport:
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: list[str] = field(default_factory=list)
+class ImportDone:
+    """What the file held (events, skips, what was left out) and what became of each event:
+    ``results`` counts "added", "updated" and "unchanged"."""
+
+    report: ImportReport
+    results: Counter[str]
 
 
 class ImportService:
@@ -42,23 +43,26 @@ class ImportService:
         self._meta = meta
         self._clock = clock
 
-    async def from_url(self, url: str, *, actor: str) -> ImportReport:
+    async def from_url(self, url: str, *, actor: str, floating_zone: str) -> ImportDone:
         fetched = await fetch_limited(self._http, url, max_bytes=ICAL_FILE_BYTES)
         if fetched.status != 200:
             raise InvalidCalendarFile(f"the URL answered HTTP {fetched.status}, not a calendar")
-        return await self.from_bytes(fetched.content, actor=actor)
+        return await self.from_bytes(fetched.content, actor=actor, floating_zone=floating_zone)
 
-    async def from_bytes(self, data: bytes, *, actor: str) -> ImportReport:
-        """Upsert every event of the file; a bad event is skipped with its reason."""
-        if len(data) > ICAL_FILE_BYTES:
-            raise InvalidCalendarFile(f"the file is over {ICAL_FILE_BYTES:,} bytes")
+    async def from_bytes(self, data: bytes, *, actor: str, floating_zone: str) -> ImportDone:
+        """Upsert every event of the file; a bad event is skipped with its reason.
+
+        ``floating_zone`` reads times the file gives without a zone (and no X-WR-TIMEZONE).
+        """
         # Parsing a large file takes a noticeable moment: keep it off the bot's event loop.
-        parsed = await asyncio.to_thread(
-            parse_ics, data, now=self._clock(), our_host=self._meta.host
+        report = await asyncio.to_thread(
+            parse_ics,
+            data,
+            now=self._clock(),
+            our_host=self._meta.host,
+            default_zone=floating_zone,
         )
         results: Counter[str] = Counter()
-        for event in parsed.events:
+        for event in report.events:
             results[await self._events.upsert(event, actor=actor)] += 1
-        return ImportReport(
-            results["added"], results["updated"], results["unchanged"], list(parsed.skipped)
-        )
+        return ImportDone(report, results)

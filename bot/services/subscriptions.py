@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.delivery.notifier import CONSOLE_ID
+from bot.services.follows import FollowResult, follow_event, followed_events
 from bot.services.reminders import ReminderService, utc_now
 from bot.store import Store
+from calendars.briefings import parse_briefing, settled_period
 from calendars.errors import InvalidInput, NotFound
 from calendars.events import Event, normalise_tag
-from calendars.follows import id_digest
 from calendars.ical.personal import FeedSelection
 from calendars.news.filters import parse_filter
 from calendars.quiet import parse_quiet_hours
@@ -30,7 +31,11 @@ _ZONE_EXAMPLE = "/tz Asia/Kolkata"
 
 @dataclass(frozen=True, slots=True)
 class ChatRef:
-    """A chat as the transport describes it (Telegram here, but nothing Telegram-specific)."""
+    """A chat as the transport describes it (Telegram here, but nothing Telegram-specific).
+
+    ``id`` is the subscriber it is: the chat's id, or ``<chat>:<thread_id>`` for a forum
+    topic (see :func:`calendars.subscribers.subscriber_id`).
+    """
 
     id: str
     kind: str
@@ -49,16 +54,6 @@ class ChannelFacts:
     bot_is_admin: bool
     user_is_admin: bool
     user_is_bot_admin: bool
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FollowResult:
-    """What /follow did: ``changed`` False when it was so already; ``by_topic`` when a
-    topic of the chat covers the event anyway."""
-
-    event: Event
-    changed: bool
-    by_topic: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +157,13 @@ class SubscriptionService:
             self._reminders.reschedule_all()
         return removed
 
+    def forget_chat(self, chat_id: str) -> int:
+        """Forget a chat the bot was removed from: it and every forum topic of it."""
+        removed = self._store.subscribers.remove_chat(chat_id)
+        if removed:
+            self._reminders.reschedule_all()
+        return len(removed)
+
     def set_zone(self, chat_id: str, text: str) -> Subscriber:
         subscriber = self.require(chat_id)
         zone = zone_or_none(text) if text.strip() else None
@@ -231,47 +233,13 @@ class SubscriptionService:
             )
         return topic
 
-    # ---- events followed one by one ------------------------------------------------------
+    # ---- events followed one by one (bot.services.follows) ---------------------------
 
     def follow_event(self, chat: ChatRef, event_id: str, *, on: bool = True) -> FollowResult:
-        """Follow (or stop following) one event; a chat new to the bot is subscribed to
-        no topic, since it asked for this event only."""
-        event = self._store.events.get(event_id.strip().lower())
-        if event is None and event_id.startswith("#"):  # a Follow button's digest of a long id
-            event = next(
-                (e for e in self._store.events.all() if id_digest(e.id) == event_id[1:]), None
-            )
-        if event is None:
-            raise NotFound(f"no event with id {event_id.strip()[:64]!r}; /upcoming lists the ids")
-        subscriber = self.get(chat.id)
-        if subscriber is None:
-            if not on:
-                return FollowResult(event=event, changed=False, by_topic=False)
-            now = self._clock()
-            subscriber = Subscriber(
-                id=chat.id,
-                kind=chat.kind,
-                title=chat.title,
-                thread_id=chat.thread_id,
-                topics=frozenset(),
-                subscribed_at=now,
-                reminders_since=now,
-            )
-        wanted = subscriber.followed | {event.id} if on else subscriber.followed - {event.id}
-        changed = wanted != subscriber.followed or self.get(chat.id) is None
-        if changed:
-            self._store.subscribers.save(subscriber.replace(followed=wanted))
-        return FollowResult(
-            event=event, changed=changed, by_topic=event.follows_topics(subscriber.topics)
-        )
+        return follow_event(self._store, chat, event_id, on=on, clock=self._clock)
 
     def followed_events(self, chat_id: str) -> list[Event]:
-        """The events this chat follows by name, soonest first (gone ones left out)."""
-        subscriber = self.get(chat_id)
-        if subscriber is None:
-            return []
-        events = [self._store.events.get(i) for i in subscriber.followed]
-        return sorted((e for e in events if e is not None), key=lambda e: (e.starts_at, e.id))
+        return followed_events(self._store, chat_id)
 
     # ---- news filter and quiet hours ---------------------------------------------------
 
@@ -289,6 +257,27 @@ class SubscriptionService:
         subscriber = self.require(chat_id)
         quiet_hours = None if _is_off(text) else parse_quiet_hours(text)
         updated = subscriber.replace(quiet_hours=quiet_hours)
+        self._store.subscribers.save(updated)
+        return updated
+
+    # ---- briefing ------------------------------------------------------------------------
+
+    def set_briefing(self, chat_id: str, text: str) -> Subscriber:
+        """Set the chat's briefing from /briefing text; ``off`` stops it.
+
+        Set after this period's moment, it starts with the next period; one already sent
+        this period is not sent again because its time changed.
+        """
+        subscriber = self.require(chat_id)
+        if _is_off(text):
+            updated = subscriber.replace(briefing=None)
+        else:
+            setting, now = parse_briefing(text), self._clock()
+            sent = settled_period(setting, subscriber.briefing_sent, now, subscriber.zone)
+            since = subscriber.briefing_since if subscriber.briefing else None
+            updated = subscriber.replace(
+                briefing=setting, briefing_sent=sent, briefing_since=since or now
+            )
         self._store.subscribers.save(updated)
         return updated
 

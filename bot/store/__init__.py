@@ -13,6 +13,7 @@ from tinydb import TinyDB
 
 from bot.store.alerts import PendingAlerts
 from bot.store.journal import JournalStorage, JournalTable
+from bot.store.migrations import migrate_topic_subscribers
 from bot.store.repositories import (
     ArticleLog,
     AuditLog,
@@ -56,6 +57,11 @@ class Store:
         self.updates = UpdateLog(self._db.table("updates"))
         self.held_notices = HeldNotices(self._db.table("held_notices"))
         self.pending_alerts = PendingAlerts(self._db.table("change_alerts"))
+        if any(s.is_legacy_topic for s in self.subscribers.all()):
+            storage = self._db.storage
+            assert isinstance(storage, JournalStorage)
+            with storage.transaction():
+                migrate_topic_subscribers(self.subscribers, self.deliveries, self.held_notices)
 
     @contextlib.contextmanager
     def handling(self, update_id: int, *, clock: Callable[[], datetime]) -> Iterator[None]:

@@ -222,6 +222,13 @@ class SubscriberRepository(_CachedRepository[Subscriber]):
         """Chats that follow ``event``: through a topic, or by /follow."""
         return (s for s in self.all() if s.follows(event))
 
+    def remove_chat(self, chat_id: str) -> list[str]:
+        """Forget a chat and every forum topic of it; the ids removed."""
+        gone = [s.id for s in self.all() if s.chat_id == chat_id]
+        for subscriber in gone:
+            self.remove(subscriber)
+        return gone
+
 
 class DeliveryLog:
     """What was delivered, keyed by a delivery key, so restarts neither repeat nor drop."""
@@ -238,6 +245,19 @@ class DeliveryLog:
     def record(self, key: str, status: str, *, at: datetime, detail: str = "") -> None:
         doc = {"status": status, "at": at.astimezone(UTC).isoformat(), "detail": detail}
         self._table.upsert(_keyed(doc, key))
+
+    def carry_over(self, renamed: Mapping[str, str]) -> int:
+        """Record under each new subscriber id what was recorded for its old one (every
+        key ends in ``/<subscriber id>``), so a renamed subscriber is not sent it again.
+        One pass over the log, however many are renamed."""
+        found: list[tuple[str, dict[str, Any]]] = []
+        for doc in self._table:
+            head, _, subscriber = str(doc.doc_id).rpartition("/")
+            if head and subscriber in renamed:
+                found.append((f"{head}/{renamed[subscriber]}", dict(doc)))
+        for key, record in found:
+            self._table.upsert(_keyed(record, key))
+        return len(found)
 
     def counts(self) -> dict[str, int]:
         totals: dict[str, int] = {}
@@ -268,6 +288,15 @@ class AuditLog:
     def has(self, action: str, detail: str) -> bool:
         """Whether ``action`` was ever done to ``detail`` (e.g. a feed an admin removed)."""
         return any(d.get("action") == action and d.get("detail") == detail for d in self._table)
+
+    def since(self, moment: datetime, *, prefix: str = "") -> list[dict[str, Any]]:
+        """Entries at or after ``moment`` whose action starts with ``prefix``, oldest first."""
+        return [
+            dict(d)
+            for d in self._table
+            if str(d.get("action", "")).startswith(prefix)
+            and datetime.fromisoformat(d["at"]) >= moment
+        ]
 
     def recent(self, limit: int = 20) -> list[dict[str, Any]]:
         docs = sorted(self._table, key=lambda d: int(d.doc_id), reverse=True)
@@ -375,6 +404,13 @@ class HeldNotices:
         for doc in self._table:
             held.setdefault(doc["chat"], []).append((doc["at"], doc["article"]))
         return {chat: [key for _, key in sorted(items)] for chat, items in held.items()}
+
+    def move(self, old_id: str, new_id: str) -> None:
+        """What is held for subscriber ``old_id`` is held for ``new_id`` instead."""
+        held = [dict(doc) for doc in self._table if doc["chat"] == old_id]
+        for doc in held:
+            self.hold(new_id, doc["article"], at=datetime.fromisoformat(doc["at"]))
+        self.release(old_id, [doc["article"] for doc in held])
 
     def release(self, chat_id: str, article_keys: Iterable[str]) -> None:
         wanted = (f"{chat_id}/{key}" for key in article_keys)

@@ -10,38 +10,32 @@ at a self-hosted Bot API server (or the tests' fake). With a store, updates come
 from __future__ import annotations
 
 import asyncio
-import hmac
-import json
 import logging
 import secrets
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
-from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
+from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.store import Store
 from bot.telegram.context import BotContext
 from bot.telegram.intake import RecordingUpdateProcessor, UpdateIntake
-from calendars.errors import ConfigError, StoreError
+from bot.telegram.rate_limits import rate_limiter
+from bot.telegram.webhook import webhook_route
+from calendars.errors import ConfigError
 from config.settings import Settings
 
-__all__ = ["TelegramRunner", "api_urls", "build_application", "parse_update"]
+__all__ = ["TelegramRunner", "api_urls", "build_application"]
 
 logger = logging.getLogger(__name__)
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 Menu = list[tuple[str, str]]  # (command, description)
-# An update is a few kilobytes (4096 characters of text plus entities); 1 MiB is plenty and
-# keeps a forged or broken sender from making the server buffer without end.
-WEBHOOK_MAX_BODY = 1 << 20
 
 
 def api_urls(base_url: str) -> tuple[str, str]:
@@ -50,60 +44,6 @@ def api_urls(base_url: str) -> tuple[str, str]:
     if not base.endswith("/bot"):
         base += "/bot"
     return base, base[: -len("bot")] + "file/bot"
-
-
-class MessageRateLimiter(AIORateLimiter):
-    """PTB's limiter, applied to what Telegram's flood limits are about: sending messages.
-
-    ``AIORateLimiter`` limits every request that carries a ``chat_id``, so reading a group's
-    member list (``getChatMember`` for an admin check) waited 3.1 s like a message would.
-    """
-
-    SENDING = frozenset(
-        {
-            "sendMessage",
-            "sendDocument",
-            "sendPhoto",
-            "sendMediaGroup",
-            "copyMessage",
-            "forwardMessage",
-            "editMessageText",
-            "editMessageReplyMarkup",
-        }
-    )
-
-    async def process_request(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, Any]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
-        rate_limit_args: int | None,
-    ) -> Any:
-        if endpoint not in self.SENDING:
-            return await callback(*args, **kwargs)
-        return await super().process_request(
-            callback, args, kwargs, endpoint, data, rate_limit_args
-        )
-
-
-def rate_limiter() -> AIORateLimiter:
-    """Telegram's limits as even spacing: a leaky bucket's burst would trip a sliding window.
-
-    28.8/s overall with a bucket of 1.05: a timer that wakes up to ~1.7 ms late keeps its
-    slot instead of losing the lateness (with a bucket of 1, 29/s came out as 28.3/s), and
-    28.8 rather than 29 keeps any 31 sends spread over more than a second even when one
-    delayed send reaches Telegram together with the next. One message per 3.1 s per group
-    (20/min); up to three waits on RetryAfter, during which every request pauses.
-    """
-    return MessageRateLimiter(
-        overall_max_rate=1.05,
-        overall_time_period=1.05 / 28.8,
-        group_max_rate=1,
-        group_time_period=3.1,
-        max_retries=3,
-    )
 
 
 def _utc_now() -> datetime:
@@ -254,59 +194,10 @@ class TelegramRunner:
         self.connected = False
 
     def webhook_route(self) -> Route:
-        application = self.application
-
-        async def receive(request: Request) -> Response:
-            given = request.headers.get(SECRET_HEADER, "")
-            if not hmac.compare_digest(given.encode(), self._secret.encode()):
-                return PlainTextResponse(
-                    "Forbidden: wrong or missing secret token\n", status_code=403
-                )
-            body = await read_capped(request, WEBHOOK_MAX_BODY)
-            if body is None:
-                return PlainTextResponse(
-                    f"Payload Too Large: an update is at most {WEBHOOK_MAX_BODY} bytes\n",
-                    status_code=413,
-                )
-            try:
-                update = parse_update(body, application.bot)
-            except ValueError as exc:
-                return PlainTextResponse(f"Bad Request: not an update ({exc})\n", status_code=400)
-            if self._intake is None:
-                await application.update_queue.put(update)
-                return Response(status_code=200)
-            try:
-                self._intake.receive(update)  # recorded before the 200 confirms it
-            except StoreError as exc:
-                logger.error("telegram.update_not_recorded error=%s", exc)
-                return PlainTextResponse("Service Unavailable\n", status_code=503)
-            return Response(status_code=200)
-
-        return Route(self.webhook_path, receive, methods=["POST"])
-
-
-async def read_capped(request: Request, limit: int) -> bytes | None:
-    """The body, or None once it would pass ``limit`` bytes (declared or actually sent)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        return None
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            return None
-    return bytes(body)
-
-
-def parse_update(body: bytes, bot: Bot) -> Update:
-    """An Update from JSON, or ValueError saying why not: valid JSON is not yet an update."""
-    try:
-        data = json.loads(body)
-    except RecursionError:
-        raise ValueError("JSON nested too deeply") from None
-    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-        raise ValueError("expected a JSON object with an integer update_id")
-    try:
-        return Update.de_json(data, bot)
-    except Exception as exc:  # PTB raises assorted errors on fields of the wrong shape
-        raise ValueError(f"{type(exc).__name__} reading its fields") from exc
+        """Telegram's POSTs of updates, refused without the secret header this run set."""
+        return webhook_route(
+            self.webhook_path,
+            application=self.application,
+            secret=self._secret,
+            intake=self._intake,
+        )

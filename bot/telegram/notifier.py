@@ -4,7 +4,8 @@ Limits (Telegram's Bot FAQ): about 30 messages/s overall, 1/s per chat, 20/min p
 The overall and group limits are python-telegram-bot's ``AIORateLimiter`` (configured for
 even spacing, see ``bot.telegram.application``); the per-chat pace is ``ChatPacer`` here,
 which PTB does not do. ``RetryAfter`` is waited out, timeouts and 5xx are retried with
-backoff, and a chat that blocked the bot or vanished is reported ``GONE``.
+backoff, and a chat that blocked the bot or vanished is reported ``GONE`` (a forum topic
+that was closed or deleted: ``TOPIC_GONE``).
 """
 
 from __future__ import annotations
@@ -34,11 +35,17 @@ _GONE_MARKERS = (
     "not enough rights",
     "need administrator rights",
 )
+# What Telegram answers (400) for a message to a forum topic that was deleted or closed.
+_TOPIC_GONE_MARKERS = ("message thread not found", "topic_closed", "topic_deleted")
 
 
 def chat_id_of(subscriber: Subscriber) -> int | str:
-    """Numeric chat ids as int; a channel may also be stored as ``@name``."""
-    return int(subscriber.id) if subscriber.id.lstrip("-").isdigit() else subscriber.id
+    """Numeric chat ids as int; a channel may also be stored as ``@name``.
+
+    A forum topic's subscriber sends to its chat (and its ``thread_id`` as the thread).
+    """
+    chat_id = subscriber.chat_id
+    return int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
 
 
 class ChatPacer:
@@ -140,9 +147,13 @@ class TelegramNotifier:
                 logger.warning("delivery.migrated chat=%s new_chat=%s", chat_id, exc.new_chat_id)
                 return Outcome.GONE
             except BadRequest as exc:
-                if any(marker in exc.message.lower() for marker in _GONE_MARKERS):
+                reason = exc.message.lower()
+                if any(marker in reason for marker in _GONE_MARKERS):
                     logger.info("delivery.gone chat=%s reason=%r", chat_id, exc.message)
                     return Outcome.GONE
+                if any(marker in reason for marker in _TOPIC_GONE_MARKERS):
+                    logger.info("delivery.topic_gone chat=%s reason=%r", chat_id, exc.message)
+                    return Outcome.TOPIC_GONE
                 logger.error("delivery.rejected chat=%s reason=%r", chat_id, exc.message)
                 return Outcome.FAILED
             except RetryAfter as exc:

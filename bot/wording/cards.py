@@ -1,21 +1,23 @@
 """An event as a card someone posts into any chat (inline mode): the reader is unknown.
 
-Nobody's zone is known there, so times are in UTC and at the venue. The card is built
-here, apart from the handler, so its wording (say, a line of several clocks) can change
-in one place.
+Nobody's zone is known there, so times are in UTC and at the venue, and the start is also
+an entity each reader's app shows on their own clock. The card is built here, apart from
+the handler, so its wording can change in one place.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from html import escape
 
 from bot.wording.lifecycle import STATUS_LABELS
+from bot.wording.local_time import your_time_line
 from calendars.events import Event, Status
 from calendars.follows import follow_data
 from calendars.ical.render import CalendarMeta
 from calendars.links import is_public_url
-from calendars.time.timefmt import format_event_when, format_instant
+from calendars.time.clocks import event_clocks, three_clocks
 
 __all__ = ["EventCard", "event_card"]
 
@@ -36,22 +38,25 @@ class EventCard:
 
 
 def _when(event: Event) -> str:
-    """The time in UTC, then at the venue (dates alone for all-day events)."""
-    return format_event_when(event, "UTC")
+    """The clocks line read in UTC: UTC first, then the venue's clock."""
+    return event_clocks(event, "UTC")
 
 
 def _short_when(event: Event) -> str:
-    if event.all_day:
-        return format_event_when(event, event.timezone)
-    return format_instant(event.starts_at, "UTC")
+    """The start without the end: the list of results has little room."""
+    end = event.end if event.all_day else None
+    return three_clocks(event.start, end=end, reader_zone="UTC", venue_zone=event.timezone)
 
 
-def event_card(event: Event, meta: CalendarMeta) -> EventCard:
+def event_card(event: Event, meta: CalendarMeta, *, now: datetime | None = None) -> EventCard:
+    """The card; with ``now``, the start also as a ``<tg-time>`` entity when Telegram takes it."""
     page, ics = meta.event_page_url(event.id), meta.event_ics_url(event.id)
     title = f"<b>{escape(event.title)}</b>"
     if event.cancelled:
         title = f"<s>{title}</s>"
     lines = [title, f"🗓 {escape(_when(event))}"]
+    if now is not None and (yours := your_time_line(event, now=now)):
+        lines.append(yours)
     if event.location:
         lines.append(f"📍 {escape(event.location)}")
     lines.append(f"Status: {STATUS_LABELS[event.status]}")

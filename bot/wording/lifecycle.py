@@ -6,10 +6,12 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from html import escape
 
+from bot.wording.local_time import your_time_line
 from calendars.errors import InvalidEvent
 from calendars.events import Event, Status
 from calendars.history import Change, parse_time_value, tracked_changes
-from calendars.time.timefmt import format_event_when, format_instant
+from calendars.time.clocks import event_clocks
+from calendars.time.timefmt import format_instant
 
 __all__ = [
     "STATUS_LABELS",
@@ -47,7 +49,7 @@ def plain_value(change_field: str, value: str, event: Event, zone: str) -> str:
             then = dataclasses.replace(event, start=start, end=end, timezone=timezone)
         except InvalidEvent:
             return value
-        return format_event_when(then, zone)
+        return event_clocks(then, zone)
     return value or "(none)"
 
 
@@ -92,18 +94,29 @@ def history_text(event: Event, *, zone: str) -> str:
     return "\n".join([head, intro, *change_lines(event, zone=zone)])
 
 
-def change_notice(before: Event, after: Event, *, zone: str, why: Iterable[Change] = ()) -> str:
+def change_notice(
+    before: Event,
+    after: Event,
+    *,
+    zone: str,
+    why: Iterable[Change] = (),
+    shared: bool = False,
+) -> str:
     """One alert for what changed between ``before`` and ``after``: old → new, in ``zone``.
 
+    Times are the three clocks (the chat's, the venue's, UTC); a ``shared`` chat (channel,
+    group) also gets the new start as an entity each reader's app shows on their own clock.
     ``why`` are the history entries of the changes in between: their notes and sources
     are told too.
     """
     changes: Sequence[Change] = tracked_changes(before, after, at=after.updated, by="")
     title = f"<b>{escape(after.title)}</b>"
     if after.cancelled:
-        lines = [f"❌ Cancelled: {title}", f"🗓 {escape(format_event_when(before, zone))}"]
+        lines = [f"❌ Cancelled: {title}", f"🗓 {escape(event_clocks(before, zone))}"]
     else:
-        lines = [f"✏️ Changed: {title}", f"🗓 {escape(format_event_when(after, zone))}"]
+        lines = [f"✏️ Changed: {title}", f"🗓 {escape(event_clocks(after, zone))}"]
+        if shared and (yours := your_time_line(after, now=after.updated)):
+            lines.append(yours)
     if after.location:
         lines.append(f"📍 {escape(after.location)}")
     lines += [_change_line(change, after, zone, stamp=False) for change in changes]
@@ -142,7 +155,7 @@ def followed_list(events: Sequence[Event], *, zone: str) -> str:
         )
     lines = [f"Events this chat follows by name (times in {escape(zone)}):"]
     for event in events:
-        when = escape(format_event_when(event, zone))
+        when = escape(event_clocks(event, zone))
         lines.append(
             f"• <b>{escape(event.title)}</b> — {when} · {event.status.value} · "
             f"/unfollow {escape(event.id)}"

@@ -6,17 +6,14 @@ from datetime import datetime
 from html import escape
 
 from bot.delivery.notifier import Outgoing
+from bot.wording.local_time import is_shared, your_time_line
 from bot.wording.telegram_html import MAX_LINK_URL, split_message
 from calendars.events import Event
 from calendars.ical.render import CalendarMeta
 from calendars.news.articles import Article
 from calendars.reminders import Reminder
-from calendars.time.timefmt import (
-    format_day_start,
-    format_event_when,
-    format_instant,
-    format_until,
-)
+from calendars.time.clocks import event_clocks
+from calendars.time.timefmt import format_instant, format_until
 
 __all__ = [
     "article_notice",
@@ -28,9 +25,15 @@ __all__ = [
 ]
 
 
-def event_lines(event: Event, zone: str) -> list[str]:
-    """Title, time in the reader's zone, and place: the core of every message about an event."""
-    lines = [f"<b>{escape(event.title)}</b>", f"🗓 {escape(format_event_when(event, zone))}"]
+def event_lines(
+    event: Event, zone: str, *, shared: bool = False, now: datetime | None = None
+) -> list[str]:
+    """Title, the clocks line (the chat's zone, the venue's, UTC), and place: the core of
+    every message about an event. A ``shared`` chat (channel, group) also gets the start as
+    an entity each reader's app shows on their own clock, when ``now`` allows it."""
+    lines = [f"<b>{escape(event.title)}</b>", f"🗓 {escape(event_clocks(event, zone))}"]
+    if shared and now is not None and (yours := your_time_line(event, now=now)):
+        lines.append(yours)
     if event.location:
         lines.append(f"📍 {escape(event.location)}")
     return lines
@@ -81,11 +84,10 @@ def digest_notice(items: list[tuple[Article, list[Event]]], *, zone: str) -> str
 
 def reminder_message(reminder: Reminder, *, now: datetime, meta: CalendarMeta) -> Outgoing:
     event, zone = reminder.event, reminder.subscriber.zone
-    head, *rest = event_lines(event, zone)
+    shared = is_shared(reminder.subscriber.kind)
+    head, *rest = event_lines(event, zone, shared=shared, now=now)
     ics = escape(meta.event_ics_url(event.id), quote=True)
     lines = [f"⏰ {head} starts {escape(format_until(event, now))}", *rest]
-    if day_start := format_day_start(event, zone):  # all day at the venue, not the reader's day
-        lines.append(f"🕛 {escape(day_start[:1].upper() + day_start[1:])}")
     lines.append(
         f'<a href="{ics}">Add to your calendar (.ics)</a> · id <code>{escape(event.id)}</code>'
     )

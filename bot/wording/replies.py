@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from html import escape
 
 from bot.news.sources import OpmlImport
-from bot.services.imports import ImportReport
 from bot.services.stats import InstanceStats
 from bot.wording.lifecycle import change_lines, status_line
+from bot.wording.local_time import is_shared
 from bot.wording.notices import event_lines
 from calendars.events import Event
 from calendars.ical.personal import private_feed_url
@@ -25,7 +25,6 @@ __all__ = [
     "calendar_links",
     "event_details",
     "help_text",
-    "import_report",
     "opml_report",
     "private_calendar",
     "settings_summary",
@@ -41,13 +40,15 @@ def _link(url: str, text: str) -> str:
     return f'<a href="{escape(url, quote=True)}">{escape(text)}</a>'
 
 
-def upcoming_list(events: Sequence[Event], *, zone: str, now: datetime, topic: str | None) -> str:
+def upcoming_list(
+    events: Sequence[Event], *, zone: str, now: datetime, topic: str | None, shared: bool = False
+) -> str:
     scope = f" in <b>{escape(topic)}</b>" if topic else ""
     if not events:
         return f"No upcoming events{scope}. /calendar has the feed with past events too."
     blocks = [f"Upcoming events{scope} (times in {escape(zone)}):"]
     for event in events:
-        lines = event_lines(event, zone)
+        lines = event_lines(event, zone, shared=shared, now=now)
         status = "" if event.status.value == "confirmed" else f" ({event.status.value})"
         lines[0] += f"{status} — {escape(format_until(event, now))}"
         lines.append(f"id <code>{escape(event.id)}</code> · /event {escape(event.id)}")
@@ -55,8 +56,10 @@ def upcoming_list(events: Sequence[Event], *, zone: str, now: datetime, topic: s
     return "\n\n".join(blocks)
 
 
-def event_details(event: Event, *, zone: str, now: datetime, meta: CalendarMeta) -> str:
-    lines = event_lines(event, zone)
+def event_details(
+    event: Event, *, zone: str, now: datetime, meta: CalendarMeta, shared: bool = False
+) -> str:
+    lines = event_lines(event, zone, shared=shared, now=now)
     if event.cancelled:
         lines[0] = f"<s>{lines[0]}</s> — <b>cancelled</b>"
     elif not event.has_begun(now):
@@ -125,17 +128,6 @@ def stats_text(stats: InstanceStats, *, now: datetime) -> str:
             f"{news.articles} articles kept, {polled}",
         ]
     )
-
-
-def import_report(report: ImportReport) -> str:
-    lines = [
-        f"Imported: {report.added} added, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {len(report.skipped)} skipped."
-    ]
-    lines += [f"• skipped {escape(reason)}" for reason in report.skipped[:20]]
-    if len(report.skipped) > 20:
-        lines.append(f"… and {len(report.skipped) - 20} more")
-    return "\n".join(lines)
 
 
 def opml_report(report: OpmlImport) -> str:
@@ -230,6 +222,12 @@ def settings_summary(subscriber: Subscriber, *, default_offsets: Sequence[timede
     )
 
 
+FORUM_TOPIC_NOTE = (
+    "This forum topic has a subscription of its own: its topics, time zone and reminders "
+    "(the group's other topics and General are set up apart)."
+)
+
+
 def welcome(
     subscriber: Subscriber,
     *,
@@ -239,9 +237,11 @@ def welcome(
     default_offsets: Sequence[timedelta],
     new: bool,
 ) -> str:
-    head = "Welcome to <b>SummitWatch</b>!" if new else "This chat is already subscribed."
+    place = "topic" if subscriber.thread_id is not None else "chat"
+    head = "Welcome to <b>SummitWatch</b>!" if new else f"This {place} is already subscribed."
     lines = [
         head,
+        *([FORUM_TOPIC_NOTE] if subscriber.thread_id is not None and new else []),
         "I track summits, state visits and diplomatic meetings, remind you before they start "
         "and publish them as a calendar you can subscribe to.",
         "",
@@ -249,7 +249,8 @@ def welcome(
         "",
     ]
     if next_event is not None:
-        lines += ["Next event:", *event_lines(next_event, subscriber.zone)]
+        shared = is_shared(subscriber.kind)
+        lines += ["Next event:", *event_lines(next_event, subscriber.zone, shared=shared, now=now)]
         lines.append(
             f"starts {escape(format_until(next_event, now))} · /event {escape(next_event.id)}"
         )

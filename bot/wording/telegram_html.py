@@ -9,6 +9,8 @@ texts join up to the original's.
 
 The markup must be ours: tags of Telegram's subset around text escaped with
 ``html.escape`` (Telegram reads only ``&lt; &gt; &amp; &quot;`` and numeric references).
+A ``<tg-time>`` (a date each reader's app shows on their own clock) or ``<tg-emoji>`` is
+one thing whose text only stands in for it: a cut never falls inside one.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ TELEGRAM_LIMIT = 4096
 # A link longer than this is shown as its text only: a URL of kilobytes of parameters is
 # no use to a reader, and its size must not depend on what a news site puts in its links.
 MAX_LINK_URL = 2000
+# Elements whose text is a stand-in for one thing: halves of a date would be two dates.
+_WHOLE = frozenset({"tg-time", "tg-emoji"})
 
 
 def utf16_length(text: str) -> int:
@@ -106,15 +110,32 @@ def _cut(text: str, start: int, end: int) -> int:
     return end
 
 
-def _cuts(text: str, limit: int) -> list[int]:
-    """Positions in the visible text where one message ends and the next begins."""
+def _outside(cut: int, start: int, text: str, limit: int, wholes: list[tuple[int, int]]) -> int:
+    """``cut``, moved before (or, at the start of a part, after) a whole it falls inside."""
+    for _ in range(len(wholes)):  # wholes may nest: move until no whole holds the cut
+        inside = [(first, end) for first, end in wholes if first < cut < end]
+        if not inside:
+            break
+        first, end = min(inside)  # the outermost
+        if first > start:
+            cut = first
+        elif utf16_length(text[start:end]) <= limit:
+            cut = end
+        else:
+            break  # a whole longer than a message: cut it where it must be
+    return cut
+
+
+def _cuts(text: str, limit: int, wholes: list[tuple[int, int]]) -> list[int]:
+    """Positions in the visible text where one message ends and the next begins; never
+    inside one of ``wholes`` (ranges of the text) unless it is longer than a message."""
     cuts, start, remaining = [], 0, utf16_length(text)
     last = len(text.rstrip()) - 1  # the last character that is not blank
     while remaining > limit:
         end = max(_fit(text, start, limit), start + 1)
         if end > last > start:  # leave the last part something to show, not only blanks
             end = last
-        cut = _cut(text, start, end)
+        cut = _outside(_cut(text, start, end), start, text, limit, wholes)
         remaining -= utf16_length(text[start:cut])
         cuts.append(start := cut)
     return cuts
@@ -176,7 +197,7 @@ def _split(markup: str, limit: int) -> tuple[str, ...]:
     tokenizer.feed(markup)
     tokens = tokenizer.finish()
     visible = "".join(token for token in tokens if isinstance(token, str))
-    cuts, position = _cuts(visible, limit), 0
+    cuts, position = _cuts(visible, limit, _wholes(tokens)), 0
     parts = _Parts()
     for token in tokens:
         if isinstance(token, _Open):
@@ -194,6 +215,21 @@ def _split(markup: str, limit: int) -> tuple[str, ...]:
                 parts.text(token)
             position += len(token)
     return tuple(part for part in parts.finish() if _visible(part).strip())
+
+
+def _wholes(tokens: list[_Token]) -> list[tuple[int, int]]:
+    """Where in the visible text each ``_WHOLE`` element's text begins and ends."""
+    wholes, opened, position = [], [], 0
+    for token in tokens:
+        if isinstance(token, str):
+            position += len(token)
+        elif isinstance(token, _Open):
+            opened.append(position)
+        else:
+            first = opened.pop()
+            if token.name in _WHOLE and position > first:
+                wholes.append((first, position))
+    return wholes
 
 
 def _visible(part: str) -> str:

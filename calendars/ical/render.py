@@ -12,7 +12,10 @@ Choices that calendar clients depend on (see FIELD-NOTES):
 - a VTIMEZONE for every zone used (Outlook shifts events by an hour without one), in the
   compact RRULE form Outlook understands (see ``vtimezone``);
 - X-WR-CALNAME / X-WR-CALDESC beside RFC 7986 NAME / DESCRIPTION (Google reads the former);
-- TRANSP:TRANSPARENT: someone else's summit should not mark the reader as busy.
+- TRANSP:TRANSPARENT: someone else's summit should not mark the reader as busy;
+- a wall time repeated or skipped by a DST change is written in UTC (clients disagree on
+  which pass such a time means), and ``X-SUMMITWATCH-TZID`` keeps the venue's zone, so
+  importing the feed again gives back the same events (see ``roundtrip``).
 """
 
 from __future__ import annotations
@@ -26,9 +29,16 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, vDuration
 from icalendar import Event as VEvent
 
-from calendars.events import Event, Status
+from calendars.events import Event
+from calendars.ical.roundtrip import (
+    ICAL_STATUS,
+    STATUS_PROPERTY,
+    SUMMARY_PREFIX,
+    ZONE_PROPERTY,
+    compose_description,
+)
 from calendars.ical.vtimezone import vtimezone
-from calendars.time.wallclock import is_repeated
+from calendars.time.wallclock import needs_utc
 
 __all__ = ["ICAL_STATUS", "STATUS_PROPERTY", "SUMMARY_PREFIX", "CalendarMeta", "IcalRenderer"]
 
@@ -36,19 +46,6 @@ logger = logging.getLogger(__name__)
 
 _END = b"END:VCALENDAR\r\n"
 COVERAGE_IN_FEED = 5
-# iCalendar knows three statuses; ours map onto them, and the exact one travels in
-# X-SUMMITWATCH-STATUS so our own feed imports back unchanged.
-ICAL_STATUS = {
-    Status.RUMOURED: "TENTATIVE",
-    Status.ANNOUNCED: "TENTATIVE",
-    Status.POSTPONED: "TENTATIVE",
-    Status.CONFIRMED: "CONFIRMED",
-    Status.CONCLUDED: "CONFIRMED",
-    Status.CANCELLED: "CANCELLED",
-}
-# Most calendar apps never show STATUS, so these say it where everyone looks: the title.
-SUMMARY_PREFIX = {Status.POSTPONED: "[Postponed] ", Status.RUMOURED: "[Rumoured] "}
-STATUS_PROPERTY = "X-SUMMITWATCH-STATUS"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,23 +69,19 @@ class CalendarMeta:
 
 
 def _zone_years(events: Sequence[Event]) -> dict[str, tuple[int, int]]:
-    """For each zone that timed events use, the years they span (VTIMEZONE must cover them)."""
+    """For each zone that timed events use, the years they span (VTIMEZONE must cover them).
+
+    From a year before the earliest local time: an observance that began on 1 January of
+    the start's UTC year would begin after a 31 December evening west of Greenwich.
+    """
     spans: dict[str, tuple[int, int]] = {}
     for event in events:
         if event.all_day or event.timezone == "UTC":
             continue  # all-day dates float; UTC times are written with Z
-        first, last = event.starts_at.year, event.ends_at.year + 1
+        first, last = event.starts_at.year - 1, event.ends_at.year + 1
         known = spans.get(event.timezone, (first, last))
         spans[event.timezone] = (min(known[0], first), max(known[1], last))
     return spans
-
-
-def _written(value: date | datetime) -> date | datetime:
-    """A time as the feed writes it: TZID and wall clock, except the second pass of a
-    repeated hour, which a wall clock cannot name (RFC 5545 reads it as the first): UTC."""
-    if isinstance(value, datetime) and value.fold and is_repeated(value):
-        return value.astimezone(UTC)
-    return value
 
 
 class IcalRenderer:
@@ -154,8 +147,8 @@ class IcalRenderer:
         vevent = VEvent.new(
             uid=f"{event.id}@{self.meta.host}",
             summary=SUMMARY_PREFIX.get(event.status, "") + event.title,
-            start=_written(event.start),
-            end=_written(event.end),
+            start=_unambiguous(event.start),
+            end=_unambiguous(event.end),
             stamp=event.updated,
             created=event.created,
             last_modified=event.updated,
@@ -168,17 +161,20 @@ class IcalRenderer:
             transparency="TRANSPARENT",  # type: ignore[arg-type]
         )
         vevent.add(STATUS_PROPERTY, event.status.value)
+        vevent.add(ZONE_PROPERTY, event.timezone)
         return vevent
 
     @staticmethod
     def _description(event: Event) -> str:
-        parts = [event.description] if event.description else []
-        if event.urls:
-            parts.append("Sources:\n" + "\n".join(event.urls))
-        if event.coverage:
-            items = [
-                f"- {item.title}" + (f" ({item.source})" if item.source else "") + f": {item.url}"
-                for item in event.coverage[:COVERAGE_IN_FEED]
-            ]
-            parts.append("Related coverage:\n" + "\n".join(items))
-        return "\n\n".join(parts)
+        items = [
+            f"- {item.title}" + (f" ({item.source})" if item.source else "") + f": {item.url}"
+            for item in event.coverage[:COVERAGE_IN_FEED]
+        ]
+        return compose_description(event.description, event.urls, items)
+
+
+def _unambiguous(value: date | datetime) -> date | datetime:
+    """``value``, in UTC when its wall time alone would not say which instant it is."""
+    if isinstance(value, datetime) and needs_utc(value):
+        return value.astimezone(UTC)
+    return value

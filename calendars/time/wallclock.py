@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from calendars.errors import InvalidWhen
 from calendars.time.zones import zone_label, zone_warning
 
-__all__ = ["is_repeated", "repeated_hour_note", "time_notes", "wall_time"]
+__all__ = ["is_repeated", "needs_utc", "repeated_hour_note", "time_notes", "wall_time"]
 
 
 def wall_time(day: date, clock: time, zone: ZoneInfo, *, example: str | None = None) -> datetime:
@@ -27,6 +27,20 @@ def wall_time(day: date, clock: time, zone: ZoneInfo, *, example: str | None = N
             example=example,
         )
     return wall
+
+
+def needs_utc(value: datetime) -> bool:
+    """True when ``value``'s wall time is repeated or skipped in its zone (a DST change).
+
+    Clients disagree on such wall times (icalendar and vobject take the first pass of a
+    repeated hour, ical.js the second), so the feed writes them in UTC instead.
+    """
+    zone = value.tzinfo
+    if zone is None or zone is UTC:
+        return False
+    wall = value.replace(tzinfo=None)
+    first, second = wall.replace(tzinfo=zone, fold=0), wall.replace(tzinfo=zone, fold=1)
+    return first.utcoffset() != second.utcoffset()
 
 
 def is_repeated(moment: datetime) -> bool:

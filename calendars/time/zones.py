@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from calendars.time.abbreviations import (
@@ -41,7 +41,7 @@ _OFFSET_RE = re.compile(
 _ETC_RE = re.compile(r"^Etc/GMT(?P<sign>[+-])(?P<hours>\d{1,2})$")
 
 
-@cache
+@lru_cache(maxsize=512)  # bounded: names come from users and imported files
 def zone_or_none(name: str) -> ZoneInfo | None:
     """The zone called ``name`` (any letter case), or None when it is not an IANA zone."""
     name = _ALIASES.get(name.strip().lower(), name.strip())
@@ -49,9 +49,11 @@ def zone_or_none(name: str) -> ZoneInfo | None:
         return None
     if name.lower() in _REFUSED:
         return None
-    name = _by_lower_name().get(name.lower(), name)
+    known = _by_lower_name().get(name.lower())
+    if known is None and name != "UTC":  # never look other names up: untrusted input
+        return None  # (ZoneInfo would try them as file paths, interning every part)
     try:
-        return ZoneInfo(name)
+        return ZoneInfo(known or name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         return None
 

@@ -47,10 +47,10 @@ async def test_moving_an_end_to_the_second_pass_of_the_hour_is_an_update_followe
     assert stored.ends_at == datetime(2027, 10, 31, 1, 30, tzinfo=UTC)
     output = console.getvalue()
     assert output.count("✏️ Changed: Night talks") == 1
-    assert "🗓 Sun 31 Oct 2027, 01:30 CEST – 02:30 CET\n" in output
+    assert "🗓 Sun 31 Oct 2027, 01:30 CEST – 02:30 CET · Sat 30 Oct, 23:30 UTC\n" in output
     assert (
-        "🗓 Time: Sun 31 Oct 2027, 01:30 CEST – 02:30 → Sun 31 Oct 2027, 01:30 CEST – 02:30 CET\n"
-        in output
+        "🗓 Time: Sun 31 Oct 2027, 01:30–02:30 CEST · Sat 30 Oct, 23:30 UTC"
+        " → Sun 31 Oct 2027, 01:30 CEST – 02:30 CET · Sat 30 Oct, 23:30 UTC\n" in output
     )
     assert [c.by for c in stored.history] == ["import"]
 

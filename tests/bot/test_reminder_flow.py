@@ -11,7 +11,6 @@ import pytest
 import time_machine
 
 from calendars.events import Event
-from calendars.time.timefmt import format_instant
 from config.settings import Settings
 from tests.conftest import running, timed_event, until
 
@@ -50,7 +49,11 @@ async def test_the_one_hour_reminder_is_sent_once_at_its_time_in_the_subscribers
     output = console.getvalue()
     assert output.count("⏰") == 1
     assert "Modi–Putin talks" in output
-    assert format_instant(START, zone_name) in output  # the time as the subscriber's clock shows it
+    # the subscriber's clock first, then the venue's, then UTC (unless it was the first)
+    local = START.astimezone(ZoneInfo(zone_name))
+    assert f"🗓 Tue 1 Dec 2026, {local:%H:%M}–" in output
+    assert "14:40 IST (Kolkata)" in output
+    assert ("09:10–11:10 UTC ·" if zone_name == "UTC" else " · 09:10 UTC\n") in output
     assert "/events/talks.ics" in output
 
 
@@ -162,8 +165,8 @@ async def test_an_all_day_reminder_says_when_the_venues_day_begins_on_the_reader
             await until(lambda: "⏰" in console.getvalue(), what="the all-day reminder")
     output = console.getvalue()
     assert "starts in 1 day" in output
-    assert "Fri 4 Dec 2026 – Sat 5 Dec 2026 (all day)" in output
-    assert "🕛 Begins at midnight in Kolkata — Thu 3 Dec 2026, 13:30 EST your time" in output
+    line = "🗓 Fri 4 – Sat 5 Dec 2026, all day in Kolkata · from Thu 3 Dec, 13:30 EST · 18:30 UTC\n"
+    assert line in output
 
 
 async def test_an_all_day_reminder_in_the_venues_zone_needs_no_such_line(
@@ -179,7 +182,8 @@ async def test_an_all_day_reminder_in_the_venues_zone_needs_no_such_line(
             clock.move_to(datetime(2026, 12, 3, 23, 0, tzinfo=UTC))
             app.reminders.wake()
             await until(lambda: "⏰" in console.getvalue(), what="the all-day reminder")
-    assert "🕛" not in console.getvalue()
+    # the venue's midnight is the reader's: no clocks to add to the date
+    assert "🗓 Fri 4 Dec 2026, all day (UTC)\n" in console.getvalue()
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from calendars.briefings import parse_briefing
 from calendars.news.filters import parse_filter
 from calendars.quiet import parse_quiet_hours
 from calendars.subscribers import Subscriber
@@ -49,3 +50,25 @@ def test_followed_events_survive_the_round_trip_and_older_records_follow_none() 
     chat = Subscriber.from_record(old).replace(followed=frozenset({"talks", "sco-2026"}))
     assert chat.to_record()["followed"] == ["sco-2026", "talks"]
     assert Subscriber.from_record(chat.to_record()).followed == {"talks", "sco-2026"}
+
+
+def test_a_record_written_before_briefings_loads_without_one() -> None:
+    loaded = Subscriber.from_record(Subscriber(id="42", subscribed_at=AT).to_record() | {})
+    old = {k: v for k, v in loaded.to_record().items() if not k.startswith("briefing")}
+    assert Subscriber.from_record(old).briefing is None
+
+
+def test_the_briefing_survives_the_round_trip() -> None:
+    subscriber = Subscriber(
+        id="42",
+        zone="Europe/Berlin",
+        briefing=parse_briefing("weekly mon 08:00"),
+        briefing_sent="2026-W49",
+        briefing_since=AT,
+        subscribed_at=AT,
+        reminders_since=AT,
+    )
+    record = subscriber.to_record()
+    assert record["briefing"] == "weekly mon 08:00"
+    assert record["briefing_sent"] == "2026-W49"
+    assert Subscriber.from_record(record) == subscriber

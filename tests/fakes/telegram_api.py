@@ -328,7 +328,9 @@ class FakeTelegram(BotApiState):
 
         Text starting with a command gets the ``bot_command`` entity Telegram adds, which is
         what PTB's CommandHandler matches on. With ``document`` the text becomes the caption.
-        In groups the sender defaults to user ``DEFAULT_GROUP_USER``.
+        In groups the sender defaults to user ``DEFAULT_GROUP_USER``. ``message_thread_id``
+        posts in a forum topic (``register_forum``, ``create_forum_topic``); anything else
+        is a ValueError, since Telegram sends no such message.
         """
         if chat_id < 0 and chat_type == "private":
             raise ValueError("private chats have positive ids; pass chat_type='group' etc.")
@@ -347,8 +349,7 @@ class FakeTelegram(BotApiState):
                     fields |= {"caption": text, **tg.command_entities(text, "caption_entities")}
             else:
                 fields |= {"text": text, **tg.command_entities(text)}
-            if message_thread_id is not None:
-                fields |= {"message_thread_id": message_thread_id, "is_topic_message": True}
+            fields |= self._forums.posting_fields(chat, message_thread_id)
             if chat["type"] == "channel":
                 return self.push_update({"channel_post": self._new_message(chat, None, fields)})
             return self.push_update({"message": self._new_message(chat, sender, fields)})

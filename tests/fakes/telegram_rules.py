@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
+
+from telegram.constants import MessageEntityDateTimeFormats
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -55,11 +58,20 @@ ALLOWED_TAGS = frozenset(
         "pre",
         "blockquote",
         "tg-emoji",
+        "tg-time",
     ]
 )
 _ENTITY = re.compile(r"&(?:(lt|gt|amp|quot)|#(\d+)|#[xX]([0-9a-fA-F]+));")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _SPOILER_CLASS = re.compile(r"""\bclass\s*=\s*["']?tg-spoiler\b""")
+_ATTRIBUTE = re.compile(r"""([A-Za-z_][\w-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+# <tg-time format="…">: the documented date-time entity formats (Bot API 9.5).
+DATE_TIME_FORMATS = frozenset(str(value) for value in MessageEntityDateTimeFormats)
+# Telegram takes dates up to 1098 days ahead of its clock (ENTITY_DATE_INVALID beyond) and
+# stores them in 32 bits (tdlib/telegram-bot-api#852). The real server shows a time past
+# 2038 as plain text; the fake refuses it, since sending one is always the sender's mistake.
+DATE_TIME_AHEAD = 1098 * 86400
+LAST_UNIX_TIME = 2**31 - 1
 
 
 class ApiError(Exception):
@@ -92,12 +104,35 @@ def _parse_error(message: str) -> ApiError:
     return ApiError(400, f"Bad Request: can't parse entities: {message}")
 
 
-def html_to_plain(text: str) -> str:
+def _attributes(text: str) -> dict[str, str]:
+    found = {}
+    for match in _ATTRIBUTE.finditer(text):
+        name, *values = match.groups()
+        found[name.lower()] = next(value for value in values if value is not None)
+    return found
+
+
+def check_date_time(attributes: str, offset: int, *, now: int) -> None:
+    """``<tg-time unix="…" format="…">``: a whole Unix time Telegram can store, and one of
+    the documented formats (or none: the text is shown as written)."""
+    found = _attributes(attributes)
+    unix = found.get("unix", "")
+    if not unix.isascii() or not unix.isdigit():
+        raise _parse_error(f'Tag "tg-time" must have a Unix time at byte offset {offset}')
+    fmt = found.get("format")
+    if fmt and fmt not in DATE_TIME_FORMATS:
+        raise _parse_error(f'Invalid date-time format "{fmt}" at byte offset {offset}')
+    if int(unix) > min(LAST_UNIX_TIME, now + DATE_TIME_AHEAD):
+        raise ApiError(400, "Bad Request: ENTITY_DATE_INVALID")
+
+
+def html_to_plain(text: str, *, now: int | None = None) -> str:
     """Parse Telegram-flavoured HTML and return the visible text, or raise a 400 like Telegram.
 
     Like Telegram's parser, any ``<`` starts a tag (so an unescaped ``a < b`` fails with
     'Unsupported start tag ""'), unknown ``&`` sequences are kept literally, and offsets are
-    reported in UTF-8 bytes.
+    reported in UTF-8 bytes. ``now`` (Unix time; default the clock's) bounds ``<tg-time>``.
+    The wording of errors about ``<tg-time>`` is the fake's own.
     """
     out: list[str] = []
     stack: list[str] = []
@@ -130,6 +165,8 @@ def html_to_plain(text: str) -> str:
                 raise _parse_error(
                     f'Tag "span" must have class "tg-spoiler" at byte offset {offset}'
                 )
+            if name == "tg-time":
+                check_date_time(text[name_end:end], offset, now=now or int(time.time()))
             stack.append(name)
         elif not stack:
             raise _parse_error(f"Unexpected end tag at byte offset {offset}")

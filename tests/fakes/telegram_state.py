@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import telegram_objects as tg
+from .telegram_forums import Forums
 from .telegram_objects import JSONDict, UploadedFile
 from .telegram_rules import (
     ApiError,
@@ -71,6 +72,7 @@ class BotApiState:
         self._inline_answers: list[JSONDict] = []
         self._commands: dict[tuple[str, str], list[JSONDict]] = {}
         self._faults: list[FaultRule] = []
+        self._forums = Forums()
         self._blocked: dict[int | str, str] = {}
         self._delays: dict[str, float] = {}
         self._limiter: FloodLimiter | None = None
@@ -79,7 +81,7 @@ class BotApiState:
             "getMe": lambda _: tg.bot_user(self.bot_id, self.bot_username, inline=self.inline_mode),
             "sendMessage": self._send_message,
             "sendDocument": self._send_document,
-            "sendChatAction": lambda p: bool(self._target_chat(p)),
+            "sendChatAction": lambda p: bool(self._forums.send_fields(self._target_chat(p), p)),
             "editMessageText": self._edit_message_text,
             "editMessageReplyMarkup": self._edit_reply_markup,
             "deleteMessage": self._delete_message,
@@ -95,6 +97,16 @@ class BotApiState:
             "setMyCommands": self._set_my_commands,
             "getMyCommands": lambda p: list(self._commands.get(self._scope_key(p), [])),
             "deleteMyCommands": self._delete_my_commands,
+            "createForumTopic": lambda p: self._create_topic(self._known_chat(p.get("chat_id")), p),
+            "closeForumTopic": lambda p: self._forums.set_closed(
+                self._known_chat(p.get("chat_id")), p.get("message_thread_id"), closed=True
+            ),
+            "reopenForumTopic": lambda p: self._forums.set_closed(
+                self._known_chat(p.get("chat_id")), p.get("message_thread_id"), closed=False
+            ),
+            "deleteForumTopic": lambda p: self._forums.delete(
+                self._known_chat(p.get("chat_id")), p.get("message_thread_id")
+            ),
             "close": lambda _: True,
             "logOut": lambda _: True,
         }
@@ -234,6 +246,61 @@ class BotApiState:
         with self._lock:
             self._chats[chat_id] = tg.chat(chat_id, type, title=title, username=username)
 
+    def register_forum(self, chat_id: int, title: str | None = None) -> None:
+        """Make ``chat_id`` a forum supergroup (topics on); messages need no thread there
+        (the General topic), and a thread must be one of its topics."""
+        if chat_id >= 0:
+            raise ValueError("supergroups have negative ids")
+        with self._lock:
+            self._chats[chat_id] = tg.chat(chat_id, "supergroup", title=title) | {"is_forum": True}
+
+    def create_forum_topic(self, chat_id: int, name: str, *, thread_id: int | None = None) -> int:
+        """Open a topic as a user would (or createForumTopic does); its thread id.
+
+        ``thread_id`` picks the id (the creating message's id) so tests can name threads.
+        """
+        with self._lock:
+            params: JSONDict = {"name": name}
+            if thread_id is not None:
+                if thread_id < self._next_message_id.get(chat_id, 1):
+                    raise ValueError(f"chat {chat_id} is past message {thread_id} already")
+                self._next_message_id[chat_id] = thread_id
+            topic = self._create_topic(self._known_chat(chat_id), params)
+            return int(topic["message_thread_id"])
+
+    def close_forum_topic(self, chat_id: int, thread_id: int) -> None:
+        """Close a topic (closeForumTopic): sends to it answer 400 TOPIC_CLOSED."""
+        with self._lock:
+            self._forums.set_closed(self._known_chat(chat_id), thread_id, closed=True)
+
+    def delete_forum_topic(self, chat_id: int, thread_id: int) -> None:
+        """Delete a topic (deleteForumTopic): sends to it answer 400 thread not found."""
+        with self._lock:
+            self._forums.delete(self._known_chat(chat_id), thread_id)
+
+    def remove_bot(
+        self, chat_id: int, *, by: int = DEFAULT_GROUP_USER, notify: bool = True
+    ) -> None:
+        """User ``by`` removes the bot from a group: every call aimed at the chat answers
+        403 from now on, and (``notify``) the bot gets the ``my_chat_member`` update
+        Telegram sends; without it, as if that update was lost, only sends find out."""
+        with self._lock:
+            chat = self._known_chat(chat_id)
+            status = "left" if chat["type"] == "group" else "kicked"
+            old = self._member(chat_id, self.bot_id)
+            self._members[(chat_id, self.bot_id)] = status
+            self._blocked[chat_id] = f"Forbidden: bot was kicked from the {chat['type']} chat"
+            if not notify:
+                return
+            change = {
+                "chat": chat,
+                "from": self._users.setdefault(by, tg.user(by)),
+                "date": tg.now(),
+                "old_chat_member": old,
+                "new_chat_member": self._member(chat_id, self.bot_id),
+            }
+        self.push_update({"my_chat_member": change})
+
     def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
         """Set getChatMember's answer: creator, administrator, member, restricted, left, kicked."""
         tg.chat_member({}, status)  # reject unknown statuses now, not inside a request
@@ -315,8 +382,6 @@ class BotApiState:
         markup = params.get("reply_markup")
         if isinstance(markup, dict) and "inline_keyboard" in markup:
             fields["reply_markup"] = markup
-        if params.get("message_thread_id") is not None:
-            fields["message_thread_id"] = params["message_thread_id"]
         return fields
 
     def _reply_fields(self, chat: JSONDict, params: JSONDict) -> JSONDict:
@@ -354,6 +419,7 @@ class BotApiState:
         chat = self._target_chat(params)
         check_text(params.get("text"), params.get("parse_mode"))
         fields = {"text": str(params["text"]), **self._reply_fields(chat, params)}
+        fields |= self._forums.send_fields(chat, params)
         self._admit(chat["id"])  # only messages Telegram accepts count against flood limits
         return self._new_message(chat, self._bot, fields | self._outgoing_fields(params))
 
@@ -367,7 +433,7 @@ class BotApiState:
         ):
             raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
         check_text(params.get("caption"), params.get("parse_mode"), caption=True)
-        fields = self._reply_fields(chat, params)
+        fields = self._reply_fields(chat, params) | self._forums.send_fields(chat, params)
         self._admit(chat["id"])
         if isinstance(upload, UploadedFile):
             meta = self._register_file(upload.filename, bytes(upload), upload.content_type)
@@ -465,6 +531,16 @@ class BotApiState:
             for (cid, uid), status in self._members.items()
             if cid == chat["id"] and status in admin_statuses
         ]
+
+    def _create_topic(self, chat: JSONDict, params: JSONDict) -> JSONDict:
+        """createForumTopic: the service message that opens it gives the topic its id."""
+        name = str(params.get("name") or "")
+        thread_id = self._next_message_id.get(chat["id"], 1)
+        topic = self._forums.open_topic(chat, thread_id, name)
+        created = {"name": name, "icon_color": topic["icon_color"]}
+        fields = {"forum_topic_created": created, "message_thread_id": thread_id}
+        self._new_message(chat, self._bot, fields | {"is_topic_message": True})
+        return topic
 
     def _get_file(self, params: JSONDict) -> JSONDict:
         entry = self._files.get(str(params.get("file_id")))

@@ -42,6 +42,7 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from .telegram_api import FakeTelegram
+from .telegram_rules import html_to_plain
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -195,6 +196,47 @@ async def test_invalid_html_or_length_raises_bad_request(
     link = '<a href="https://x.org/?a=1&amp;b=2">l</a>'
     valid = f'<b>a</b> &lt;3 {link} <span class="tg-spoiler">s</span> <tg-spoiler>t</tg-spoiler>'
     await bot.send_message(42, valid + "x" * 4000, parse_mode="HTML")  # length counts visible text
+
+
+def _tg_time(unix: object, fmt: str | None = "wdt") -> str:
+    attribute = "" if fmt is None else f' format="{fmt}"'
+    return f'Starts <tg-time unix="{unix}"{attribute}>Thu 4 Dec 2026, 04:30 UTC</tg-time>'
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("unix", "fmt", "error"),
+    [
+        ("soon", "wdt", 'tag "tg-time" must have a unix time at byte offset 7'),
+        ("17.5", "wdt", 'tag "tg-time" must have a unix time'),
+        ("-5", "wdt", 'tag "tg-time" must have a unix time'),
+        ("1764822600", "x", 'invalid date-time format "x" at byte offset 7'),
+        ("1764822600", "rt", 'invalid date-time format "rt"'),
+        (str(2**31), "wdt", "entity_date_invalid"),  # 2038: does not fit in 32 bits
+        ("ahead", "wdt", "entity_date_invalid"),  # more than 1098 days ahead
+    ],
+)
+async def test_a_date_time_entity_needs_a_storable_unix_time_and_a_documented_format(
+    bot: Bot, unix: str, fmt: str, error: str
+) -> None:
+    if unix == "ahead":
+        unix = str(int(time.time()) + 1099 * 86400)
+    with pytest.raises(BadRequest) as caught:
+        await bot.send_message(42, _tg_time(unix, fmt), parse_mode="HTML")
+    assert error in caught.value.message.lower()
+
+
+@pytest.mark.asyncio
+async def test_a_date_time_entity_keeps_its_text_as_the_visible_message(
+    fake: FakeTelegram, bot: Bot
+) -> None:
+    soon = int(time.time()) + 1097 * 86400
+    for fmt in ("wdt", "r", "DT", "", None):
+        await bot.send_message(42, _tg_time(soon, fmt), parse_mode="HTML")
+    sent = fake.sent_messages(42)
+    assert len(sent) == 5
+    assert sent[0]["text"] == _tg_time(soon)  # the markup as sent, entity and all
+    assert html_to_plain(sent[0]["text"]) == "Starts Thu 4 Dec 2026, 04:30 UTC"
 
 
 @pytest.mark.asyncio

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import logging
 import socket
 from datetime import UTC, datetime, timedelta
@@ -380,3 +381,88 @@ async def test_admins_are_told_which_pass_of_a_repeated_hour_and_warned_of_offse
         fixed = await say(fake, ADMIN, "/addevent 2026-12-04 10:00 EST | UN talks | New York | un")
         assert "ℹ️ EST is UTC-05:00 all year, with no summer time" in fixed
         assert "use America/New_York" in fixed
+
+
+SEED = Path(__file__).resolve().parents[2] / "config" / "events.toml"
+
+
+async def test_importing_our_own_feed_changes_nothing_and_notifies_nobody(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    from calendars.events import Coverage, Event
+
+    async with bot_running(bot_settings(settings, fake, seed_path=SEED)) as app:
+        await say(fake, USER, "/start")  # follows every topic
+        soon = (app.now() + timedelta(days=10)).replace(second=0, microsecond=0)
+        coverage = (Coverage(title="Talks: day one", url="https://news.example/1", source="Wire"),)
+        extras = [
+            timed_event(
+                "delhi-talks",
+                soon,
+                urls=("https://www.mea.gov.in/", "http://en.kremlin.ru/"),
+                description="Agenda.\n\nSecond paragraph.",
+                coverage=coverage,
+            ),
+            Event(
+                id="visit",
+                title="State visit",
+                start=soon.date(),
+                end=soon.date() + timedelta(days=2),
+                timezone="Asia/Kolkata",
+                urls=("https://www.mea.gov.in/",),
+            ),
+        ]
+        for event in extras:
+            await app.events.add(event, actor="test")
+        app.events.record_coverage("delhi-talks", coverage)
+        total = len(app.store.events)
+        messages = len(fake.sent_messages(USER))
+        first = await say(fake, ADMIN, f"/importics {app.public_url}/calendar.ics")
+        second = await say(fake, ADMIN, f"/importics {app.public_url}/calendar.ics")
+        await app.wait_background()
+        stored = {event.id: event for event in app.store.events.sorted_by_start()}
+    for answer in (first, second):
+        assert f"Imported: 0 added, 0 updated, {total} unchanged, 0 skipped." in answer
+    assert len(fake.sent_messages(USER)) == messages  # no "Changed" notice, no new reminders
+    assert stored["delhi-talks"].description == "Agenda.\n\nSecond paragraph."
+    assert stored["delhi-talks"].urls == ("https://www.mea.gov.in/", "http://en.kremlin.ru/")
+    assert stored["visit"].timezone == "Asia/Kolkata"
+
+
+def _floating_file(recurring: int) -> bytes:
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0"]
+    lines += ["BEGIN:VEVENT", "UID:talks", "SUMMARY:Talks", "DTSTART:20270104T100000", "END:VEVENT"]
+    for n in range(recurring):
+        lines += ["BEGIN:VEVENT", f"UID:call-{n}", f"SUMMARY:Call {n}"]
+        lines += ["DTSTART:20270104T100000Z", "RRULE:FREQ=WEEKLY", "END:VEVENT"]
+    lines += ["BEGIN:VEVENT", "UID:bad", "SUMMARY:Bad", "DTSTART:20270104T100000Z"]
+    lines += ["DURATION:P999999999999999999W", "END:VEVENT", "END:VCALENDAR"]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+async def test_importics_reads_floating_times_in_the_zone_named_and_groups_the_skips(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    from tests.fakes.feed_server import FeedServer
+
+    with FeedServer() as site:
+        site.publish("cal.ics", _floating_file(recurring=30), content_type="text/calendar")
+        async with bot_running(bot_settings(settings, fake)) as app:
+            answer = await say(fake, ADMIN, f"/importics {site.url('cal.ics')} tz=Asia/Kolkata")
+            bad_zone = await say(fake, ADMIN, f"/importics {site.url('cal.ics')} tz=Mars/Base")
+            (talks,) = app.store.events.sorted_by_start()
+    answer = html.unescape(answer)  # Telegram shows &#x27; as '
+    assert "Imported: 1 added, 0 updated, 0 unchanged, 31 skipped." in answer
+    assert "read in <b>Asia/Kolkata</b>" in answer
+    assert "• 30 × recurring events are not imported: 'Call 0' (UID call-0)," in answer
+    assert "and 27 more" in answer
+    assert (
+        "• 1 × its DURATION 'P999999999999999999W' is longer than any event "
+        "(over 300 years): 'Bad' (UID bad)"
+    ) in answer
+    assert (talks.timezone, talks.starts_at) == (
+        "Asia/Kolkata",
+        datetime(2027, 1, 4, 4, 30, tzinfo=UTC),
+    )
+    assert bad_zone.startswith("❗")
+    assert "'Mars/Base' is not a time zone" in html.unescape(bad_zone)

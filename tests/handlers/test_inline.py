@@ -64,7 +64,10 @@ async def test_putin_finds_the_seeded_putin_events_with_working_links(
         assert card["parse_mode"] == "HTML"
         assert card["message_text"].splitlines() == [
             "<b>Putin&#x27;s state visit to India – 23rd India–Russia Annual Summit</b>",
-            "🗓 Thu 4 Dec 2025 – Fri 5 Dec 2025 (all day)",
+            "🗓 Thu 4 – Fri 5 Dec 2025, all day in Kolkata · from Wed 3 Dec, 18:30 UTC",
+            # whoever reads the card sees when the first day begins on their own clock
+            '🕓 Begins, your time: <tg-time unix="1764786600" format="wdt">'
+            "Wed 3 Dec 2025, 18:30 UTC</tg-time>",
             "📍 New Delhi, India",
             "Status: ✅ confirmed",
         ]
@@ -116,12 +119,14 @@ async def test_the_card_shows_utc_the_venue_time_and_the_status(
     tentative = results["delhi-talks"]["input_message_content"]["message_text"]
     assert tentative.splitlines() == [
         "<b>Delhi &lt;talks&gt;</b>",
-        "🗓 Wed 10 Sep 2025, 04:30 UTC – 06:30 (10:00 IST at the venue)",
+        "🗓 Wed 10 Sep 2025, 04:30–06:30 UTC · 10:00 IST (Kolkata)",
+        '🕓 Your time: <tg-time unix="1757478600" format="wdt">'
+        "Wed 10 Sep 2025, 04:30 UTC</tg-time>",
         "📍 Hyderabad House",
         "Status: 📣 announced: dates or place may still change",
     ]
     assert results["delhi-talks"]["description"].startswith(
-        "announced · Wed 10 Sep 2025, 04:30 UTC"
+        "announced · Wed 10 Sep 2025, 04:30 UTC · 10:00 IST (Kolkata)"
     )
     follow = results["delhi-talks"]["reply_markup"]["inline_keyboard"][-1][0]
     assert (follow["text"], follow["callback_data"]) == ("🔔 Follow", "fw:delhi-talks")

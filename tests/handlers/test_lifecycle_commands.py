@@ -139,8 +139,8 @@ async def test_two_edits_ten_seconds_apart_make_one_alert_listing_both(
     (alert,) = alerts(fake, USER)
     assert "📍 Place: Delhi → Mumbai" in alert
     assert (
-        "🗓 Time: Sun 6 Dec 2026, 13:30 IST – 15:30 (08:00 UTC at the venue) → "
-        "Sun 6 Dec 2026, 15:30 IST – 17:30 (10:00 UTC at the venue)"
+        "🗓 Time: Sun 6 Dec 2026, 13:30–15:30 IST · 08:00 UTC → "
+        "Sun 6 Dec 2026, 15:30–17:30 IST · 10:00 UTC"
     ) in alert
     assert "Status: confirmed → postponed" in alert
 

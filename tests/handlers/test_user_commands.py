@@ -36,7 +36,9 @@ async def test_start_then_tz_then_upcoming_shows_times_in_the_chats_zone(
         )
         upcoming = await say(fake, USER, "/upcoming")
         local = start.astimezone(ZoneInfo("Asia/Kolkata"))
-        assert f"{local:%H:%M} IST" in upcoming  # 10:00 IST for 04:30 UTC
+        # the chat's clock with the end (10:00–12:00 IST for 04:30 UTC), then UTC
+        assert f"{local:%H:%M}–{local + timedelta(hours=2):%H:%M} IST · 04:30 UTC\n" in upcoming
+        assert "<tg-time" not in upcoming  # a private chat's zone is its reader's
         assert "id <code>modi-putin-talks</code>" in upcoming
         assert app.store.subscribers.get(str(USER)).zone == "Asia/Kolkata"  # type: ignore[union-attr]
 

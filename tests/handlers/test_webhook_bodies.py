@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from bot.telegram.application import WEBHOOK_MAX_BODY
+from bot.telegram.webhook import WEBHOOK_MAX_BODY
 from bot.web.server import bind_socket
 from config.settings import Settings
 from tests.fakes.telegram_api import FakeTelegram

@@ -25,6 +25,7 @@ START_TAGS = st.one_of(
         lambda url: (f'<a href="{escape(url, quote=True)}">', "a")
     ),
     st.just(('<pre><code class="language-python">', "pre-code")),
+    st.just(('<tg-time unix="1764822600" format="wdt">', "tg-time")),
 )
 TEXT = st.text(
     alphabet=st.one_of(
@@ -141,3 +142,14 @@ def test_an_article_notice_links_its_title_unless_the_address_is_too_long(
         check_text(part, "HTML")
     assert ("href" in notice) is (link_length <= MAX_LINK_URL)
     assert "Summit" in notice
+
+
+def test_a_cut_never_falls_inside_a_date_entity() -> None:
+    entity = '<tg-time unix="1764822600" format="wdt">Fri 4 Dec 2026, 04:30 UTC</tg-time>'
+    words = "word " * 7
+    for padding in range(0, 40):
+        parts = split_message(f"<b>{'x' * padding} {words}{entity} after</b>", limit=40)
+        joined = "".join(html_to_plain(part, now=1764000000) for part in parts)
+        assert joined == f"{'x' * padding} {words}Fri 4 Dec 2026, 04:30 UTC after"
+        assert sum(part.count("<tg-time") for part in parts) == 1, parts
+        assert any(entity in part for part in parts), parts

@@ -122,7 +122,7 @@ def test_apple_export_reads_floating_times_in_the_calendars_zone() -> None:
 
 def test_thunderbird_export_skips_the_weekly_call_and_keeps_tentative_events() -> None:
     report = imported("thunderbird.ics")
-    assert report.skipped == (
+    assert tuple(map(str, report.skipped)) == (
         "'EU–India weekly coordination call' (UID f3c1a2b4-5d6e-4f70-8a9b-0c1d2e3f4a5b): "
         "recurring events are not imported",
     )
@@ -214,7 +214,10 @@ def test_uids_of_another_host_are_not_taken_as_ours() -> None:
             ("SUMMARY:Talks", "DTSTART;VALUE=DATE:20260101", "DTEND:20260102T100000Z"),
             "must both be dates",
         ),
-        (("SUMMARY:Talks", "DTSTART:20260101T100000Z", "DURATION:P999999999D"), "out of range"),
+        (
+            ("SUMMARY:Talks", "DTSTART:20260101T100000Z", "DURATION:P999999999D"),
+            "longer than any event",
+        ),
         (("SUMMARY:Talks", "DTSTART:18500101T100000Z"), "outside the years 1900-2199"),
         (("SUMMARY:Talks", "DTSTART;VALUE=DATE:20260101", "DURATION:P400D"), "at most 366 days"),
     ],
@@ -228,7 +231,7 @@ def test_events_that_cannot_be_imported_are_skipped_with_the_reason(
     )
     assert [e.title for e in report.events] == ["Fine"]
     assert len(report.skipped) == 1
-    assert reason in report.skipped[0]
+    assert reason in str(report.skipped[0])
 
 
 def test_missing_ends_default_to_the_duration_or_one_hour_or_one_day() -> None:
@@ -283,7 +286,7 @@ def test_a_uid_given_twice_keeps_the_first_event() -> None:
         now=NOW,
     )
     assert [e.title for e in report.events] == ["First"]
-    assert report.skipped == (
+    assert tuple(map(str, report.skipped)) == (
         "'Second' (UID u1@example.org): its UID appears twice in the file; the first was kept",
     )
 
@@ -325,7 +328,8 @@ def test_tzids_map_to_iana_zones(tzid: str, zone: str | None) -> None:
         (b"BEGIN:VCARD\r\nEND:VCARD\r\n", "not an iCalendar file"),
         (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n", "END:VCALENDAR is missing"),
         (wrap("BEGIN:VTODO", "SUMMARY:x", "END:VTODO"), "no events"),
-        (wrap("this is not a content line"), "could not be read as iCalendar"),
+        (wrap("this is not a content line"), "no events"),  # the line is skipped
+        (wrap() + b"END:VCALENDAR\r\n", "could not be read as iCalendar"),
         (b"\xef\xbb\xbf" + wrap("X-WR-CALNAME:empty"), "no events"),
     ],
 )
@@ -339,8 +343,8 @@ def test_big_files_and_too_many_events_are_refused() -> None:
     with pytest.raises(InvalidCalendarFile, match="the limit is 100"):
         parse_ics(sample("google.ics"), now=NOW, max_bytes=100)
     many = wrap(*(line for n in range(4) for line in vevent("SUMMARY:x", uid=f"u{n}")))
-    with pytest.raises(InvalidCalendarFile, match="more than 3 events"):
-        parse_ics(many, now=NOW, max_events=3)
+    with pytest.raises(InvalidCalendarFile, match="has 4 events; at most 3 are read"):
+        parse_ics(many, now=NOW, max_vevents=3)
 
 
 def _handled(body: bytes) -> None:

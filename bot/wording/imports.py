@@ -1,0 +1,60 @@
+"""The reply to /importics: what happened to every event of the file, in one message.
+
+Skips are grouped by reason with a count and a few examples, so a file with 300 recurring
+events reads as one line, not 300 (nor the first 20 of them); events over the per-import
+limit are named by their date range with what to do about them; and when times without a
+zone were read in a zone we chose, the reply says which, and how to choose another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from html import escape
+
+from calendars.ical.importer import ImportReport
+
+__all__ = ["import_summary"]
+
+MAX_REASONS = 15
+EXAMPLES = 3
+
+
+def import_summary(report: ImportReport, results: Mapping[str, int]) -> str:
+    """The reply: counts, the zone used for floating times, skips by reason, what was left out."""
+    lines = [
+        f"Imported: {results.get('added', 0)} added, {results.get('updated', 0)} updated, "
+        f"{results.get('unchanged', 0)} unchanged, {len(report.skipped)} skipped."
+    ]
+    if report.floating_zone is not None:
+        lines.append(
+            f"Times and dates given without a time zone were read in "
+            f"<b>{escape(report.floating_zone)}</b>; to read them in another, add "
+            "<code>tz=Area/City</code> to /importics (e.g. <code>tz=Asia/Kolkata</code>)."
+        )
+    lines += _skips(report)
+    if report.left_out:
+        days = sorted(event.starts_at.date() for event in report.left_out)
+        lines.append(
+            f"⚠️ Left out {len(report.left_out)} more events: one import takes at most "
+            f"{report.limit}, upcoming events first, then the most recent. Those left out "
+            f"start between {days[0]:%Y-%m-%d} and {days[-1]:%Y-%m-%d} (UTC): to import them, "
+            "export that date range (or cut those events into a file of their own) and "
+            "import it with /importics."
+        )
+    return "\n".join(lines)
+
+
+def _skips(report: ImportReport) -> list[str]:
+    by_reason: dict[str, list[str]] = {}
+    for skip in report.skipped:
+        by_reason.setdefault(skip.reason, []).append(skip.label)
+    ranked = sorted(by_reason.items(), key=lambda item: -len(item[1]))  # stable: file order
+    lines = ["Skipped:"] if ranked else []
+    for reason, labels in ranked[:MAX_REASONS]:
+        examples = ", ".join(escape(label) for label in labels[:EXAMPLES])
+        more = f" and {len(labels) - EXAMPLES} more" if len(labels) > EXAMPLES else ""
+        lines.append(f"• {len(labels)} × {escape(reason)}: {examples}{more}")
+    if len(ranked) > MAX_REASONS:
+        rest = sum(len(labels) for _, labels in ranked[MAX_REASONS:])
+        lines.append(f"• {rest} more, for {len(ranked) - MAX_REASONS} other reasons")
+    return lines

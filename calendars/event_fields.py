@@ -1,0 +1,125 @@
+"""Checks and clean-ups of an event's fields, apart from the event so each stays short.
+
+Each takes what a caller gave (an admin, an import, a stored record) and returns it as the
+event keeps it, or raises :class:`InvalidEvent` saying what was wrong and how to write it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from calendars.errors import InvalidEvent
+from calendars.text import clean_text
+from calendars.urls import http_url_problem
+
+logger = logging.getLogger("calendars.events")
+
+__all__ = ["EARLIEST_YEAR", "LATEST_YEAR", "MAX_DURATION", "TEXT_LIMITS"]
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but tab/LF, DEL, C1
+MAX_DURATION = timedelta(days=366)
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2199  # beyond these, zone arithmetic can overflow
+TEXT_LIMITS = {"title": 200, "location": 300, "description": 4000}
+
+
+def _clean_text(name: str, value: str, *, multiline: bool = False, required: bool = False) -> str:
+    if not isinstance(value, str):
+        raise InvalidEvent(f"{name} must be text")
+    control = _CONTROL_RE.search(value)
+    if control:
+        raise InvalidEvent(
+            f"{name} contains control characters (U+{ord(control.group()):04X} at character "
+            f"{control.start() + 1}); write plain text"
+        )
+    # Bidi overrides and zero-width characters would reorder or hide what readers see.
+    value = clean_text(value)
+    value = value.strip() if multiline else " ".join(value.split())
+    if required and not value:
+        raise InvalidEvent(f"{name} must not be empty", example="SCO Summit 2025")
+    limit = TEXT_LIMITS[name]
+    if len(value) > limit:
+        raise InvalidEvent(f"{name} is {len(value)} characters long; the limit is {limit}")
+    return value
+
+
+def _clean_url(value: str) -> str:
+    """The URL exactly as stored: one line of printable characters, http or https."""
+    if not isinstance(value, str):
+        raise InvalidEvent("source URL must be text", example=_URL_EXAMPLE)
+    value = value.strip()
+    problem = http_url_problem(value)
+    if problem is not None:
+        raise InvalidEvent(f"source URL {value[:80]!r} {problem}", example=_URL_EXAMPLE)
+    return value
+
+
+_URL_EXAMPLE = "https://www.mea.gov.in/press-releases.htm?dtl=1&lang=en"
+
+
+def _stored_urls(values: Iterable[Any], event_id: object) -> tuple[str, ...]:
+    """Stored URLs that today's rules accept: one written under older rules must not stop
+    the database from loading; it is dropped and logged instead."""
+    kept = []
+    for value in values:
+        try:
+            kept.append(_clean_url(value))
+        except InvalidEvent as exc:
+            logger.warning("event.url_dropped event=%s reason=%r", event_id, exc.message)
+    return tuple(kept)
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+def _check_keywords(values: Iterable[object]) -> tuple[str, ...]:
+    """Keywords match news, so each is one short line."""
+    keywords = []
+    for value in values:
+        word = " ".join(str(value).split())
+        if not word or len(word) > 64 or _CONTROL_RE.search(word):
+            raise InvalidEvent(f"keyword {word!r} must be 1-64 characters", example="S-400")
+        keywords.append(word)
+    return _unique(keywords)
+
+
+def _check_times(
+    start: date | datetime, end: date | datetime, zone: ZoneInfo
+) -> tuple[date | datetime, date | datetime]:
+    """Start and end as the event keeps them (times in ``zone``), or InvalidEvent."""
+    if not all(EARLIEST_YEAR <= value.year <= LATEST_YEAR for value in (start, end)):
+        raise InvalidEvent(
+            f"dates must fall between {EARLIEST_YEAR} and {LATEST_YEAR}",
+            example="2026-12-04 10:00 Asia/Kolkata",
+        )
+    if isinstance(start, datetime) and isinstance(end, datetime):
+        if start.tzinfo is None or end.tzinfo is None:
+            raise InvalidEvent("times must carry a time zone", example="Asia/Kolkata")
+        # Through UTC, so a wall time that does not exist (a DST gap) becomes a real one.
+        start, end = (
+            start.astimezone(UTC).astimezone(zone),
+            end.astimezone(UTC).astimezone(zone),
+        )
+        # Instants, not wall clocks: within one zone Python ignores ``fold``, so 02:30
+        # (first pass) to 02:30 (second pass) of a fall-back night would read as zero.
+        duration = end.astimezone(UTC) - start.astimezone(UTC)
+    elif not isinstance(start, datetime) and not isinstance(end, datetime):
+        duration = end - start
+    else:
+        raise InvalidEvent(
+            "start and end must both be dates (all-day) or both be times",
+            example="2026-12-04 10:00 - 2026-12-05 18:00 Asia/Kolkata",
+        )
+    if duration <= timedelta(0):
+        raise InvalidEvent(
+            "the event must end after it starts",
+            example="2026-12-04 10:00 - 2026-12-04 18:00 Asia/Kolkata",
+        )
+    if duration > MAX_DURATION:
+        raise InvalidEvent("an event may last at most 366 days")
+    return start, end

@@ -1,0 +1,119 @@
+"""When an imported event happens: DTSTART, DTEND or DURATION, and the zone they are in.
+
+Zones come from, in order: an IANA, Windows or ``/vendor/`` TZID; the file's own VTIMEZONE
+for a TZID of its own (Outlook's "Customized Time Zone"), matched to the IANA zone with
+the same offsets; the calendar's X-WR-TIMEZONE; and, for times and dates given in no zone
+at all, the zone the admin named (``default_zone``), which the report then mentions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Component
+from icalendar.prop import vBroken
+
+from calendars.ical.reading import FileZones, parse_duration, zone_for_tzid
+from calendars.text import clean_text
+from calendars.time.when import EARLIEST_YEAR, LATEST_YEAR
+
+__all__ = ["FileContext", "SkipEvent", "event_end", "moment", "text_of"]
+
+
+class SkipEvent(Exception):
+    """One VEVENT cannot be imported; the message says why."""
+
+
+@dataclass(slots=True)
+class FileContext:
+    """What one VCALENDAR tells about reading its events."""
+
+    cal_zone: str | None  # X-WR-TIMEZONE: where Google and Apple put floating times
+    default_zone: str  # the admin's, for times and dates given in no zone at all
+    zones: FileZones
+    our_host: str | None
+    used_default: bool = field(default=False)
+
+    def iana(self, tzid: str, wall: datetime, preferred: list[str]) -> str | None:
+        """The IANA zone for the file's own ``tzid`` at ``wall``, worked out once a year."""
+        return self.zones.iana(tzid, wall, [*preferred, self.cal_zone or "", self.default_zone])
+
+    def fallback(self) -> str:
+        if self.cal_zone is not None:
+            return self.cal_zone
+        self.used_default = True
+        return self.default_zone
+
+
+def moment(
+    vevent: Component, name: str, read: FileContext, ours: str | None
+) -> tuple[date | datetime, str]:
+    """A DTSTART/DTEND value and the IANA zone it is in (all-day dates: where days begin)."""
+    prop = vevent.get(name)
+    if isinstance(prop, list):
+        raise SkipEvent(f"it has more than one {name}")
+    if prop is None:
+        raise SkipEvent(f"it has no {'start' if name == 'DTSTART' else 'end'} ({name})")
+    if isinstance(prop, vBroken) or not isinstance(getattr(prop, "dt", None), date):
+        raise SkipEvent(f"its {name} could not be read")
+    value: date = prop.dt
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise SkipEvent(f"its {name} is outside the years {EARLIEST_YEAR}-{LATEST_YEAR}")
+    if not isinstance(value, datetime):
+        return value, ours or read.fallback()
+    if value.tzinfo is not None:  # a UTC time, written with Z
+        return value.astimezone(UTC), "UTC"
+    tzid = str(prop.params.get("TZID", "")).strip()
+    if not tzid:  # floating: "the same wall time everywhere", read in the best zone known
+        zone = read.fallback()
+        return value.replace(tzinfo=ZoneInfo(zone), fold=0), zone
+    zone_name = zone_for_tzid(tzid)
+    if zone_name is not None:
+        return value.replace(tzinfo=ZoneInfo(zone_name), fold=0), zone_name
+    custom = read.zones.zone(tzid)  # Outlook's "Customized Time Zone": the file defines it
+    if custom is not None:
+        instant = (value - custom.offset(value)).replace(tzinfo=UTC)
+        zone_name = read.iana(tzid, value, [ours or ""]) or "UTC"
+        return instant.astimezone(ZoneInfo(zone_name)), zone_name
+    if read.cal_zone is None:
+        raise SkipEvent(f"its time zone {clean_text(tzid)[:60]!r} is not one we know")
+    return value.replace(tzinfo=ZoneInfo(read.cal_zone), fold=0), read.cal_zone
+
+
+def event_end(
+    vevent: Component, start: date | datetime, read: FileContext, ours: str | None
+) -> date | datetime:
+    """DTEND, else start + DURATION, else one day (dates) or one hour (times)."""
+    if "DTEND" in vevent:
+        return moment(vevent, "DTEND", read, ours)[0]
+    raw = text_of(vevent, "DURATION") if "DURATION" in vevent else "PT1H"
+    if not isinstance(start, datetime) and "DURATION" not in vevent:
+        raw = "P1D"
+    try:
+        duration = parse_duration(raw)
+    except OverflowError:
+        raise SkipEvent(
+            f"its DURATION {clean_text(raw)[:40]!r} is longer than any event (over 300 years)"
+        ) from None
+    if duration is None:
+        raise SkipEvent(
+            f"its DURATION {clean_text(raw)[:40]!r} is not an iCalendar duration "
+            "(such as PT1H30M, P2D or P1W)"
+        )
+    if not isinstance(start, datetime):
+        return start + timedelta(days=duration.days)
+    # Days are calendar days (wall clock); hours and less are exact time (RFC 5545 §3.3.6).
+    wall = start + timedelta(days=duration.days)
+    return wall.astimezone(UTC) + duration.exact
+
+
+def text_of(component: Component, name: str) -> str:
+    """A property as plain text: the first when repeated, "" when missing or unreadable."""
+    value = component.get(name)
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if value is None or isinstance(value, vBroken):
+        return ""
+    return str(value)
