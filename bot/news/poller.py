@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -17,6 +18,7 @@ from datetime import datetime, timedelta
 
 import httpx
 
+from bot.fetch.addresses import AddressRefused
 from bot.fetch.client import fetch_limited
 from bot.news.intake import ArticleIntake
 from bot.news.reading import FeedReader
@@ -37,6 +39,7 @@ class PollResult:
     new_articles: int = 0
     matched: int = 0
     error: str | None = None
+    refused: bool = False  # an address rule refused the source: no retry will reach it
 
 
 class NewsPoller:
@@ -119,6 +122,8 @@ class NewsPoller:
                 raise NotFound(f"no news source {source_id!r}")
             try:
                 result = await self._poll(source)
+            except AddressRefused as exc:
+                result = dataclasses.replace(self._failed(source, str(exc)), refused=True)
             except (FetchFailed, InvalidInput) as exc:
                 result = self._failed(source, str(exc))
             self.polls[result.status] += 1

@@ -20,6 +20,7 @@ from bot.news.reading import FeedReader
 from bot.news.sources import NewsSources
 from bot.services.events import EventService
 from bot.store import Store
+from calendars.errors import InvalidInput
 from calendars.news.sources import NewsSource
 
 __all__ = ["NewsService", "NewsStatus"]
@@ -69,9 +70,19 @@ class NewsService:
     async def watch(
         self, url: str, tags: list[str], *, actor: str, backfill: bool = False
     ) -> tuple[NewsSource, PollResult]:
-        """Add a source and poll it at once, so the admin learns straight away if it works."""
+        """Add a source and poll it at once, so the admin learns straight away if it works.
+
+        A source on an address fetches may not reach is not kept: no retry would reach it.
+        """
         source = self.sources.add(url, tags, actor=actor, backfill=backfill)
-        return source, await self.poller.poll(source.id)
+        result = await self.poller.poll(source.id)
+        if result.refused:
+            self.sources.remove(source.id, actor=actor)
+            raise InvalidInput(
+                f"not watching {source.url[:100]}: {result.error}",
+                example="/addfeed https://www.thehindu.com/news/international/feeder/default.rss",
+            )
+        return source, result
 
     async def close(self) -> None:
         """Stop the feed reader's worker process."""
