@@ -21,7 +21,7 @@ import httpx
 from bot.fetch.addresses import AddressRefused
 from bot.fetch.client import fetch_limited
 from bot.news.intake import ArticleIntake
-from bot.news.reading import FeedReader
+from bot.news.reading import SourceReader
 from bot.store import Store
 from calendars.errors import FetchFailed, InvalidInput, NotFound
 from calendars.limits import NEWS_FEED_BYTES
@@ -49,7 +49,7 @@ class NewsPoller:
         store: Store,
         http: httpx.AsyncClient,
         intake: ArticleIntake,
-        reader: FeedReader,
+        reader: SourceReader,
         clock: Callable[[], datetime],
         interval: timedelta,
         retention: timedelta,
@@ -147,9 +147,11 @@ class NewsPoller:
         if fetched.status != 200:
             return self._failed(source, f"HTTP {fetched.status}")
         # ~15 ms for 50 items, in a worker process with a deadline: off the loop, and a
-        # hostile feed becomes this poll's error (FeedTooCostly) instead of a stuck thread.
+        # hostile feed becomes this poll's error (SourceTooCostly) instead of a stuck thread.
         parsed = await self._reader.read(
-            fetched.content, feed_url=fetched.url, content_type=fetched.headers.get("content-type")
+            fetched.content,
+            source_url=fetched.url,
+            content_type=fetched.headers.get("content-type"),
         )
         fresh = self._intake.unseen(parsed.articles)
         notify = not source.first_poll or source.backfill

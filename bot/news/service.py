@@ -16,7 +16,7 @@ from bot.delivery.broadcaster import Broadcaster
 from bot.news.intake import ArticleIntake
 from bot.news.notices import NewsNotices
 from bot.news.poller import NewsPoller, PollResult
-from bot.news.reading import FeedReader
+from bot.news.reading import SourceReader
 from bot.news.sources import NewsSources
 from bot.services.events import EventService
 from bot.store import Store
@@ -53,7 +53,7 @@ class NewsService:
         self.notices = NewsNotices(
             store=store, broadcaster=broadcaster, clock=clock, digest_over=digest_over
         )
-        self._reader = FeedReader()
+        self._reader = SourceReader()
         intake = ArticleIntake(store=store, events=events, notices=self.notices, clock=clock)
         self.poller = NewsPoller(
             store=store,
