@@ -11,8 +11,8 @@ description of ``<b>x</b>``; a 4.9 MB entity bomb whose DOCTYPE hides behind a c
 a legitimate 5 MB full-text feed (200 items of 24 KB HTML) for comparison.
 
 Each case runs in its own process, so ``ru_maxrss`` is that case's peak. Two ways:
-``direct`` calls ``parse_feed`` in that process (what a thread did before; works on an
-old checkout too); ``worker`` reads through ``bot.news.reading.FeedReader``, as the poller does
+``direct`` calls ``parse_articles`` in that process (what a thread did before; works on an
+old checkout too); ``worker`` reads through ``bot.news.reading.SourceReader``, as the poller does
 (worker process, deadline, memory limit); its CPU and RSS are then the bot's side only
 (the worker's memory is capped at NEWS_PARSE_MEMORY_BYTES by the worker itself).
 Printed: wall and CPU seconds, peak RSS in MB, and the outcome (articles or refusal).
@@ -97,21 +97,21 @@ QUICK = ("title-1MB-markup", "entity-bomb-4.9MB")
 
 def _run_case(case: str, way: str) -> dict[str, object]:
     """In the child: one case, one way; the numbers as a dict."""
-    from calendars.news.parsing import FeedUnreadable, parse_feed
+    from calendars.news.parsing import SourceUnreadable, parse_articles
 
     content = CASES[case]()
     wall, cpu = time.monotonic(), time.process_time()
     try:
         if way == "direct":
-            feed = parse_feed(content, feed_url=FEED_URL)
+            feed = parse_articles(content, source_url=FEED_URL)
         else:
-            from bot.news.reading import FeedReader
+            from bot.news.reading import SourceReader
 
-            feed = asyncio.run(_read_once(FeedReader(), content))
+            feed = asyncio.run(_read_once(SourceReader(), content))
         outcome = f"{len(feed.articles)} articles" + (
             f"; {feed.problem[:60]}" if feed.problem else ""
         )
-    except (FeedUnreadable, ValueError, MemoryError) as exc:
+    except (SourceUnreadable, ValueError, MemoryError) as exc:
         outcome = f"refused: {str(exc)[:90]}"
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     return {
@@ -128,7 +128,7 @@ def _run_case(case: str, way: str) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="the 1 MB title and the bomb")
-    parser.add_argument("--direct", action="store_true", help="only parse_feed in-process")
+    parser.add_argument("--direct", action="store_true", help="only parse_articles in-process")
     parser.add_argument("--child", nargs=2, metavar=("CASE", "WAY"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -163,6 +163,6 @@ if __name__ == "__main__":
 async def _read_once(reader: Any, content: bytes) -> Any:
     """One read through a fresh worker pool, stopped afterwards (start-up included)."""
     try:
-        return await reader.read(content, feed_url=FEED_URL, content_type=None)
+        return await reader.read(content, source_url=FEED_URL, content_type=None)
     finally:
         await reader.close()

@@ -26,8 +26,8 @@ append + fsync on the database's disk is printed, to read the wall times against
 
 Matching: ``Matcher`` over ``--events`` events of ~5 keywords each (single words,
 multi-word, hyphenated, Devanagari), run over ``--articles`` articles parsed with
-``parse_feed`` from the farm's own generator (titles + summaries of ~40 words);
-``parse_feed`` itself is timed on the way (feeds/s).
+``parse_articles`` from the farm's own generator (titles + summaries of ~40 words);
+``parse_articles`` itself is timed on the way (feeds/s).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ from bot.store.journal import JournalStorage  # noqa: E402
 from calendars.events import Event  # noqa: E402
 from calendars.news.articles import Article  # noqa: E402
 from calendars.news.matching import Matcher  # noqa: E402
-from calendars.news.parsing import parse_feed  # noqa: E402
+from calendars.news.parsing import parse_articles  # noqa: E402
 from calendars.urls import parse_fetch_allow  # noqa: E402
 from config.settings import DEFAULT_TOPICS, Settings  # noqa: E402
 
@@ -416,12 +416,12 @@ def bench_matching(events: int, articles: int, items: int, mention: float) -> No
     started = time.perf_counter()
     parsed: list[Article] = []
     for n, document in enumerate(documents):
-        parsed += parse_feed(document, feed_url=f"http://127.0.0.1/feeds/{n}.xml").articles
+        parsed += parse_articles(document, source_url=f"http://127.0.0.1/feeds/{n}.xml").articles
     parse_s = time.perf_counter() - started
     parsed = parsed[:articles]
     words = sum(len(a.title.split()) + len(a.summary.split()) for a in parsed) / len(parsed)
     size = sum(len(d) for d in documents) / len(documents) / 1e3
-    print(f"parse_feed: {feeds} RSS 2.0 feeds of {items} items ({size:.0f} KB each)")
+    print(f"parse_articles: {feeds} RSS 2.0 feeds of {items} items ({size:.0f} KB each)")
     print(
         f"  {parse_s:6.2f} s   {feeds / parse_s:8.1f} feeds/s   "
         f"{feeds * items / parse_s:8.0f} items/s   {parse_s / feeds * 1e3:6.1f} ms/feed"

@@ -121,7 +121,7 @@ def _accepted(item: Coverage, news_filter: NewsFilter | None) -> bool:
         summary="",
         source=item.source,
         published=item.published,
-        feed_url="",
+        source_url="",
     )
     return news_filter.accepts(article)
 

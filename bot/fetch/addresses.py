@@ -56,11 +56,16 @@ def _kind(address: IPAddress) -> str | None:
 
 
 def _embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
-    """The IPv4 address inside an IPv4-mapped or NAT64 IPv6 address (::ffff:127.0.0.1)."""
+    """The IPv4 address inside an IPv4-mapped, NAT64, 6to4 or Teredo IPv6 address
+    (``::ffff:127.0.0.1``, ``2002:7f00:1::``): gateways deliver those to the IPv4 inside."""
     if isinstance(address, ipaddress.IPv4Address):
         return None
     if address.ipv4_mapped is not None:
         return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address.teredo is not None:
+        return address.teredo[1]  # (server, client): the client is where it lands
     if address in _NAT64:
         return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
     return None

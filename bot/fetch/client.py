@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import httpcore
 import httpx
 
-from bot.fetch.addresses import GuardedBackend, connect_problem
+from bot.fetch.addresses import AddressRefused, GuardedBackend, connect_problem
 from bot.fetch.decoding import ACCEPT_ENCODING, BodyDecoder
 from calendars.errors import FetchFailed
 from calendars.urls import FetchAllow, check_http_url, http_url_problem
@@ -92,7 +92,8 @@ async def fetch_limited(
     except TimeoutError as exc:
         raise FetchFailed(f"the server took over {deadline:g} s to answer", url=url) from exc
     except Exception as exc:  # MemoryError too: a fetch must fail as a fetch, with backoff
-        raise FetchFailed(_reason(exc), url=url) from exc
+        kind = AddressRefused if _refused(exc) else FetchFailed
+        raise kind(_reason(exc), url=url) from exc
 
 
 async def _follow(
@@ -135,6 +136,16 @@ async def _read(response: httpx.Response, max_bytes: int) -> Fetched:
             await asyncio.sleep(0)  # let the bot answer between chunks
         body = bytes(decoder.body)
     return Fetched(response.status_code, body, response.headers, str(response.url))
+
+
+def _refused(exc: BaseException) -> bool:
+    """Whether an address rule refused the target, however deep httpx wrapped the refusal."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, AddressRefused):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _reason(exc: Exception) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -17,9 +18,10 @@ from datetime import datetime, timedelta
 
 import httpx
 
+from bot.fetch.addresses import AddressRefused
 from bot.fetch.client import fetch_limited
 from bot.news.intake import ArticleIntake
-from bot.news.reading import FeedReader
+from bot.news.reading import SourceReader
 from bot.store import Store
 from calendars.errors import FetchFailed, InvalidInput, NotFound
 from calendars.limits import NEWS_FEED_BYTES
@@ -37,6 +39,7 @@ class PollResult:
     new_articles: int = 0
     matched: int = 0
     error: str | None = None
+    refused: bool = False  # an address rule refused the source: no retry will reach it
 
 
 class NewsPoller:
@@ -46,7 +49,7 @@ class NewsPoller:
         store: Store,
         http: httpx.AsyncClient,
         intake: ArticleIntake,
-        reader: FeedReader,
+        reader: SourceReader,
         clock: Callable[[], datetime],
         interval: timedelta,
         retention: timedelta,
@@ -119,6 +122,8 @@ class NewsPoller:
                 raise NotFound(f"no news source {source_id!r}")
             try:
                 result = await self._poll(source)
+            except AddressRefused as exc:
+                result = dataclasses.replace(self._failed(source, str(exc)), refused=True)
             except (FetchFailed, InvalidInput) as exc:
                 result = self._failed(source, str(exc))
             self.polls[result.status] += 1
@@ -142,9 +147,11 @@ class NewsPoller:
         if fetched.status != 200:
             return self._failed(source, f"HTTP {fetched.status}")
         # ~15 ms for 50 items, in a worker process with a deadline: off the loop, and a
-        # hostile feed becomes this poll's error (FeedTooCostly) instead of a stuck thread.
+        # hostile feed becomes this poll's error (SourceTooCostly) instead of a stuck thread.
         parsed = await self._reader.read(
-            fetched.content, feed_url=fetched.url, content_type=fetched.headers.get("content-type")
+            fetched.content,
+            source_url=fetched.url,
+            content_type=fetched.headers.get("content-type"),
         )
         fresh = self._intake.unseen(parsed.articles)
         notify = not source.first_poll or source.backfill

@@ -25,18 +25,18 @@ import pebble
 
 from calendars import limits
 from calendars.errors import FetchFailed, InvalidInput
-from calendars.news.parsing import FeedUnreadable, ParsedFeed, parse_feed
+from calendars.news.parsing import ParsedArticles, SourceUnreadable, parse_articles
 
-__all__ = ["FeedReader", "FeedTooCostly"]
+__all__ = ["SourceReader", "SourceTooCostly"]
 
 logger = logging.getLogger(__name__)
 
 
-class FeedTooCostly(InvalidInput):
+class SourceTooCostly(InvalidInput):
     """Reading the feed went over its time or memory budget."""
 
 
-class FeedReader:
+class SourceReader:
     """The worker pool of one running app: started on the first read, stopped by ``close``
     (the app's start-up stack calls it), restarted if a killed worker broke it."""
 
@@ -45,43 +45,45 @@ class FeedReader:
         self._pool: pebble.ProcessPool | None = None
         self._closed = False
 
-    async def read(self, content: bytes, *, feed_url: str, content_type: str | None) -> ParsedFeed:
-        """:func:`parse_feed` in a worker, within the budget; raises :class:`FeedUnreadable`
-        or :class:`FeedTooCostly`, or :class:`FetchFailed` when no worker could run it.
+    async def read(
+        self, content: bytes, *, source_url: str, content_type: str | None
+    ) -> ParsedArticles:
+        """:func:`parse_articles` in a worker, within the budget; raises :class:`SourceUnreadable`
+        or :class:`SourceTooCostly`, or :class:`FetchFailed` when no worker could run it.
         Budgets are read per call, from :mod:`calendars.limits`."""
         if len(content) > limits.NEWS_FEED_BYTES:  # before the body is copied to the worker
-            parse_feed(content, feed_url=feed_url)  # raises the parser's own refusal
+            parse_articles(content, source_url=source_url)  # raises the parser's own refusal
         seconds, memory = limits.NEWS_PARSE_SECONDS, limits.NEWS_PARSE_MEMORY_BYTES
         try:
             future = await asyncio.to_thread(
-                self._schedule, content, feed_url, content_type, seconds
+                self._schedule, content, source_url, content_type, seconds
             )
             outcome = await asyncio.wrap_future(future)
         except TimeoutError:  # an OSError too: caught first
-            raise FeedTooCostly(
+            raise SourceTooCostly(
                 f"reading the feed took over {seconds:g} s (too much markup for one feed)"
             ) from None
         except MemoryError:
-            raise FeedTooCostly(
+            raise SourceTooCostly(
                 f"reading the feed needed over {memory // 1_048_576:,} MB of memory"
             ) from None
         except pebble.ProcessExpired as exc:  # killed from outside, or crashed in C
-            raise FeedTooCostly(
+            raise SourceTooCostly(
                 f"the feed reader died reading this feed (exit code {exc.exitcode})"
             ) from None
         except Exception as exc:  # a broken pool (the next read starts a new one), a bug
-            logger.warning("feed.read_failed url=%s error=%r", feed_url, exc)
+            logger.warning("feed.read_failed url=%s error=%r", source_url, exc)
             raise FetchFailed(f"the feed reader failed ({type(exc).__name__})") from exc
-        if isinstance(outcome, ParsedFeed):
+        if isinstance(outcome, ParsedArticles):
             return outcome
         message, example = outcome
-        raise FeedUnreadable(message, example=example)
+        raise SourceUnreadable(message, example=example)
 
     def _schedule(
-        self, content: bytes, feed_url: str, content_type: str | None, seconds: float
-    ) -> pebble.ProcessFuture[ParsedFeed | tuple[str, str | None]]:
+        self, content: bytes, source_url: str, content_type: str | None, seconds: float
+    ) -> pebble.ProcessFuture[ParsedArticles | tuple[str, str | None]]:
         pool = self._the_pool()
-        return pool.schedule(_read, args=(content, feed_url, content_type), timeout=seconds)
+        return pool.schedule(_read, args=(content, source_url, content_type), timeout=seconds)
 
     def _the_pool(self) -> pebble.ProcessPool:
         with self._lock:
@@ -112,13 +114,13 @@ class FeedReader:
 
 
 def _read(
-    content: bytes, feed_url: str, content_type: str | None
-) -> ParsedFeed | tuple[str, str | None]:
+    content: bytes, source_url: str, content_type: str | None
+) -> ParsedArticles | tuple[str, str | None]:
     """In the worker: the parsed feed, or the refusal's message and example (an exception
     would lose its ``example`` on the way back)."""
     try:
-        return parse_feed(content, feed_url=feed_url, content_type=content_type)
-    except FeedUnreadable as exc:
+        return parse_articles(content, source_url=source_url, content_type=content_type)
+    except SourceUnreadable as exc:
         return exc.message, exc.example
 
 

@@ -16,10 +16,11 @@ from bot.delivery.broadcaster import Broadcaster
 from bot.news.intake import ArticleIntake
 from bot.news.notices import NewsNotices
 from bot.news.poller import NewsPoller, PollResult
-from bot.news.reading import FeedReader
+from bot.news.reading import SourceReader
 from bot.news.sources import NewsSources
 from bot.services.events import EventService
 from bot.store import Store
+from calendars.errors import InvalidInput
 from calendars.news.sources import NewsSource
 
 __all__ = ["NewsService", "NewsStatus"]
@@ -52,7 +53,7 @@ class NewsService:
         self.notices = NewsNotices(
             store=store, broadcaster=broadcaster, clock=clock, digest_over=digest_over
         )
-        self._reader = FeedReader()
+        self._reader = SourceReader()
         intake = ArticleIntake(store=store, events=events, notices=self.notices, clock=clock)
         self.poller = NewsPoller(
             store=store,
@@ -69,9 +70,19 @@ class NewsService:
     async def watch(
         self, url: str, tags: list[str], *, actor: str, backfill: bool = False
     ) -> tuple[NewsSource, PollResult]:
-        """Add a source and poll it at once, so the admin learns straight away if it works."""
+        """Add a source and poll it at once, so the admin learns straight away if it works.
+
+        A source on an address fetches may not reach is not kept: no retry would reach it.
+        """
         source = self.sources.add(url, tags, actor=actor, backfill=backfill)
-        return source, await self.poller.poll(source.id)
+        result = await self.poller.poll(source.id)
+        if result.refused:
+            self.sources.remove(source.id, actor=actor)
+            raise InvalidInput(
+                f"not watching {source.url[:100]}: {result.error}",
+                example="/addfeed https://www.thehindu.com/news/international/feeder/default.rss",
+            )
+        return source, result
 
     async def close(self) -> None:
         """Stop the feed reader's worker process."""

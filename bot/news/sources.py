@@ -11,7 +11,7 @@ from datetime import datetime
 from bot.store import Store
 from calendars.errors import InvalidInput, NotFound
 from calendars.events import normalise_tag
-from calendars.news.opml import OpmlFeed, export_opml, parse_opml
+from calendars.news.opml import OpmlSource, export_opml, parse_opml
 from calendars.news.sources import NewsSource, source_id_for
 from calendars.urls import check_http_url
 from config.news_sources import ConfiguredSource
@@ -118,4 +118,4 @@ class NewsSources:
 
     def export_opml(self) -> bytes:
         """The watched sources as OPML, for a feed reader or another SummitWatch."""
-        return export_opml([OpmlFeed(url=s.url, title=s.name, tags=s.tags) for s in self.all()])
+        return export_opml([OpmlSource(url=s.url, title=s.name, tags=s.tags) for s in self.all()])

@@ -289,7 +289,7 @@ def _zone_problem(text: str) -> str:
     why = explain_zone_input(text)
     if why:
         return why
-    hint = ", ".join(suggest_zones(text))
+    hint = ", ".join(suggest_zones(text)) or "Asia/Kolkata, Europe/Moscow, America/New_York, UTC"
     return f"{text.strip()[:40]!r} is not a time zone I know; try one of: {hint}"
 
 

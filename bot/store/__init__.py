@@ -37,7 +37,8 @@ class Store:
     """The one door to the database; raises StoreCorrupted rather than touch a bad file."""
 
     def __init__(self, path: str | Path, *, compact_min: int = 10_000) -> None:
-        self.path = Path(path)
+        # Resolved: a symlinked path must lock and write the file it points to, not the link.
+        self.path = Path(path).resolve()
         self._db = _Database(self.path, storage=JournalStorage, compact_min=compact_min)
         try:
             self._open_repositories()

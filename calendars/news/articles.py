@@ -110,16 +110,16 @@ def host_of(url: str) -> str:
         return url
 
 
-def article_key(*, guid: str | None, link: str, feed_url: str = "") -> str:
+def article_key(*, guid: str | None, link: str, source_url: str = "") -> str:
     """The dedupe key: ``guid:<sha1>`` when there is a guid, else ``link:<sha1>``.
 
     A guid that is a URI (``https://...``, ``tag:...``, ``urn:...``) is unique worldwide,
     so the same story in two feeds gets one key; a bare guid such as ``"12345"`` is only
-    unique inside its feed, so it is hashed together with ``feed_url``.
+    unique inside its feed, so it is hashed together with ``source_url``.
     """
     guid = (guid or "").strip()
     if guid:
-        scoped = guid if _looks_like_uri(guid) else f"{feed_url.strip()}\n{guid}"
+        scoped = guid if _looks_like_uri(guid) else f"{source_url.strip()}\n{guid}"
         return "guid:" + hashlib.sha1(scoped.encode("utf-8", "replace")).hexdigest()
     normalised = normalise_link(link)
     if not normalised:
@@ -204,7 +204,7 @@ class Article:
     summary: str
     source: str
     published: datetime | None
-    feed_url: str
+    source_url: str
 
     def __post_init__(self) -> None:
         for name in ("title", "summary", "source"):  # records stored before cleaning too
@@ -223,7 +223,7 @@ class Article:
             "summary": self.summary,
             "source": self.source,
             "published": self.published.isoformat() if self.published else None,
-            "feed_url": self.feed_url,
+            "source_url": self.source_url,
         }
 
     @classmethod
@@ -236,5 +236,6 @@ class Article:
             summary=str(record.get("summary", "")),
             source=str(record.get("source", "")),
             published=datetime.fromisoformat(published) if published else None,
-            feed_url=str(record.get("feed_url", "")),
+            # Records written before the news vocabulary settled call it "feed_url".
+            source_url=str(record.get("source_url", record.get("feed_url", ""))),
         )

@@ -25,7 +25,7 @@ from calendars.news.articles import host_of
 from calendars.news.xmlguard import XmlForbidden, XmlUndecodable, decode, parse_tree
 from calendars.urls import is_http_url
 
-__all__ = ["MAX_OPML_BYTES", "OpmlFeed", "OpmlInvalid", "export_opml", "parse_opml"]
+__all__ = ["MAX_OPML_BYTES", "OpmlInvalid", "OpmlSource", "export_opml", "parse_opml"]
 
 MAX_OPML_BYTES = OPML_FILE_BYTES
 MAX_TAGS = 20
@@ -41,7 +41,7 @@ class OpmlInvalid(InvalidInput):
 
 
 @dataclass(frozen=True, slots=True)
-class OpmlFeed:
+class OpmlSource:
     """One feed of an OPML list: where it is, what it is called, which topics it covers."""
 
     url: str
@@ -49,7 +49,7 @@ class OpmlFeed:
     tags: tuple[str, ...] = ()
 
 
-def parse_opml(data: bytes, *, max_feeds: int = 500) -> list[OpmlFeed]:
+def parse_opml(data: bytes, *, max_feeds: int = 500) -> list[OpmlSource]:
     """The http(s) feeds an OPML file lists, in order, each URL once.
 
     Outlines whose ``xmlUrl`` is not an http(s) address are skipped; a file with none
@@ -63,7 +63,7 @@ def parse_opml(data: bytes, *, max_feeds: int = 500) -> list[OpmlFeed]:
             f"not an OPML file: the document is <{kind[:40]}>{hint}", example=_EXAMPLE
         )
     body = next((child for child in root if _local(child.tag) == "body"), root)
-    feeds: dict[str, OpmlFeed] = {}
+    feeds: dict[str, OpmlSource] = {}
     stack: list[tuple[ET.Element, tuple[str, ...]]] = [
         (child, ()) for child in reversed(list(body))
     ]
@@ -93,7 +93,7 @@ def parse_opml(data: bytes, *, max_feeds: int = 500) -> list[OpmlFeed]:
     return list(feeds.values())
 
 
-def export_opml(feeds: Iterable[OpmlFeed], *, title: str = "SummitWatch feeds") -> bytes:
+def export_opml(feeds: Iterable[OpmlSource], *, title: str = "SummitWatch feeds") -> bytes:
     """An OPML 2.0 document (UTF-8) of ``feeds``; :func:`parse_opml` reads it back."""
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")
@@ -147,19 +147,19 @@ def _local(tag: object) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
-def _add(feeds: dict[str, OpmlFeed], raw_url: str, label: str, tags: tuple[str, ...]) -> None:
-    url = _feed_url(raw_url)
+def _add(feeds: dict[str, OpmlSource], raw_url: str, label: str, tags: tuple[str, ...]) -> None:
+    url = _source_url(raw_url)
     if not url:
         return
     known = feeds.get(url)
     if known is not None:
         merged = tuple(dict.fromkeys((*known.tags, *tags)))[:MAX_TAGS]
-        feeds[url] = OpmlFeed(url, known.title, merged)
+        feeds[url] = OpmlSource(url, known.title, merged)
         return
-    feeds[url] = OpmlFeed(url, label or host_of(url), tuple(dict.fromkeys(tags))[:MAX_TAGS])
+    feeds[url] = OpmlSource(url, label or host_of(url), tuple(dict.fromkeys(tags))[:MAX_TAGS])
 
 
-def _feed_url(raw: str) -> str:
+def _source_url(raw: str) -> str:
     url = raw.strip()
     return url if is_http_url(url) else ""
 

@@ -1,7 +1,7 @@
 """RSS and Atom bytes in, plain articles out: the tolerant reading of other people's feeds.
 
 Feeds in the wild are often broken, so a recoverable problem never loses the articles: it
-is reported in ``ParsedFeed.problem`` for the admin, and only input with nothing of a feed
+is reported in ``ParsedArticles.problem`` for the admin, and only input with nothing of a feed
 in it is refused. feedparser reads the XML; :mod:`calendars.news.xmlguard` settles the
 encoding first and keeps entity expansion away from it (feedparser is told to use its
 guarded SAX parser), and this module turns entries into articles.
@@ -49,7 +49,7 @@ from calendars.news.articles import (
 )
 from calendars.news.xmlguard import XmlForbidden, create_parser, decode, for_feedparser
 
-__all__ = ["MAX_FEED_BYTES", "FeedUnreadable", "ParsedFeed", "parse_feed"]
+__all__ = ["MAX_FEED_BYTES", "ParsedArticles", "SourceUnreadable", "parse_articles"]
 
 MAX_FEED_BYTES = NEWS_FEED_BYTES
 FUTURE_SLACK = timedelta(days=1)
@@ -67,12 +67,12 @@ _EXAMPLE = '<rss version="2.0"><channel><title>…</title><item>…</item></chan
 feedparser.api.PREFERRED_XML_PARSERS = [create_parser.__module__]
 
 
-class FeedUnreadable(InvalidInput):
+class SourceUnreadable(InvalidInput):
     """The bytes hold nothing that can be read as an RSS or Atom feed."""
 
 
 @dataclass(frozen=True, slots=True)
-class ParsedFeed:
+class ParsedArticles:
     """What one fetch of a feed yielded; ``problem`` is None when the feed was clean."""
 
     title: str
@@ -80,19 +80,19 @@ class ParsedFeed:
     problem: str | None
 
 
-def parse_feed(
+def parse_articles(
     content: bytes,
     *,
-    feed_url: str,
+    source_url: str,
     content_type: str | None = None,
     max_items: int = 200,
     now: datetime | None = None,
-) -> ParsedFeed:
-    """Read RSS 0.9x/1.0/2.0 or Atom; raises :class:`FeedUnreadable` when it is neither.
+) -> ParsedArticles:
+    """Read RSS 0.9x/1.0/2.0 or Atom; raises :class:`SourceUnreadable` when it is neither.
 
     ``content_type`` is the HTTP Content-Type header (its charset is a hint);
     ``max_items`` keeps the first items (feeds put the newest first); ``now`` is for
-    tests. Relative links are resolved against the feed's own link, else ``feed_url``.
+    tests. Relative links are resolved against the feed's own link, else ``source_url``.
     """
     if len(content) > MAX_FEED_BYTES:  # before anything copies the body
         raise _refused(f"it is {len(content):,} bytes; the limit is {MAX_FEED_BYTES:,}")
@@ -110,17 +110,17 @@ def parse_feed(
     if not result.get("version") and not entries:
         raise _refused(_reason(data[:65_536].decode("utf-8", "replace"), result))
     channel: Mapping[str, Any] = result.get("feed") or {}
-    base = normalise_link(str(channel.get("link") or ""), base=feed_url) or feed_url
+    base = normalise_link(str(channel.get("link") or ""), base=source_url) or source_url
     title = _text(channel, "title", MAX_TITLE) or host_of(base)
     now = now or datetime.now(UTC)
-    articles = _articles(entries[: max(0, max_items)], feed_url, base, title, now)
+    articles = _articles(entries[: max(0, max_items)], source_url, base, title, now)
     if result.get("bozo"):
         problems.append(_bozo_problem(result.get("bozo_exception"), len(articles)))
-    return ParsedFeed(title, articles, "; ".join(problems) or None)
+    return ParsedArticles(title, articles, "; ".join(problems) or None)
 
 
-def _refused(reason: str) -> FeedUnreadable:
-    return FeedUnreadable(f"not an RSS or Atom feed: {reason}", example=_EXAMPLE)
+def _refused(reason: str) -> SourceUnreadable:
+    return SourceUnreadable(f"not an RSS or Atom feed: {reason}", example=_EXAMPLE)
 
 
 # ---- bytes to text ------------------------------------------------------------------
@@ -178,7 +178,7 @@ def _xml_error(exc: xml.sax.SAXParseException) -> str:
 
 
 def _articles(
-    entries: list[Any], feed_url: str, base: str, source: str, now: datetime
+    entries: list[Any], source_url: str, base: str, source: str, now: datetime
 ) -> tuple[Article, ...]:
     articles: dict[str, Article] = {}
     for entry in entries:
@@ -188,7 +188,7 @@ def _articles(
         guid = str(entry.get("id") or "")
         if not guid and not link:
             continue  # nothing to point to and nothing to recognise it by next time
-        key = article_key(guid=guid, link=link, feed_url=feed_url)
+        key = article_key(guid=guid, link=link, source_url=source_url)
         if key in articles:
             continue
         summary = _summary(entry)
@@ -201,7 +201,7 @@ def _articles(
             source=(_text(entry_source, "title", 200) if isinstance(entry_source, Mapping) else "")
             or source,
             published=_published(entry, now),
-            feed_url=feed_url,
+            source_url=source_url,
         )
     return tuple(articles.values())
 

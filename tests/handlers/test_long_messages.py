@@ -68,7 +68,7 @@ async def test_a_long_digest_is_delivered_in_parts_that_join_up(
                 summary="",
                 source="Wire",
                 published=None,
-                feed_url="",
+                source_url="",
             ),
             [],
         )

@@ -121,3 +121,17 @@ async def test_importopml_refuses_a_hostile_file(settings: Settings, fake: FakeT
         answer = (await fake.wait_for_messages(ADMIN, 1))[0]["text"]
         assert app.store.news_sources.all() == []
     assert answer.startswith("❗")
+
+
+@pytest.mark.parametrize("url", ["http://169.254.169.254/latest/meta-data", "http://10.0.0.7/rss"])
+async def test_addfeed_of_an_address_fetches_may_not_reach_keeps_nothing(
+    settings: Settings, fake: FakeTelegram, url: str
+) -> None:
+    async with bot_running(configured(settings, fake)) as app:
+        answer = await say(fake, ADMIN, f"/addfeed {url}")
+        listed = await say(fake, ADMIN, "/feeds")
+        kept = app.store.news_sources.all()
+    assert answer.startswith(f"❗ not watching {url}: ")
+    assert "fetches to private networks are refused (set SUMMITWATCH_FETCH_ALLOW" in answer
+    assert kept == []
+    assert listed.startswith("No feeds yet")

@@ -256,3 +256,5 @@ async def test_tz_answers_abbreviations_and_offsets_and_warns_about_fixed_offset
         assert "Etc/GMT names have the sign reversed, so UTC+05:00 is Etc/GMT-5" in etc
         plain = await say(fake, USER, "/tz Asia/Kolkata")
         assert plain == "Times are now shown in <b>Asia/Kolkata</b>."
+        nothing_like = await say(fake, USER, "/tz " + "A/" * 30)
+        assert "is not a time zone I know; try one of: Asia/Kolkata, Europe/Moscow" in nothing_like

@@ -57,6 +57,8 @@ async def fetch(url: str, allow: str = "") -> FetchFailed | bytes:
         ("2130706434", "2130706434 resolves to 127.0.0.2, which is a loopback address"),
         ("127.1", "127.1 resolves to 127.0.0.1, which is a loopback address"),
         ("[::ffff:127.0.0.1]", "::ffff:7f00:1 (127.0.0.1) is a loopback address"),
+        ("[2002:7f00:1::]", "2002:7f00:1:: (127.0.0.1) is a loopback address"),  # 6to4
+        ("[2002:a9fe:a9fe::1]", "2002:a9fe:a9fe::1 (169.254.169.254) is a link-local address"),
         ("10.20.30.40", "10.20.30.40 is a private-network address"),
         ("192.168.1.1", "192.168.1.1 is a private-network address"),
         ("169.254.169.254", "169.254.169.254 is a link-local address"),

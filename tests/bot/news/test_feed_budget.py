@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.news.reading import FeedReader, FeedTooCostly
+from bot.news.reading import SourceReader, SourceTooCostly
 from calendars import limits
-from calendars.news.parsing import FeedUnreadable
+from calendars.news.parsing import SourceUnreadable
 from config.settings import Settings
 from tests.conftest import running
 from tests.fakes.feed_server import FeedServer
@@ -74,20 +74,20 @@ async def test_an_over_budget_feed_fails_its_poll_backs_off_and_others_go_on(
 
 
 @pytest.fixture(scope="module")
-def reader() -> Iterator[FeedReader]:
+def reader() -> Iterator[SourceReader]:
     """One worker pool for the module's reads, as one running app has."""
-    feed_reader = FeedReader()
+    feed_reader = SourceReader()
     yield feed_reader
     asyncio.run(feed_reader.close())
 
 
 @pytest.mark.asyncio
 async def test_a_body_over_the_limit_is_refused_before_it_reaches_the_worker(
-    reader: FeedReader,
+    reader: SourceReader,
 ) -> None:
     content = b" " * (limits.NEWS_FEED_BYTES + 1)
-    with pytest.raises(FeedUnreadable, match="the limit is 5,000,000"):
-        await reader.read(content, feed_url="https://x.example/rss", content_type=None)
+    with pytest.raises(SourceUnreadable, match="the limit is 5,000,000"):
+        await reader.read(content, source_url="https://x.example/rss", content_type=None)
 
 
 _markup = st.sampled_from(
@@ -103,16 +103,16 @@ _markup = st.sampled_from(
 )
 @given(st.lists(st.tuples(_markup, st.integers(1, 40_000)), min_size=1, max_size=4))
 def test_markup_heavy_feeds_are_read_refused_or_cut_off_within_the_budget(
-    reader: FeedReader, pieces: list[tuple[str, int]]
+    reader: SourceReader, pieces: list[tuple[str, int]]
 ) -> None:
     title = "".join(unit * count for unit, count in pieces)
     content = GOOD.replace(b"Modi and Putin meet", title.encode())
     started = time.monotonic()
     try:
         feed = asyncio.run(
-            reader.read(content, feed_url="https://x.example/rss", content_type=None)
+            reader.read(content, source_url="https://x.example/rss", content_type=None)
         )
-    except (FeedUnreadable, FeedTooCostly) as exc:
+    except (SourceUnreadable, SourceTooCostly) as exc:
         assert exc.user_message()
     else:
         assert all(len(a.title) <= 300 for a in feed.articles)

@@ -103,3 +103,22 @@ def test_atomic_write_replaces_a_file_whole_and_private(tmp_path: Path, umask: i
     assert target.read_bytes() == b"new contents"
     assert mode(target) == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["backup.json"]  # no temporary left over
+
+
+def test_a_symlinked_database_path_locks_and_writes_the_file_it_points_to(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "real").mkdir()
+    target = tmp_path / "real" / "summitwatch.json"
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    with Store(link) as through_link:
+        through_link.deliveries.record("kept", "sent", at=AT)
+        with pytest.raises(StoreLocked):
+            Store(target)  # the same database by its own name: one process only
+    with Store(link) as again:  # a snapshot replaced the target, not the link
+        assert again.deliveries.is_done("kept")
+    assert link.is_symlink()
+    assert target.is_file()
+    with Store(target) as direct:
+        assert direct.deliveries.is_done("kept")

@@ -45,6 +45,7 @@ def app_process(tmp_path: Path, fake: FakeTelegram) -> Iterator[subprocess.Popen
         TELEGRAM_BOT_TOKEN=fake.token,
         TELEGRAM_API_BASE_URL=fake.base_url,
         SUMMITWATCH_ADMIN_IDS=str(ADMIN),
+        SUMMITWATCH_FETCH_ALLOW="127.0.0.1",  # /addfeed's source: a closed local port
     )
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "run.py")],

@@ -133,7 +133,7 @@ def test_an_article_notice_links_its_title_unless_the_address_is_too_long(
             summary="",
             source="Wire",
             published=None,
-            feed_url="",
+            source_url="",
         ),
         [],
         zone="UTC",

@@ -90,17 +90,17 @@ def test_url_shaped_text_normalises_idempotently(url: str) -> None:
 
 def test_a_uri_guid_is_the_same_story_in_every_feed() -> None:
     guid = "tag:news.example.com,2025:summit-1"
-    assert article_key(guid=guid, link="", feed_url="https://a.example/rss") == article_key(
-        guid=guid, link="https://other.example/x", feed_url="https://b.example/rss"
+    assert article_key(guid=guid, link="", source_url="https://a.example/rss") == article_key(
+        guid=guid, link="https://other.example/x", source_url="https://b.example/rss"
     )
     assert article_key(guid=guid, link="").startswith("guid:")
 
 
 def test_a_bare_guid_only_identifies_an_item_within_its_feed() -> None:
-    one = article_key(guid="12345", link="", feed_url="https://a.example/rss")
-    other = article_key(guid="12345", link="", feed_url="https://b.example/rss")
+    one = article_key(guid="12345", link="", source_url="https://a.example/rss")
+    other = article_key(guid="12345", link="", source_url="https://b.example/rss")
     assert one != other
-    assert one == article_key(guid=" 12345 ", link="x", feed_url="https://a.example/rss")
+    assert one == article_key(guid=" 12345 ", link="x", source_url="https://a.example/rss")
 
 
 def test_without_a_guid_the_cleaned_link_is_the_key() -> None:
@@ -153,7 +153,7 @@ def _article(**changes: object) -> Article:
         "summary": "Talks in Tianjin.",
         "source": "Diplomacy Daily",
         "published": datetime(2025, 9, 1, 10, tzinfo=timezone(timedelta(hours=5, minutes=30))),
-        "feed_url": "https://feeds.example.com/rss",
+        "source_url": "https://feeds.example.com/rss",
     }
     fields.update(changes)
     return Article(**fields)  # type: ignore[arg-type]

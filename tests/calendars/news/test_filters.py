@@ -19,7 +19,7 @@ def article(title: str, summary: str = "") -> Article:
         summary=summary,
         source="Wire",
         published=None,
-        feed_url="https://feeds.example.com/rss",
+        source_url="https://feeds.example.com/rss",
     )
 
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calendars.news.opml import OpmlFeed, OpmlInvalid, export_opml, parse_opml
+from calendars.news.opml import OpmlInvalid, OpmlSource, export_opml, parse_opml
 
 FEEDS = Path(__file__).resolve().parents[2] / "data" / "feeds"
 
@@ -19,13 +19,13 @@ def opml(outlines: str, *, prolog: str = '<?xml version="1.0" encoding="UTF-8"?>
 def test_feeds_are_read_with_tags_from_folders_and_categories() -> None:
     feeds = parse_opml((FEEDS / "subscriptions.opml").read_bytes())
     assert feeds == [
-        OpmlFeed(
+        OpmlSource(
             "https://feeds.example.com/diplomacy.xml",
             "Diplomacy Daily",
             ("sco", "india-russia", "summits", "2025", "quad"),  # the duplicate adds "quad"
         ),
-        OpmlFeed("https://marathi.example.in/rss.xml", "मराठी बातम्या", ("sco", "india-russia")),
-        OpmlFeed("https://atom.example.org/feed.atom", "Foreign Affairs Wire", ("brics", "g20")),
+        OpmlSource("https://marathi.example.in/rss.xml", "मराठी बातम्या", ("sco", "india-russia")),
+        OpmlSource("https://atom.example.org/feed.atom", "Foreign Affairs Wire", ("brics", "g20")),
     ]
 
 
@@ -39,7 +39,7 @@ def test_feeds_that_are_not_http_are_skipped() -> None:
             '<outline text="e" xmlUrl=" https://example.com/ok.xml "/>'
         )
     )
-    assert feeds == [OpmlFeed("https://example.com/ok.xml", "e", ())]
+    assert feeds == [OpmlSource("https://example.com/ok.xml", "e", ())]
 
 
 def test_without_a_title_the_host_names_the_feed() -> None:
@@ -129,7 +129,7 @@ def test_other_encodings_are_read() -> None:
 
 def test_attribute_names_are_matched_in_any_case() -> None:
     (feed,) = parse_opml(opml('<outline TEXT="t" XMLURL="https://e.example/r" Category="sco"/>'))
-    assert feed == OpmlFeed("https://e.example/r", "t", ("sco",))
+    assert feed == OpmlSource("https://e.example/r", "t", ("sco",))
 
 
 def test_too_many_feeds_are_refused() -> None:
@@ -141,8 +141,10 @@ def test_too_many_feeds_are_refused() -> None:
 
 def test_export_is_opml_2_with_everything_escaped() -> None:
     feeds = [
-        OpmlFeed("https://e.example/rss?a=1&b=2", 'Tom & "Jerry" <news>', ("sco", "india-russia")),
-        OpmlFeed("https://e.example/other", "", ()),
+        OpmlSource(
+            "https://e.example/rss?a=1&b=2", 'Tom & "Jerry" <news>', ("sco", "india-russia")
+        ),
+        OpmlSource("https://e.example/other", "", ()),
     ]
     data = export_opml(feeds, title="My <feeds>")
     assert data.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
@@ -165,7 +167,7 @@ def test_export_is_opml_2_with_everything_escaped() -> None:
 
 
 def test_export_drops_characters_xml_cannot_hold() -> None:
-    data = export_opml([OpmlFeed("https://e.example/r", "bell\x07 and\x00 nul", ())])
+    data = export_opml([OpmlSource("https://e.example/r", "bell\x07 and\x00 nul", ())])
     assert parse_opml(data)[0].title == "bell and nul"
 
 
@@ -180,7 +182,7 @@ _titles = st.text(
     max_size=40,
 )
 _feeds = st.builds(
-    OpmlFeed,
+    OpmlSource,
     url=st.builds("https://{}.example/{}".format, _slugs, st.text("abc/?=&%", max_size=10)),
     title=st.lists(_titles, min_size=1, max_size=4).map(" ".join),
     tags=st.lists(_slugs, max_size=5, unique=True).map(tuple),
@@ -188,7 +190,7 @@ _feeds = st.builds(
 
 
 @given(st.lists(_feeds, max_size=6, unique_by=lambda f: f.url))
-def test_exported_feeds_import_back_unchanged(feeds: list[OpmlFeed]) -> None:
+def test_exported_feeds_import_back_unchanged(feeds: list[OpmlSource]) -> None:
     if not feeds:
         with pytest.raises(OpmlInvalid, match="no http"):
             parse_opml(export_opml(feeds))

@@ -10,17 +10,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calendars.news.articles import article_key
-from calendars.news.parsing import FeedUnreadable, ParsedFeed, parse_feed
+from calendars.news.parsing import ParsedArticles, SourceUnreadable, parse_articles
 
 FEEDS = Path(__file__).resolve().parents[2] / "data" / "feeds"
 FEED_URL = "https://feeds.example.com/diplomacy.xml"
 NOW = datetime(2025, 9, 2, 12, tzinfo=UTC)
 
 
-def parse(name: str, content_type: str | None = None, **options: object) -> ParsedFeed:
-    return parse_feed(
+def parse(name: str, content_type: str | None = None, **options: object) -> ParsedArticles:
+    return parse_articles(
         (FEEDS / name).read_bytes(),
-        feed_url=FEED_URL,
+        source_url=FEED_URL,
         content_type=content_type,
         now=NOW,
         **options,  # type: ignore[arg-type]
@@ -44,9 +44,9 @@ def test_rss2_items_become_clean_articles() -> None:
     assert first.summary == (
         "Leaders of India & Russia will hold talks in Tianjin. S-400 deliveries are on the agenda."
     )
-    assert first.key == article_key(guid="dd-2025-0901-001", link="", feed_url=FEED_URL)
+    assert first.key == article_key(guid="dd-2025-0901-001", link="", source_url=FEED_URL)
     assert first.published == datetime(2025, 9, 1, 4, 30, tzinfo=UTC)
-    assert (first.source, first.feed_url) == ("Diplomacy Daily", FEED_URL)
+    assert (first.source, first.source_url) == ("Diplomacy Daily", FEED_URL)
     assert second.link == "https://news.example.com/world/xi-hosts?page=2"
     assert second.key == article_key(guid=None, link=second.link)
     assert second.summary == "Plain text summary with an & double-escaped ampersand."
@@ -85,7 +85,7 @@ def test_rss091_with_its_netscape_doctype_is_read() -> None:
 <rss version="0.91"><channel><title>Old Wire</title><link>http://old.example.com/</link>
 <item><title>Summit ends</title><link>http://old.example.com/summit</link></item>
 </channel></rss>"""
-    feed = parse_feed(content, feed_url=FEED_URL)
+    feed = parse_articles(content, source_url=FEED_URL)
     assert [(a.title, a.link) for a in feed.articles] == [
         ("Summit ends", "http://old.example.com/summit")
     ]
@@ -110,7 +110,7 @@ def test_utf8_served_as_latin1_is_still_utf8() -> None:
 def test_utf8_declared_as_latin1_everywhere_is_read_as_utf8_and_the_lie_reported() -> None:
     content = rss("<item><title>मोदी</title><link>https://x.example/1</link></item>")
     content = content.replace(b'encoding="utf-8"', b'encoding="ISO-8859-1"')
-    feed = parse_feed(content, feed_url=FEED_URL, content_type="text/xml; charset=iso-8859-1")
+    feed = parse_articles(content, source_url=FEED_URL, content_type="text/xml; charset=iso-8859-1")
     assert feed.articles[0].title == "मोदी"
     assert feed.problem == "declared as iso-8859-1 but the bytes are UTF-8; read as UTF-8"
 
@@ -126,7 +126,7 @@ def test_windows_1251_declared_in_the_prolog_is_honoured(content_type: str | Non
 def test_the_http_charset_decodes_an_undeclared_feed() -> None:
     content = rss("<item><title>Путин</title><link>https://ru.example/1</link></item>")
     content = content.replace(b' encoding="utf-8"', b"").decode().encode("koi8-r")
-    feed = parse_feed(content, feed_url=FEED_URL, content_type="text/xml; charset=KOI8-R")
+    feed = parse_articles(content, source_url=FEED_URL, content_type="text/xml; charset=KOI8-R")
     assert feed.articles[0].title == "Путин"
     assert feed.problem is None
 
@@ -141,7 +141,7 @@ def test_undeclared_latin1_is_read_as_windows_1252_with_a_note() -> None:
 def test_byte_order_marks_settle_the_encoding() -> None:
     text = (FEEDS / "marathi.xml").read_text(encoding="utf-8")
     for encoded in ("\ufeff" + text).encode("utf-16"), ("\ufeff" + text).encode("utf-8"):
-        feed = parse_feed(encoded, feed_url=FEED_URL)
+        feed = parse_articles(encoded, source_url=FEED_URL)
         assert feed.articles[0].title.startswith("मोदी")
 
 
@@ -157,7 +157,7 @@ def test_broken_xml_still_yields_its_items_and_says_what_was_wrong() -> None:
 
 
 def test_an_html_page_is_refused_with_a_hint() -> None:
-    with pytest.raises(FeedUnreadable, match="not an RSS or Atom feed: this is an HTML page"):
+    with pytest.raises(SourceUnreadable, match="not an RSS or Atom feed: this is an HTML page"):
         parse("not-a-feed.html")
 
 
@@ -174,40 +174,40 @@ def test_an_html_page_is_refused_with_a_hint() -> None:
     ],
 )
 def test_what_is_not_a_feed_is_refused_clearly(content: bytes, reason: str) -> None:
-    with pytest.raises(FeedUnreadable, match=reason) as caught:
-        parse_feed(content, feed_url=FEED_URL)
+    with pytest.raises(SourceUnreadable, match=reason) as caught:
+        parse_articles(content, source_url=FEED_URL)
     assert "<rss" in caught.value.user_message()
 
 
 def test_an_empty_channel_is_a_feed_with_no_articles() -> None:
-    feed = parse_feed(rss(""), feed_url=FEED_URL)
+    feed = parse_articles(rss(""), source_url=FEED_URL)
     assert (feed.title, feed.articles, feed.problem) == ("Wire", (), None)
 
 
 def test_relative_links_fall_back_to_the_feed_url_without_a_channel_link() -> None:
-    feed = parse_feed(
+    feed = parse_articles(
         rss("<item><title>A</title><link>../a?utm_campaign=x</link></item>"),
-        feed_url="https://feeds.example.com/world/rss.xml",
+        source_url="https://feeds.example.com/world/rss.xml",
     )
     assert feed.articles[0].link == "https://feeds.example.com/a"
 
 
 def test_without_a_feed_title_the_host_names_the_source() -> None:
-    feed = parse_feed(
+    feed = parse_articles(
         rss("<item><link>https://news.example.com/a</link></item>", channel=""),
-        feed_url="https://feeds.example.com/rss",
+        source_url="https://feeds.example.com/rss",
     )
     assert feed.title == "feeds.example.com"
     assert feed.articles[0].source == "feeds.example.com"
 
 
 def test_an_items_own_source_names_it() -> None:
-    feed = parse_feed(
+    feed = parse_articles(
         rss(
             "<item><title>A</title><link>https://x.example/a</link>"
             '<source url="https://wire.example/rss">Wire Service</source></item>'
         ),
-        feed_url=FEED_URL,
+        source_url=FEED_URL,
     )
     assert feed.articles[0].source == "Wire Service"
 
@@ -218,14 +218,14 @@ def test_dates_more_than_a_day_ahead_are_not_believed() -> None:
         return f"<item><link>https://x.example/{n}</link><pubDate>{stamp}</pubDate></item>"
 
     soon, later = NOW + timedelta(hours=20), NOW + timedelta(days=3)
-    feed = parse_feed(rss(item(1, soon) + item(2, later)), feed_url=FEED_URL, now=NOW)
+    feed = parse_articles(rss(item(1, soon) + item(2, later)), source_url=FEED_URL, now=NOW)
     assert [a.published for a in feed.articles] == [soon, None]
 
 
 def test_only_the_first_items_are_kept_and_repeats_once() -> None:
     items = "".join(f"<item><guid>https://x.example/{n % 5}</guid></item>" for n in range(10))
-    assert len(parse_feed(rss(items), feed_url=FEED_URL).articles) == 5
-    assert len(parse_feed(rss(items), feed_url=FEED_URL, max_items=3).articles) == 3
+    assert len(parse_articles(rss(items), source_url=FEED_URL).articles) == 5
+    assert len(parse_articles(rss(items), source_url=FEED_URL, max_items=3).articles) == 3
 
 
 def test_a_billion_laughs_is_refused_at_once() -> None:
@@ -239,8 +239,8 @@ def test_a_billion_laughs_is_refused_at_once() -> None:
         "</item></channel></rss>"
     ).encode()
     started = time.monotonic()
-    with pytest.raises(FeedUnreadable, match="built from other entities, which feeds do not"):
-        parse_feed(content, feed_url=FEED_URL)
+    with pytest.raises(SourceUnreadable, match="built from other entities, which feeds do not"):
+        parse_articles(content, source_url=FEED_URL)
     assert time.monotonic() - started < 1
 
 
@@ -249,7 +249,7 @@ def test_entity_declarations_outside_a_doctype_are_never_expanded() -> None:
         b'<!ENTITY x "expanded"><rss version="2.0"><channel><item><title>&x;</title>'
         b"<link>https://x.example/a</link></item></channel></rss>"
     )
-    (article,) = parse_feed(content, feed_url=FEED_URL).articles
+    (article,) = parse_articles(content, source_url=FEED_URL).articles
     assert "expanded" not in article.title
 
 
@@ -257,8 +257,8 @@ def test_entity_declarations_outside_a_doctype_are_never_expanded() -> None:
 @given(st.binary(max_size=600))
 def test_any_bytes_are_read_or_refused_never_crash(content: bytes) -> None:
     try:
-        feed = parse_feed(content, feed_url=FEED_URL)
-    except FeedUnreadable as exc:
+        feed = parse_articles(content, source_url=FEED_URL)
+    except SourceUnreadable as exc:
         assert exc.user_message()
     else:
         assert all(a.link == "" or a.link.startswith("http") for a in feed.articles)
@@ -269,8 +269,8 @@ def test_any_bytes_are_read_or_refused_never_crash(content: bytes) -> None:
 def test_any_text_inside_rss_tags_never_crashes(text: str) -> None:
     content = f'<rss version="2.0"><channel><item>{text}</item></channel></rss>'.encode()
     try:
-        feed = parse_feed(content, feed_url=FEED_URL)
-    except FeedUnreadable as exc:
+        feed = parse_articles(content, source_url=FEED_URL)
+    except SourceUnreadable as exc:
         assert exc.user_message()
     else:
         for article in feed.articles:
@@ -304,7 +304,7 @@ def test_generated_items_all_come_back_with_plain_bounded_text(
         f"<link>https://news.example.com/{n}</link></item>"
         for n, (title, summary, cdata) in enumerate(items)
     )
-    feed = parse_feed(rss(body), feed_url=FEED_URL)
+    feed = parse_articles(rss(body), source_url=FEED_URL)
     assert [a.link for a in feed.articles] == [
         f"https://news.example.com/{n}" for n in range(len(items))
     ]
@@ -315,14 +315,14 @@ def test_generated_items_all_come_back_with_plain_bounded_text(
 
 
 def test_bidi_overrides_and_zero_width_characters_never_reach_an_article() -> None:
-    feed = parse_feed(
+    feed = parse_articles(
         rss(
             "<item><title>Summit \u202egnp.exe\u202c in Mo\u200bdi&#8238;s town</title>"
             "<description>&lt;b&gt;Talks&lt;/b&gt;\u2066 resume\u2069\ufeff</description>"
             "<source url='https://w.example/'>Wire\u200b</source>"
             "<link>https://x.example/1</link></item>"
         ),
-        feed_url=FEED_URL,
+        source_url=FEED_URL,
     )
     (article,) = feed.articles
     assert (article.title, article.summary, article.source) == (

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calendars.news.opml import OpmlInvalid, parse_opml
-from calendars.news.parsing import FeedUnreadable, parse_feed
+from calendars.news.parsing import SourceUnreadable, parse_articles
 from calendars.news.xmlguard import MAX_ENTITY_CHARS, XmlForbidden, decode, guard
 
 FEED_URL = "https://feeds.example.com/rss"
@@ -25,15 +25,15 @@ def feed(prolog: str, refs: str = "&a;&a;&a;") -> bytes:
 
 
 def titles(content: bytes) -> list[str]:
-    return [a.title for a in parse_feed(content, feed_url=FEED_URL).articles]
+    return [a.title for a in parse_articles(content, source_url=FEED_URL).articles]
 
 
 def test_a_doctype_behind_a_comment_that_looks_like_a_tag_is_refused() -> None:
     # The security review's case: a regex took "<a" for the root and missed the entities.
     content = feed(f'<?xml version="1.0"?><!DOCTYPE rss [<!-- <a --> <!ENTITY a "{BIG}">]>')
     started = time.monotonic()
-    with pytest.raises(FeedUnreadable, match=r"declares an entity \(a\) longer than 10"):
-        parse_feed(content, feed_url=FEED_URL)
+    with pytest.raises(SourceUnreadable, match=r"declares an entity \(a\) longer than 10"):
+        parse_articles(content, source_url=FEED_URL)
     assert time.monotonic() - started < 0.5
 
 
@@ -56,7 +56,7 @@ def test_small_entities_that_feeds_declare_are_read() -> None:
 def test_entities_feedparser_would_lift_are_never_expanded(prolog: str) -> None:
     try:
         read = titles(feed(prolog))
-    except FeedUnreadable as exc:
+    except SourceUnreadable as exc:
         assert exc.user_message()
     else:
         assert not any(BIG[:50] in title for title in read)
@@ -73,8 +73,8 @@ def test_entities_feedparser_would_lift_are_never_expanded(prolog: str) -> None:
     ],
 )
 def test_entities_that_fetch_or_nest_are_refused(declaration: str, reason: str) -> None:
-    with pytest.raises(FeedUnreadable, match=reason):
-        parse_feed(feed(f"<!DOCTYPE rss [{declaration}]>"), feed_url=FEED_URL)
+    with pytest.raises(SourceUnreadable, match=reason):
+        parse_articles(feed(f"<!DOCTYPE rss [{declaration}]>"), source_url=FEED_URL)
 
 
 def test_opml_and_feeds_share_the_decoder() -> None:
@@ -117,7 +117,7 @@ def test_entity_laden_feeds_are_read_or_refused_quickly_and_never_expanded(conte
     started = time.monotonic()
     try:
         read = titles(content)
-    except FeedUnreadable as exc:
+    except SourceUnreadable as exc:
         assert exc.user_message()
     else:
         # At most MAX_ENTITY_CHARS per reference: ~3x the body, never megabytes.
