@@ -73,7 +73,7 @@ import bot.telegram.notifier as tg_delivery  # noqa: E402
 from bot.app import SummitWatch  # noqa: E402
 from bot.delivery.notifier import Outcome  # noqa: E402
 from bot.store import Store  # noqa: E402
-from bot.store.repositories import DeliveryLog  # noqa: E402
+from bot.store.logs import DeliveryLog  # noqa: E402
 from calendars.subscribers import Subscriber  # noqa: E402
 from config.settings import Settings  # noqa: E402
 

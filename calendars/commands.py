@@ -9,15 +9,14 @@ from __future__ import annotations
 import difflib
 import re
 import shlex
-import unicodedata
 from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import count
 from typing import Any
 
 from calendars.errors import InvalidEvent, InvalidInput, InvalidWhen, NotFound
 from calendars.events import Event, Status, normalise_tag
+from calendars.slugs import slugify
 from calendars.time.when import parse_when
 from calendars.time.zones import zone_or_none
 
@@ -33,11 +32,9 @@ __all__ = [
     "parse_addevent",
     "parse_editevent",
     "parse_importics",
-    "slugify",
 ]
 
 MAX_COMMAND_LENGTH = 5000  # a Telegram message holds 4096 characters; more is not typed
-MAX_SLUG = 64
 ADDEVENT_EXAMPLE = (
     "/addevent 2026-12-04 10:00 - 2026-12-05 18:00 Asia/Kolkata | Modi–Putin talks | "
     "Hyderabad House, New Delhi | india-russia defence | Annual summit"
@@ -62,31 +59,6 @@ EDITEVENT_EXAMPLE = (
 )
 _PARTS = ("when", "title", "location", "tags", "description")
 _NONE = frozenset({"", "-"})
-# Letters NFKD leaves whole; everything else outside ASCII becomes a dash.
-_LATIN = str.maketrans(
-    {"ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "œ": "oe", "Œ": "oe", "đ": "d"}
-    | {"Đ": "d", "ł": "l", "Ł": "l", "þ": "th", "Þ": "th", "ı": "i", "'": "", "’": ""}
-)
-
-
-def slugify(title: str, *, year: int, taken: Container[str]) -> str:
-    """``"Modi–Putin talks in Delhi"``, 2026 → ``"modi-putin-talks-in-delhi-2026"``.
-
-    Ids end up in URLs and in commands typed on phones, so they are plain ASCII; a title
-    with nothing left in ASCII becomes ``event-2026``. Taken ids get ``-2``, ``-3``, ...
-    """
-    decomposed = unicodedata.normalize("NFKD", title.translate(_LATIN))
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-    base = re.sub(r"[^a-z0-9]+", "-", letters.lower()).strip("-")
-    if base == str(year) or base.endswith(f"-{year}"):  # "SCO Summit 2025" has its year
-        base = base[: -len(str(year))].rstrip("-")
-    base = base or "event"
-    for number in count(1):
-        extra = f"-{year}" + (f"-{number}" if number > 1 else "")
-        candidate = base[: MAX_SLUG - len(extra)].rstrip("-") + extra
-        if candidate not in taken:
-            return candidate
-    raise AssertionError("unreachable")  # pragma: no cover - count() never ends
 
 
 def parse_addevent(text: str, *, default_zone: str, now: datetime, taken: Container[str]) -> Event:

@@ -13,17 +13,10 @@ from tinydb import TinyDB
 
 from bot.store.alerts import PendingAlerts
 from bot.store.journal import JournalStorage, JournalTable
+from bot.store.logs import AuditLog, BroadcastLog, DeliveryLog
 from bot.store.migrations import migrate_topic_subscribers
-from bot.store.repositories import (
-    ArticleLog,
-    AuditLog,
-    BroadcastLog,
-    DeliveryLog,
-    EventRepository,
-    HeldNotices,
-    NewsSourceRegistry,
-    SubscriberRepository,
-)
+from bot.store.news import ArticleLog, HeldNotices, NewsSourceRegistry
+from bot.store.repositories import EventRepository, SubscriberRepository
 from bot.store.updates import UpdateLog
 
 __all__ = ["Store"]

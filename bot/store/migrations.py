@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 
-from bot.store.repositories import DeliveryLog, HeldNotices, SubscriberRepository
+from bot.store.logs import DeliveryLog
+from bot.store.news import HeldNotices
+from bot.store.repositories import SubscriberRepository
 from calendars.subscribers import subscriber_id
 
 __all__ = ["migrate_topic_subscribers"]

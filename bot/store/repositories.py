@@ -13,45 +13,17 @@ import hmac
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar, cast
 
-from tinydb.table import Document, Table
+from tinydb.table import Table
 
-from bot.store.journal import JournalTable
+from bot.store.documents import keyed, peek
 from calendars.errors import StoreCorrupted
 from calendars.events import Event
-from calendars.news.sources import NewsSource
 from calendars.subscribers import Subscriber
 
-__all__ = [
-    "ArticleLog",
-    "AuditLog",
-    "BroadcastLog",
-    "DeliveryLog",
-    "EventRepository",
-    "HeldNotices",
-    "NewsSourceRegistry",
-    "SeedReport",
-    "SubscriberRepository",
-]
-
-
-def _keyed(data: dict[str, Any], key: str) -> Document:
-    # tinydb types document ids as int; JournalTable uses natural string keys.
-    return Document(data, doc_id=cast(Any, key))
-
-
-def _by_key(table: Table, key: str) -> dict[str, Any] | None:
-    doc = table.get(doc_id=cast(Any, key))
-    return dict(doc) if isinstance(doc, dict) else None
-
-
-def _peek(table: Table, key: str) -> Mapping[str, Any] | None:
-    """A stored document, uncopied and read-only (see ``JournalTable.peek``)."""
-    if isinstance(table, JournalTable):
-        return table.peek(key)
-    return _by_key(table, key)
+__all__ = ["EventRepository", "SeedReport", "SubscriberRepository"]
 
 
 class _Record(Protocol):
@@ -97,12 +69,12 @@ class _CachedRepository(Generic[T]):
         return self._snapshot[1]
 
     def _write(self, obj: T, **extra: Any) -> None:
-        self._table.upsert(_keyed({"data": obj.to_record(), **extra}, obj.id))
+        self._table.upsert(keyed({"data": obj.to_record(), **extra}, obj.id))
         self._objects[obj.id] = obj
         self.version += 1
 
     def _meta(self, object_id: str) -> Mapping[str, Any]:
-        return _peek(self._table, object_id) or {}
+        return peek(self._table, object_id) or {}
 
     def remove(self, object_id: str) -> bool:
         if object_id not in self._objects:
@@ -228,195 +200,3 @@ class SubscriberRepository(_CachedRepository[Subscriber]):
         for subscriber in gone:
             self.remove(subscriber)
         return gone
-
-
-class DeliveryLog:
-    """What was delivered, keyed by a delivery key, so restarts neither repeat nor drop."""
-
-    DONE = frozenset({"sent", "skipped"})
-
-    def __init__(self, table: Table) -> None:
-        self._table = table
-
-    def is_done(self, key: str) -> bool:
-        doc = _peek(self._table, key)
-        return doc is not None and doc.get("status") in self.DONE
-
-    def record(self, key: str, status: str, *, at: datetime, detail: str = "") -> None:
-        doc = {"status": status, "at": at.astimezone(UTC).isoformat(), "detail": detail}
-        self._table.upsert(_keyed(doc, key))
-
-    def carry_over(self, renamed: Mapping[str, str]) -> int:
-        """Record under each new subscriber id what was recorded for its old one (every
-        key ends in ``/<subscriber id>``), so a renamed subscriber is not sent it again.
-        One pass over the log, however many are renamed."""
-        found: list[tuple[str, dict[str, Any]]] = []
-        for doc in self._table:
-            head, _, subscriber = str(doc.doc_id).rpartition("/")
-            if head and subscriber in renamed:
-                found.append((f"{head}/{renamed[subscriber]}", dict(doc)))
-        for key, record in found:
-            self._table.upsert(_keyed(record, key))
-        return len(found)
-
-    def counts(self) -> dict[str, int]:
-        totals: dict[str, int] = {}
-        for doc in self._table:
-            totals[doc["status"]] = totals.get(doc["status"], 0) + 1
-        return totals
-
-    def __len__(self) -> int:
-        return len(self._table)
-
-
-class AuditLog:
-    """Who did what, when: every admin action, kept for accountability."""
-
-    def __init__(self, table: Table) -> None:
-        self._table = table
-
-    def append(self, *, actor: str, action: str, detail: str, at: datetime) -> None:
-        self._table.insert(
-            {
-                "actor": actor,
-                "action": action,
-                "detail": detail,
-                "at": at.astimezone(UTC).isoformat(),
-            }
-        )
-
-    def has(self, action: str, detail: str) -> bool:
-        """Whether ``action`` was ever done to ``detail`` (e.g. a feed an admin removed)."""
-        return any(d.get("action") == action and d.get("detail") == detail for d in self._table)
-
-    def since(self, moment: datetime, *, prefix: str = "") -> list[dict[str, Any]]:
-        """Entries at or after ``moment`` whose action starts with ``prefix``, oldest first."""
-        return [
-            dict(d)
-            for d in self._table
-            if str(d.get("action", "")).startswith(prefix)
-            and datetime.fromisoformat(d["at"]) >= moment
-        ]
-
-    def recent(self, limit: int = 20) -> list[dict[str, Any]]:
-        docs = sorted(self._table, key=lambda d: int(d.doc_id), reverse=True)
-        return [dict(d) for d in docs[:limit]]
-
-
-class BroadcastLog:
-    """Broadcasts in progress, so a restart finishes them (their deliveries are keyed)."""
-
-    def __init__(self, table: Table) -> None:
-        self._table = table
-
-    def start(self, broadcast_id: str, *, html: str, actor: str, at: datetime) -> None:
-        doc = {"html": html, "actor": actor, "at": at.astimezone(UTC).isoformat(), "done": False}
-        self._table.upsert(_keyed(doc, broadcast_id))
-
-    def finish(self, broadcast_id: str) -> None:
-        self._table.update({"done": True}, doc_ids=[cast(Any, broadcast_id)])
-
-    def unfinished(self) -> list[tuple[str, str]]:
-        """(id, html) of every broadcast that was still being sent."""
-        return [(str(d.doc_id), d["html"]) for d in self._table if not d.get("done")]
-
-
-class NewsSourceRegistry:
-    """News sources to poll, with what polling them has learnt (validators, errors, schedule).
-
-    The table is called ``feeds`` on disk: databases written before the rename keep working.
-    """
-
-    def __init__(self, table: Table) -> None:
-        self._table = table
-
-    def get(self, source_id: str) -> NewsSource | None:
-        record = _by_key(self._table, source_id)
-        return NewsSource.from_record(source_id, record) if record is not None else None
-
-    def all(self) -> list[NewsSource]:
-        return [NewsSource.from_record(str(d.doc_id), dict(d)) for d in self._table]
-
-    def save(self, source: NewsSource) -> None:
-        self._table.upsert(_keyed(source.to_record(), source.id))
-
-    def update(self, source: NewsSource) -> bool:
-        """Store a poll's outcome, unless the source was removed while it was polled."""
-        if _peek(self._table, source.id) is None:
-            return False
-        self.save(source)
-        return True
-
-    def remove(self, source_id: str) -> bool:
-        return bool(self._table.remove(doc_ids=[cast(Any, source_id)]))
-
-    def __len__(self) -> int:
-        return len(self._table)
-
-
-class ArticleLog:
-    """Articles already seen, by dedupe key; pruned by age so a year of news stays bounded."""
-
-    def __init__(self, table: Table) -> None:
-        self._table = table
-
-    def seen(self, key: str) -> bool:
-        return _peek(self._table, key) is not None
-
-    def get(self, key: str) -> dict[str, Any] | None:
-        return _by_key(self._table, key)
-
-    def pending(self) -> list[tuple[str, dict[str, Any]]]:
-        """Articles whose notices were not all sent (the app stopped in between)."""
-        return [(str(d.doc_id), dict(d)) for d in self._table if d.get("pending")]
-
-    def settle(self, key: str) -> None:
-        self._table.update({"pending": False}, doc_ids=[cast(Any, key)])
-
-    def add(self, key: str, record: dict[str, Any], *, at: datetime) -> None:
-        self._table.upsert(_keyed({**record, "seen_at": at.astimezone(UTC).isoformat()}, key))
-
-    def prune(self, *, older_than: datetime) -> int:
-        """Forget articles first seen before ``older_than``; returns how many."""
-        cutoff = older_than.astimezone(UTC).isoformat()
-        old = [str(d.doc_id) for d in self._table if d.get("seen_at", "") < cutoff]
-        if old:
-            self._table.remove(doc_ids=cast(Any, old))
-        return len(old)
-
-    def __len__(self) -> int:
-        return len(self._table)
-
-
-class HeldNotices:
-    """Article notices waiting for a chat's quiet hours to end; kept across restarts."""
-
-    def __init__(self, table: Table) -> None:
-        self._table = table
-
-    def hold(self, chat_id: str, article_key: str, *, at: datetime) -> None:
-        doc = {"chat": chat_id, "article": article_key, "at": at.astimezone(UTC).isoformat()}
-        self._table.upsert(_keyed(doc, f"{chat_id}/{article_key}"))
-
-    def by_chat(self) -> dict[str, list[str]]:
-        """Held article keys of each chat, oldest first."""
-        held: dict[str, list[tuple[str, str]]] = {}
-        for doc in self._table:
-            held.setdefault(doc["chat"], []).append((doc["at"], doc["article"]))
-        return {chat: [key for _, key in sorted(items)] for chat, items in held.items()}
-
-    def move(self, old_id: str, new_id: str) -> None:
-        """What is held for subscriber ``old_id`` is held for ``new_id`` instead."""
-        held = [dict(doc) for doc in self._table if doc["chat"] == old_id]
-        for doc in held:
-            self.hold(new_id, doc["article"], at=datetime.fromisoformat(doc["at"]))
-        self.release(old_id, [doc["article"] for doc in held])
-
-    def release(self, chat_id: str, article_keys: Iterable[str]) -> None:
-        wanted = (f"{chat_id}/{key}" for key in article_keys)
-        keys = [key for key in wanted if _peek(self._table, key) is not None]
-        if keys:
-            self._table.remove(doc_ids=cast(Any, keys))
-
-    def __len__(self) -> int:
-        return len(self._table)

@@ -12,10 +12,10 @@ from calendars.commands import (
     EDITEVENT_EXAMPLE,
     parse_addevent,
     parse_editevent,
-    slugify,
 )
 from calendars.errors import InvalidEvent, InvalidInput, InvalidWhen, NotFound
 from calendars.events import SLUG_RE, Event, Status
+from calendars.slugs import slugify
 from calendars.text import clean_text
 from tests.conftest import at, timed_event
 

@@ -1,0 +1,115 @@
+"""News tables: the watched sources, the articles seen, and notices held for quiet hours."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from tinydb.table import Table
+
+from bot.store.documents import by_key, keyed, peek
+from calendars.news.sources import NewsSource
+
+__all__ = ["ArticleLog", "HeldNotices", "NewsSourceRegistry"]
+
+
+class NewsSourceRegistry:
+    """News sources to poll, with what polling them has learnt (validators, errors, schedule).
+
+    The table is called ``feeds`` on disk: databases written before the rename keep working.
+    """
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def get(self, source_id: str) -> NewsSource | None:
+        record = by_key(self._table, source_id)
+        return NewsSource.from_record(source_id, record) if record is not None else None
+
+    def all(self) -> list[NewsSource]:
+        return [NewsSource.from_record(str(d.doc_id), dict(d)) for d in self._table]
+
+    def save(self, source: NewsSource) -> None:
+        self._table.upsert(keyed(source.to_record(), source.id))
+
+    def update(self, source: NewsSource) -> bool:
+        """Store a poll's outcome, unless the source was removed while it was polled."""
+        if peek(self._table, source.id) is None:
+            return False
+        self.save(source)
+        return True
+
+    def remove(self, source_id: str) -> bool:
+        return bool(self._table.remove(doc_ids=[cast(Any, source_id)]))
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+
+class ArticleLog:
+    """Articles already seen, by dedupe key; pruned by age so a year of news stays bounded."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def seen(self, key: str) -> bool:
+        return peek(self._table, key) is not None
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        return by_key(self._table, key)
+
+    def pending(self) -> list[tuple[str, dict[str, Any]]]:
+        """Articles whose notices were not all sent (the app stopped in between)."""
+        return [(str(d.doc_id), dict(d)) for d in self._table if d.get("pending")]
+
+    def settle(self, key: str) -> None:
+        self._table.update({"pending": False}, doc_ids=[cast(Any, key)])
+
+    def add(self, key: str, record: dict[str, Any], *, at: datetime) -> None:
+        self._table.upsert(keyed({**record, "seen_at": at.astimezone(UTC).isoformat()}, key))
+
+    def prune(self, *, older_than: datetime) -> int:
+        """Forget articles first seen before ``older_than``; returns how many."""
+        cutoff = older_than.astimezone(UTC).isoformat()
+        old = [str(d.doc_id) for d in self._table if d.get("seen_at", "") < cutoff]
+        if old:
+            self._table.remove(doc_ids=cast(Any, old))
+        return len(old)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+
+class HeldNotices:
+    """Article notices waiting for a chat's quiet hours to end; kept across restarts."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def hold(self, chat_id: str, article_key: str, *, at: datetime) -> None:
+        doc = {"chat": chat_id, "article": article_key, "at": at.astimezone(UTC).isoformat()}
+        self._table.upsert(keyed(doc, f"{chat_id}/{article_key}"))
+
+    def by_chat(self) -> dict[str, list[str]]:
+        """Held article keys of each chat, oldest first."""
+        held: dict[str, list[tuple[str, str]]] = {}
+        for doc in self._table:
+            held.setdefault(doc["chat"], []).append((doc["at"], doc["article"]))
+        return {chat: [key for _, key in sorted(items)] for chat, items in held.items()}
+
+    def move(self, old_id: str, new_id: str) -> None:
+        """What is held for subscriber ``old_id`` is held for ``new_id`` instead."""
+        held = [dict(doc) for doc in self._table if doc["chat"] == old_id]
+        for doc in held:
+            self.hold(new_id, doc["article"], at=datetime.fromisoformat(doc["at"]))
+        self.release(old_id, [doc["article"] for doc in held])
+
+    def release(self, chat_id: str, article_keys: Iterable[str]) -> None:
+        wanted = (f"{chat_id}/{key}" for key in article_keys)
+        keys = [key for key in wanted if peek(self._table, key) is not None]
+        if keys:
+            self._table.remove(doc_ids=cast(Any, keys))
+
+    def __len__(self) -> int:
+        return len(self._table)
