@@ -5,10 +5,10 @@ it happens; an all-day event holds dates, and ``timezone`` says where its days b
 (so "the summit has begun" means midnight in Tianjin, not in the reader's city).
 ``end`` is exclusive, as in iCalendar: an all-day event on 4-5 December ends on 6 December.
 
-Field checks live in :mod:`calendars.event_fields`. This module stays over 300 lines: what
-is left is the event itself (fields, derived views, ``revised``, its record), its
-``Status`` and ``Coverage``, and the instant helpers its methods use; those are imported
-as ``calendars.events.X`` everywhere, so moving them would touch every parallel branch.
+Field checks live in :mod:`calendars.event_fields`. This module stays over 300 lines
+because what is left is one idea, the event: its fields, derived views, ``revised`` (the
+one way it changes, with its history), its record, and the ``Status`` and ``Coverage``
+values it is made of.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.delivery.notifier import CONSOLE_ID
 from bot.services.follows import FollowResult, follow_event, followed_events
@@ -245,18 +246,17 @@ class SubscriptionService:
 
     def set_filter(self, chat_id: str, text: str) -> Subscriber:
         """Set the chat's news filter from /filter text; ``off`` removes it."""
-        subscriber = self.require(chat_id)
-        news_filter = None if _is_off(text) else parse_filter(text)
-        updated = subscriber.replace(news_filter=news_filter)
-        self._store.subscribers.save(updated)
-        return updated
+        return self._change(chat_id, news_filter=None if _is_off(text) else parse_filter(text))
 
     def set_quiet_hours(self, chat_id: str, text: str) -> Subscriber:
         """Set the chat's quiet hours from /quiet text; ``off`` removes them (and what was
         held is sent at the next news cycle)."""
-        subscriber = self.require(chat_id)
         quiet_hours = None if _is_off(text) else parse_quiet_hours(text)
-        updated = subscriber.replace(quiet_hours=quiet_hours)
+        return self._change(chat_id, quiet_hours=quiet_hours)
+
+    def _change(self, chat_id: str, **fields: Any) -> Subscriber:
+        """A subscribed chat's settings with ``fields`` changed, saved."""
+        updated = self.require(chat_id).replace(**fields)
         self._store.subscribers.save(updated)
         return updated
 
