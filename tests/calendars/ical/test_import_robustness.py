@@ -15,6 +15,7 @@ from icalendar.timezone import tzp
 from calendars.errors import InvalidCalendarFile
 from calendars.ical.importer import ImportReport, parse_ics
 from calendars.ical.reading import Duration, parse_duration
+from tests.calendars.ical.test_custom_zone import OUTLOOK_W_EUROPE
 from tests.conftest import at
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
@@ -191,18 +192,7 @@ def _unique_zones_file(run: int, zones: int = 10) -> bytes:
         lines += [
             "BEGIN:VTIMEZONE",
             f"TZID:{tzid}",
-            "BEGIN:STANDARD",
-            "DTSTART:16011028T030000",
-            "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10",
-            "TZOFFSETFROM:+0200",
-            "TZOFFSETTO:+0100",
-            "END:STANDARD",
-            "BEGIN:DAYLIGHT",
-            "DTSTART:16010325T020000",
-            "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3",
-            "TZOFFSETFROM:+0100",
-            "TZOFFSETTO:+0200",
-            "END:DAYLIGHT",
+            *OUTLOOK_W_EUROPE,
             "END:VTIMEZONE",
             *vevent("SUMMARY:Talks", f"DTSTART;TZID={tzid}:20260601T100000", uid=f"{run}-{n}"),
             *vevent(
