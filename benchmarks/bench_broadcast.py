@@ -121,6 +121,16 @@ class FakeServer:
             reply: dict[str, Any] = json.loads(await self.process.stdout.readline())
             return reply
 
+    async def admitted(self) -> list[tuple[float, str]]:
+        """Every send the server admitted: (its monotonic time, chat id), in order."""
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        async with self._lock:
+            self.process.stdin.write(b"admitted\n")
+            await self.process.stdin.drain()
+            rows = json.loads(await self.process.stdout.readline())
+        return [(float(at), str(chat)) for at, chat in rows]
+
     async def close(self) -> None:
         if self.process.returncode is None and self.process.stdin is not None:
             with contextlib.suppress(ConnectionError):

@@ -36,10 +36,13 @@ class CountingFakeTelegram(FakeTelegram):
     def __init__(self) -> None:
         super().__init__()
         self.admitted_at: list[float] = []
+        self.admitted: list[tuple[float, str]] = []
 
     def _admit(self, chat_id: int | str) -> None:
         super()._admit(chat_id)  # raises the 429 (and counts it) when over a limit
-        self.admitted_at.append(time.monotonic())
+        now = time.monotonic()  # CLOCK_MONOTONIC: the same clock as the bot's process
+        self.admitted_at.append(now)
+        self.admitted.append((now, str(chat_id)))
 
     def stats(self) -> dict[str, Any]:
         """Counters so far; safe from any thread (holds the state lock)."""
@@ -83,6 +86,9 @@ def main(argv: list[str] | None = None) -> None:
             command = line.strip()
             if command == "stats":
                 print(json.dumps(fake.stats()), flush=True)
+            elif command == "admitted":  # every admitted send: (server monotonic time, chat)
+                with fake._lock:
+                    print(json.dumps(fake.admitted), flush=True)
             elif command == "quit":
                 break
             elif command:
