@@ -103,7 +103,10 @@ class FakeServer:
     async def launch(cls, *, limits: bool) -> FakeServer:
         argv = [sys.executable, str(LAUNCHER), *(["--limits"] if limits else [])]
         process = await asyncio.create_subprocess_exec(
-            *argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+            *argv,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            limit=1 << 24,  # one line of JSON lists every admitted send (~40 B each)
         )
         assert process.stdout is not None
         line = await asyncio.wait_for(process.stdout.readline(), 30)
