@@ -97,8 +97,10 @@ def _bound(text: str, name: str) -> date | datetime:
     """``from``/``to`` as a bare date (a day at each event's venue) or an ISO datetime
     (an instant; UTC when it has no offset)."""
     try:
-        if len(text) == 10:
-            return date.fromisoformat(text)
+        return date.fromisoformat(text)  # any ISO date form: 2026-12-04, 20261204, 2026-W49-5
+    except ValueError:
+        pass
+    try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(

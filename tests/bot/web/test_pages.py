@@ -157,6 +157,7 @@ async def test_bare_dates_in_the_api_mean_the_events_own_day_at_the_venue(
         for event in events:
             await app.events.add(event, actor="t")
         one_day = await http.get("/api/events", params={"from": "2026-12-04", "to": "2026-12-04"})
+        basic_form = await http.get("/api/events", params={"from": "20261204", "to": "20261204"})
         from_only = await http.get("/api/events", params={"from": "2026-12-05"})
         instants = await http.get(
             "/api/events",
@@ -169,6 +170,7 @@ async def test_bare_dates_in_the_api_mean_the_events_own_day_at_the_venue(
         "delhi-morning",
         "new-york-late",
     ]
+    assert basic_form.json() == one_day.json()  # ISO's basic form is the same bare day
     assert [e["id"] for e in from_only.json()["events"]] == ["new-york-late", "delhi-next-day"]
     assert [e["id"] for e in instants.json()["events"]] == [
         "visit",
