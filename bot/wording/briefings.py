@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
-from bot.wording.telegram_html import MAX_LINK_URL
+from bot.wording.telegram_html import link
 from calendars.briefing_content import Briefing, BriefingItem, EventChange
 from calendars.briefings import (
     DAILY_EXAMPLE,
@@ -23,23 +23,17 @@ _KINDS = {"added": "🆕 New", "edited": "✏️ Changed", "cancelled": "❌ Can
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def _link(url: str, text: str) -> str:
-    if len(url) > MAX_LINK_URL:
-        return escape(text)
-    return f'<a href="{escape(url, quote=True)}">{escape(text)}</a>'
-
-
 def _item_lines(item: BriefingItem, *, zone: str, meta: CalendarMeta, since: datetime) -> list[str]:
     event = item.event
     place = f" · 📍 {escape(event.location)}" if event.location else ""
     lines = [
-        f"• {_link(meta.event_page_url(event.id), event.title)}",
+        f"• {link(meta.event_page_url(event.id), event.title)}",
         f"   🗓 {escape(format_event_when(event, zone))}{place}",
     ]
     for coverage in item.coverage:
         source = f" — {escape(coverage.source)}" if coverage.source else ""
         fresh = coverage.published is not None and coverage.published > since
-        lines.append(f"   📰 {_link(coverage.url, coverage.title)}{source}{' 🆕' if fresh else ''}")
+        lines.append(f"   📰 {link(coverage.url, coverage.title)}{source}{' 🆕' if fresh else ''}")
     return lines
 
 

@@ -13,6 +13,7 @@ from html import escape
 
 from bot.wording.lifecycle import STATUS_LABELS
 from bot.wording.local_time import your_time_line
+from bot.wording.telegram_html import link
 from calendars.events import Event, Status
 from calendars.follows import follow_data
 from calendars.ical.render import CalendarMeta
@@ -64,10 +65,7 @@ def event_card(event: Event, meta: CalendarMeta, *, now: datetime | None = None)
     if is_public_url(page):
         buttons = (("Event page", page), ("Add to calendar (.ics)", ics))
     else:  # Telegram refuses buttons to local addresses; links in the text still work
-        lines.append(
-            f'<a href="{escape(page, quote=True)}">Event page</a> · '
-            f'<a href="{escape(ics, quote=True)}">Add to calendar (.ics)</a>'
-        )
+        lines.append(f"{link(page, 'Event page')} · {link(ics, 'Add to calendar (.ics)')}")
     status = "" if event.status is Status.CONFIRMED else f"{event.status.value} · "
     place = f" · {event.location}" if event.location else ""
     description = f"{status}{_short_when(event)}{place}"

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from html import escape
 
 from bot.wording.local_time import your_time_line
+from bot.wording.telegram_html import link
 from calendars.errors import InvalidEvent
 from calendars.events import Event, Status
 from calendars.history import Change, parse_time_value, tracked_changes
@@ -71,7 +72,7 @@ def _change_line(change: Change, event: Event, zone: str, *, stamp: bool) -> str
     if change.note:
         line += f" — {escape(change.note)}"
     if change.source:
-        line += f' (<a href="{escape(change.source, quote=True)}">source</a>)'
+        line += f" ({link(change.source, 'source')})"
     return line
 
 
@@ -122,8 +123,8 @@ def change_notice(
     lines += [_change_line(change, after, zone, stamp=False) for change in changes]
     notes = dict.fromkeys((c.note, c.source) for c in why if c.note or c.source)
     for note, source in notes:
-        link = f' (<a href="{escape(source, quote=True)}">source</a>)' if source else ""
-        lines.append(f"ℹ️ {escape(note) or 'Source'}{link}")
+        linked = f" ({link(source, 'source')})" if source else ""
+        lines.append(f"ℹ️ {escape(note) or 'Source'}{linked}")
     if after.cancelled:
         lines.append("It stays in the calendar, marked cancelled.")
     lines.append(f"/event {escape(after.id)} · /history {escape(after.id)}")

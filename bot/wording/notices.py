@@ -7,7 +7,7 @@ from html import escape
 
 from bot.delivery.notifier import Outgoing
 from bot.wording.local_time import is_shared, your_time_line
-from bot.wording.telegram_html import MAX_LINK_URL, split_message
+from bot.wording.telegram_html import link, split_message
 from calendars.events import Event
 from calendars.ical.render import CalendarMeta
 from calendars.news.articles import Article
@@ -51,10 +51,7 @@ _LINK_AS_TITLE = 120  # an untitled article shows this much of its address
 
 def _headline(article: Article) -> str:
     """The title, linked; an address over ``MAX_LINK_URL`` is not linked at all."""
-    title = article.title or _shortened(article.link, _LINK_AS_TITLE)
-    if article.link and len(article.link) <= MAX_LINK_URL:
-        return f'<a href="{escape(article.link, quote=True)}">{escape(title)}</a>'
-    return escape(title)
+    return link(article.link, article.title or _shortened(article.link, _LINK_AS_TITLE))
 
 
 def _shortened(text: str, limit: int) -> str:
@@ -86,11 +83,9 @@ def reminder_message(reminder: Reminder, *, now: datetime, meta: CalendarMeta) -
     event, zone = reminder.event, reminder.subscriber.zone
     shared = is_shared(reminder.subscriber.kind)
     head, *rest = event_lines(event, zone, shared=shared, now=now)
-    ics = escape(meta.event_ics_url(event.id), quote=True)
     lines = [f"⏰ {head} starts {escape(format_until(event, now))}", *rest]
-    lines.append(
-        f'<a href="{ics}">Add to your calendar (.ics)</a> · id <code>{escape(event.id)}</code>'
-    )
+    ics = link(meta.event_ics_url(event.id), "Add to your calendar (.ics)")
+    lines.append(f"{ics} · id <code>{escape(event.id)}</code>")
     return Outgoing("\n".join(lines))
 
 

@@ -11,6 +11,7 @@ from bot.services.stats import InstanceStats
 from bot.wording.lifecycle import change_lines, status_line
 from bot.wording.local_time import is_shared
 from bot.wording.notices import event_lines
+from bot.wording.telegram_html import link
 from calendars.events import Event
 from calendars.ical.personal import private_feed_url
 from calendars.ical.render import CalendarMeta
@@ -34,10 +35,6 @@ __all__ = [
     "upcoming_list",
     "welcome",
 ]
-
-
-def _link(url: str, text: str) -> str:
-    return f'<a href="{escape(url, quote=True)}">{escape(text)}</a>'
 
 
 def upcoming_list(
@@ -72,10 +69,10 @@ def event_details(
     if event.tags:
         lines.append("Topics: " + ", ".join(escape(t) for t in event.tags))
     if event.urls:
-        lines += ["Sources:", *(_link(url, url) for url in event.urls)]
+        lines += ["Sources:", *(link(url, url) for url in event.urls)]
     if event.coverage:
         lines += ["Related coverage:", *coverage_lines(event, zone=zone)]
-    ics = _link(meta.event_ics_url(event.id), "Add to calendar (.ics)")
+    ics = link(meta.event_ics_url(event.id), "Add to calendar (.ics)")
     lines.append(f"{ics} · id <code>{escape(event.id)}</code>")
     return "\n".join(lines)
 
@@ -144,17 +141,17 @@ def coverage_lines(event: Event, *, zone: str, limit: int = 5) -> list[str]:
     for item in event.coverage[:limit]:
         when = f" · {escape(format_instant(item.published, zone))}" if item.published else ""
         source = f" — {escape(item.source)}" if item.source else ""
-        lines.append(f"• {_link(item.url, item.title)}{source}{when}")
+        lines.append(f"• {link(item.url, item.title)}{source}{when}")
     return lines
 
 
 def _subscribe_line(links: SubscribeLinks) -> str:
     return (
-        f"• Apple / Thunderbird: {_link(links.webcal, 'subscribe (webcal)')}\n"
-        f"• Google: {_link(links.google, 'add')} — or paste the feed URL at "
-        f"{_link(GOOGLE_ADD_BY_URL, 'Settings → Add calendar → From URL')}\n"
-        f"• Outlook: {_link(links.outlook, 'Outlook.com')} · "
-        f"{_link(links.outlook_work, 'Microsoft 365')}"
+        f"• Apple / Thunderbird: {link(links.webcal, 'subscribe (webcal)')}\n"
+        f"• Google: {link(links.google, 'add')} — or paste the feed URL at "
+        f"{link(GOOGLE_ADD_BY_URL, 'Settings → Add calendar → From URL')}\n"
+        f"• Outlook: {link(links.outlook, 'Outlook.com')} · "
+        f"{link(links.outlook_work, 'Microsoft 365')}"
     )
 
 
@@ -203,7 +200,7 @@ def calendar_links(
             )
             lines.append(
                 f"• {escape(topic)}: <code>{escape(topic_links.https)}</code> "
-                f"({_link(topic_links.webcal, 'webcal')} · {_link(topic_links.google, 'Google')})"
+                f"({link(topic_links.webcal, 'webcal')} · {link(topic_links.google, 'Google')})"
             )
     return "\n".join(lines)
 
@@ -259,7 +256,7 @@ def welcome(
     base = meta.public_url.rstrip("/")
     lines += [
         "",
-        f"Calendar: {_link(base + '/calendar.ics', base + '/calendar.ics')} "
+        f"Calendar: {link(base + '/calendar.ics', base + '/calendar.ics')} "
         "(/calendar for Google, Apple, Outlook)",
         "/help lists all commands.",
     ]

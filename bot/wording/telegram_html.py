@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from html import escape
 from html.parser import HTMLParser
 
-__all__ = ["MAX_LINK_URL", "TELEGRAM_LIMIT", "split_message", "utf16_length"]
+__all__ = ["MAX_LINK_URL", "TELEGRAM_LIMIT", "link", "split_message", "utf16_length"]
 
 TELEGRAM_LIMIT = 4096
 # A link longer than this is shown as its text only: a URL of kilobytes of parameters is
@@ -28,6 +28,14 @@ TELEGRAM_LIMIT = 4096
 MAX_LINK_URL = 2000
 # Elements whose text is a stand-in for one thing: halves of a date would be two dates.
 _WHOLE = frozenset({"tg-time", "tg-emoji"})
+
+
+def link(url: str, text: str) -> str:
+    """``text`` linked to ``url``, both escaped; over ``MAX_LINK_URL`` the text alone, as
+    the splitter would leave it (Telegram refuses a message with such a link)."""
+    if not url or len(url) > MAX_LINK_URL:
+        return escape(text)
+    return f'<a href="{escape(url, quote=True)}">{escape(text)}</a>'
 
 
 def utf16_length(text: str) -> int:
