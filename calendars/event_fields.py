@@ -19,7 +19,7 @@ from calendars.urls import http_url_problem
 
 logger = logging.getLogger("calendars.events")
 
-__all__ = ["EARLIEST_YEAR", "LATEST_YEAR", "MAX_DURATION", "TEXT_LIMITS"]
+__all__ = ["EARLIEST_YEAR", "LATEST_YEAR", "MAX_DURATION", "TEXT_LIMITS", "clean_field"]
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but tab/LF, DEL, C1
 MAX_DURATION = timedelta(days=366)
@@ -28,22 +28,38 @@ TEXT_LIMITS = {"title": 200, "location": 300, "description": 4000}
 
 
 def _clean_text(name: str, value: str, *, multiline: bool = False, required: bool = False) -> str:
+    return clean_field(name, value, limit=TEXT_LIMITS[name], multiline=multiline, required=required)
+
+
+def clean_field(
+    name: str,
+    value: str,
+    *,
+    limit: int,
+    multiline: bool = False,
+    required: bool = False,
+    example: str | None = None,
+) -> str:
+    """Admin text as events keep it: no control characters (refused, named), no invisible
+    ones (removed), white space collapsed unless ``multiline``, at most ``limit`` long."""
     if not isinstance(value, str):
         raise InvalidEvent(f"{name} must be text")
     control = _CONTROL_RE.search(value)
     if control:
         raise InvalidEvent(
             f"{name} contains control characters (U+{ord(control.group()):04X} at character "
-            f"{control.start() + 1}); write plain text"
+            f"{control.start() + 1}); write plain text",
+            example=example,
         )
     # Bidi overrides and zero-width characters would reorder or hide what readers see.
     value = clean_text(value)
     value = value.strip() if multiline else " ".join(value.split())
     if required and not value:
         raise InvalidEvent(f"{name} must not be empty", example="SCO Summit 2025")
-    limit = TEXT_LIMITS[name]
     if len(value) > limit:
-        raise InvalidEvent(f"{name} is {len(value)} characters long; the limit is {limit}")
+        raise InvalidEvent(
+            f"{name} is {len(value)} characters long; the limit is {limit}", example=example
+        )
     return value
 
 

@@ -12,13 +12,13 @@ back exactly as written even if the event's zone rules change later.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from calendars.errors import InvalidEvent
+from calendars.event_fields import clean_field
 from calendars.urls import http_url_problem
 
 if TYPE_CHECKING:
@@ -41,21 +41,12 @@ __all__ = [
 MAX_HISTORY = 50
 MAX_NOTE = 300
 TRACKED = ("status", "time", "place", "title")  # the order a change is told in
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SOURCE_EXAMPLE = '/editevent sco-2025 status=confirmed source=https://www.mea.gov.in/ note="MEA"'
 
 
 def check_note(note: str) -> str:
     """A note as history keeps it: one line, at most ``MAX_NOTE`` characters."""
-    note = " ".join(str(note).split())
-    if len(note) > MAX_NOTE:
-        raise InvalidEvent(
-            f"the note is {len(note)} characters long; the limit is {MAX_NOTE}",
-            example=_SOURCE_EXAMPLE,
-        )
-    if _CONTROL_RE.search(note):
-        raise InvalidEvent("the note contains control characters", example=_SOURCE_EXAMPLE)
-    return note
+    return clean_field("the note", str(note), limit=MAX_NOTE, example=_SOURCE_EXAMPLE)
 
 
 def check_source(url: str) -> str:
