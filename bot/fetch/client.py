@@ -21,7 +21,7 @@ from bot.fetch.decoding import ACCEPT_ENCODING, BodyDecoder
 from calendars.errors import FetchFailed
 from calendars.urls import FetchAllow, check_http_url, http_url_problem
 
-__all__ = ["USER_AGENT", "Fetched", "GuardedTransport", "check_url", "fetch_limited", "http_client"]
+__all__ = ["USER_AGENT", "Fetched", "GuardedTransport", "fetch_limited", "http_client"]
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +29,6 @@ USER_AGENT = (
     "SummitWatch/0.1 (+https://github.com/summitwatch/summitwatch; diplomatic calendar bot)"
 )
 DEADLINE_FACTOR = 4  # a whole fetch may take this many read timeouts (a slow drip ends)
-
-check_url = check_http_url  # only http and https, with a host: no file://, ftp:// or words
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +82,7 @@ async def fetch_limited(
     A URL that is not http(s) is InvalidInput (the person typed it wrong); anything
     that goes wrong afterwards is FetchFailed naming ``url`` and the reason.
     """
-    url = check_url(url)
+    url = check_http_url(url)  # only http and https, with a host
     deadline = DEADLINE_FACTOR * (client.timeout.read or 15.0)
     try:
         async with asyncio.timeout(deadline):

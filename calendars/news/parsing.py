@@ -49,9 +49,8 @@ from calendars.news.articles import (
 )
 from calendars.news.xmlguard import XmlForbidden, create_parser, decode, for_feedparser
 
-__all__ = ["MAX_FEED_BYTES", "ParsedArticles", "SourceUnreadable", "parse_articles"]
+__all__ = ["ParsedArticles", "SourceUnreadable", "parse_articles"]
 
-MAX_FEED_BYTES = NEWS_FEED_BYTES
 FUTURE_SLACK = timedelta(days=1)
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # Markup read per character of text kept: a summary of 1000 characters reads at most
@@ -94,8 +93,8 @@ def parse_articles(
     ``max_items`` keeps the first items (feeds put the newest first); ``now`` is for
     tests. Relative links are resolved against the feed's own link, else ``source_url``.
     """
-    if len(content) > MAX_FEED_BYTES:  # before anything copies the body
-        raise _refused(f"it is {len(content):,} bytes; the limit is {MAX_FEED_BYTES:,}")
+    if len(content) > NEWS_FEED_BYTES:  # before anything copies the body
+        raise _refused(f"it is {len(content):,} bytes; the limit is {NEWS_FEED_BYTES:,}")
     if not content or content.isspace():
         raise _refused("the response was empty")
     decoded = decode(content, charset=_charset(content_type))

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
+import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.fetch.client import check_url
+from bot.fetch.client import fetch_limited
 from calendars.errors import ConfigError, InvalidEvent, InvalidInput
 from calendars.events import Event
 from calendars.news.opml import parse_opml
@@ -107,5 +109,5 @@ def test_every_place_that_takes_a_url_refuses_the_same_ones(url: str, tmp_path: 
             end=datetime(2026, 12, 4, 12, tzinfo=UTC),
             urls=(url,),
         )
-    with pytest.raises(InvalidInput):
-        check_url(url)
+    with pytest.raises(InvalidInput):  # the fetcher, before any connection
+        asyncio.run(fetch_limited(httpx.AsyncClient(), url, max_bytes=1000))
