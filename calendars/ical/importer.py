@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,7 +30,7 @@ from calendars.limits import ICAL_FILE_BYTES
 from calendars.text import clean_text
 from calendars.urls import is_http_url
 
-__all__ = ["ImportReport", "Skipped", "parse_ics", "zone_for_tzid"]
+__all__ = ["ImportReport", "Skipped", "SourceKey", "parse_ics", "zone_for_tzid"]
 
 _NOT_ICS = "the file is not an iCalendar file (it should start with BEGIN:VCALENDAR)"
 _EXAMPLE = "an .ics file exported from Google Calendar, Outlook or Apple Calendar"
@@ -47,6 +48,18 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceKey:
+    """Which entry of the file an event came from: what an upstream calendar keeps stable.
+
+    ``recurrence_id`` is the occurrence's original start as iCalendar text (``20251201`` or
+    ``20251201T090000Z``), None for an event that does not repeat.
+    """
+
+    uid: str
+    recurrence_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ImportReport:
     """The events to import, why the others were left out, and which zone filled gaps.
 
@@ -59,6 +72,7 @@ class ImportReport:
     limit: int = 500
     left_out: tuple[Event, ...] = ()
     floating_zone: str | None = None
+    keys: Mapping[str, SourceKey] = field(default_factory=dict)  # event id -> file entry
 
 
 def parse_ics(
@@ -107,6 +121,7 @@ def parse_ics(
     if not vevents:
         raise InvalidCalendarFile("the file has no events (no VEVENT)", example=_EXAMPLE)
     events: dict[str, Event] = {}
+    keys: dict[str, SourceKey] = {}
     skipped: list[Skipped] = []
     for number, (vevent, read) in enumerate(vevents, 1):
         label = _label(vevent, number)
@@ -124,6 +139,7 @@ def parse_ics(
                 skipped.append(Skipped(label, reason))
             else:
                 events[event.id] = event
+                keys[event.id] = SourceKey(text_of(vevent, "UID").strip())
     kept, left_out = within_limit(tuple(events.values()), now=now, limit=max_events)
     used_default = any(read.used_default for read in files)
     return ImportReport(
@@ -132,6 +148,7 @@ def parse_ics(
         limit=max_events,
         left_out=left_out,
         floating_zone=default_zone if used_default else None,
+        keys={event.id: keys[event.id] for event in kept},
     )
 
 
