@@ -1,5 +1,5 @@
 """An event known only to its month on the public page, the JSON API and the feeds, over
-real HTTP from a real uvicorn."""
+real HTTP from a real uvicorn; and an import that brings its day."""
 
 from __future__ import annotations
 
@@ -75,3 +75,26 @@ async def test_the_page_shows_the_month_and_the_note_and_the_feeds_leave_it_out(
     calendar = icalendar.Calendar.from_ical(alone.text)
     assert calendar.walk("VEVENT") == []
     assert str(calendar["X-WR-CALNAME"]) == "Putin visit to New Delhi"
+
+
+async def test_an_import_with_the_day_gives_a_month_event_its_day(settings: Settings) -> None:
+    dated = Event(
+        id="putin-visit",
+        title="Putin visit to New Delhi",
+        start=date(2026, 12, 4),
+        end=date(2026, 12, 6),
+        timezone="Asia/Kolkata",
+        tags=("india-russia",),
+    )
+    with time_machine.travel(T0, tick=False):
+        async with running(settings) as app:
+            await app.events.add(visit(), actor="t")
+            assert await app.events.upsert(dated, actor="import") == "updated"
+            event = app.store.events.get("putin-visit")
+    assert event is not None
+    assert (event.precision, event.start, event.end) == (
+        Precision.DAY,
+        date(2026, 12, 4),
+        date(2026, 12, 6),
+    )
+    assert [(c.field, c.by) for c in event.history] == [("time", "import")]
