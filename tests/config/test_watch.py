@@ -23,6 +23,9 @@ def test_the_shipped_watch_list_has_the_names_and_words_of_the_issue() -> None:
     assert {"शिखर", "саммит"} <= set(words.meeting["summit"])
     assert {"बैठक", "चर्चा", "переговоры"} <= set(words.meeting["talks"])
     assert all((words.future, words.past, words.opinion))
+    assert {"मध्ये"} <= set(words.detach)
+    assert words.date_phrases["अगले महीने"] == "next month"
+    assert {"hi", "mr"} <= set(words.markers)
 
 
 def test_every_alias_of_the_shipped_list_is_found_as_a_whole_word() -> None:
@@ -48,6 +51,9 @@ def test_every_alias_of_the_shipped_list_is_found_as_a_whole_word() -> None:
         ("[cues]\nsoon = ['soon']\n", "cues.soon"),
         ("[dates.phrases]\n'next' = 3\n", "dates.phrases"),
         ("[[persons]]\nname = 'x'\n", "unknown key 'persons'"),
+        ("[dates]\nsplit = ['मध्ये']\n", "dates.split: unknown"),
+        ("[dates]\nignore = 'कल'\n", "dates.ignore must be a list"),
+        ("[languages]\nmr = 'आहे'\n", "languages.mr must be a list"),
         ("[[person]\n", "not valid TOML"),
     ],
 )
