@@ -3,13 +3,16 @@
 An announcement needs three things in the title and lead: a watched person, place or
 organisation, a meeting word, and a date expression whose period ends after the
 article's publication. Words are found with the whole-word matcher (one pass over the
-text); only the few articles that have both a name and a meeting word, and no cue of an
-opinion piece or of a report of the past, reach dateparser, which is slow.
+text); only articles that have both a name and a meeting word, and no cue of an opinion
+piece or (without a cue of the future) of a report of the past, reach dateparser, which
+is slow (~5 ms a clause; importing it ~0.3 s, each language's data ~0.1-0.3 s more).
 
-Dates are read by dateparser (``search_dates``, languages by script: ``en``, ``hi`` +
-``mr``, ``ru``) preferring the future from the publication time, with the period it
-reports giving the precision (a week counts as its month). Expressions that depend on
-that preference only by days ("on Tuesday", Hindi "कल") are dropped: news uses them for
+Dates: dateparser's ``search_dates`` clause by clause (its search loses dates in long
+sentences), in the language of the text's script (Hindi or Marathi by marker words),
+preferring the future from the publication time; the period it reports gives the
+precision (a week counts as its month). The first date whose period has not ended wins,
+unless a finer one falls inside it ("in December ... on December 4"). Expressions that
+depend on that preference by days only ("on Tuesday") are dropped: news uses them for
 the day a thing was said. A day or month without a year more than ~10 months ahead is
 read as the past ("met on September 1", published on September 2).
 """
@@ -22,7 +25,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from calendars.news.announcements import MEETING_KINDS, Announcement, Hit, WatchList, WatchName
+from calendars.news.announcement_title import propose_title
+from calendars.news.announcements import Announcement, Hit, WatchList, WatchName
 from calendars.news.articles import MAX_TITLE, Article
 from calendars.news.matching import fold, found_phrases
 from calendars.time.precision import Precision
@@ -31,6 +35,7 @@ __all__ = ["LEAD_CHARS", "find_announcement", "reading_text"]
 
 LEAD_CHARS = 400  # of the summary read after the title: the lead says when, and dateparser
 # takes ~1 ms per 100 characters, so a whole page is never handed to it
+MAX_SEARCHES = 12  # clauses searched per article: "1, 2, 3, ..." costs no more
 HORIZON_WITHOUT_YEAR = timedelta(days=300)
 HORIZON = timedelta(days=5 * 366)
 _WEEKS = timedelta(days=15)  # a weekday read both ways is 7 or 14 days apart, a date ~365
@@ -99,7 +104,7 @@ def find_announcement(
     topics = dict.fromkeys(t for hit in names for t in hit.term.topics)  # type: ignore[union-attr]
     return Announcement(
         article=article,
-        title=_title(kinds, people, places, organisations),
+        title=propose_title(hits, watch.scan(article.title[:MAX_TITLE])),
         when=found.when,
         precision=found.precision,
         people=people,
@@ -114,26 +119,6 @@ def _names(hits: list[Hit], kind: str) -> tuple[str, ...]:
     names = (hit.term.name for hit in hits if isinstance(hit.term, WatchName))
     kinds = (hit.term.kind for hit in hits if isinstance(hit.term, WatchName))
     return tuple(dict.fromkeys(n for n, k in zip(names, kinds, strict=True) if k == kind))
-
-
-def _title(
-    kinds: list[str], people: tuple[str, ...], places: tuple[str, ...], orgs: tuple[str, ...]
-) -> str:
-    """ "SCO summit in Tianjin", "Putin visit to New Delhi", "Modi–Putin talks"."""
-    kind = min(kinds, key=MEETING_KINDS.index) if set(kinds) <= set(MEETING_KINDS) else "talks"
-    where = f" in {places[0]}" if places else ""
-    pair = "–".join(people[:2])
-    if kind == "summit":
-        if orgs:
-            return f"{orgs[0]} summit{where}"
-        return f"{pair} summit{where}" if pair else f"Summit{where}"
-    if kind == "visit" and people:
-        return f"{people[0]} visit to {places[0]}" if places else f"{people[0]} visit"
-    if kind == "visit":
-        return f"Visit to {places[0]}" if places else f"{orgs[0]} visit"
-    if people:
-        return f"{pair} talks{where}"
-    return f"{orgs[0]} meeting{where}" if orgs else f"Talks{where}"
 
 
 def _future_date(text: str, hits: list[Hit], watch: WatchList, base: datetime) -> _Date | None:
@@ -187,9 +172,12 @@ def _dates(text: str, hits: list[Hit], watch: WatchList, base: datetime) -> list
         text = re.sub(rf"(?<=\S){re.escape(suffix)}(?!\w)", " " + suffix, text)
     languages = _languages(text, words.markers)
     found: list[_Date] = []
-    for start, clause in _clauses(text):
-        if not dates.may_hold_date(clause, tuple(languages)):
-            continue
+    clauses = [
+        (start, clause)
+        for start, clause in _clauses(text)
+        if dates.may_hold_date(clause, tuple(languages))
+    ]
+    for start, clause in clauses[:MAX_SEARCHES]:
         for phrase, _when in dates.search(clause, languages, base):
             if not _LETTER_RE.search(phrase) and not _YEAR_RE.search(phrase):
                 continue  # "4", "12/9": too little to be a date in prose

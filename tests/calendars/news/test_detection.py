@@ -233,3 +233,24 @@ def test_articles_without_a_watched_name_and_a_meeting_word_never_load_dateparse
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert done.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("title", "lead", "proposed"),
+    [
+        ("Putin to visit New Delhi on December 4, Ushakov tells reporters in Moscow", "",
+         "Putin visit to New Delhi"),
+        ("रूस के राष्ट्रपति पुतिन 4 दिसंबर को नई दिल्ली का दौरा करेंगे", "", "Putin visit to New Delhi"),
+        ("Lavrov and Jaishankar to hold talks in Moscow on August 21",
+         "The ministers will prepare the annual summit.", "Lavrov–Jaishankar talks in Moscow"),
+        ("Саммит ШОС пройдет в Тяньцзине 31 августа", "Путин и Моди встретятся там.",
+         "SCO summit in Tianjin"),
+        ("Modi and Putin to meet on September 1", "", "Modi–Putin talks"),
+    ],
+)  # fmt: skip
+def test_the_proposed_title_names_the_headline_meeting_and_its_place(
+    watch: WatchList, title: str, lead: str, proposed: str
+) -> None:
+    found = find_announcement(article(title, lead), watch)
+    assert found is not None
+    assert found.title == proposed
