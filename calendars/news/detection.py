@@ -31,7 +31,7 @@ from calendars.news.articles import MAX_TITLE, Article
 from calendars.news.matching import fold, found_phrases
 from calendars.time.precision import Precision
 
-__all__ = ["LEAD_CHARS", "find_announcement", "reading_text"]
+__all__ = ["LEAD_CHARS", "find_announcement", "reading_text", "warm_up"]
 
 LEAD_CHARS = 400  # of the summary read after the title: the lead says when, and dateparser
 # takes ~1 ms per 100 characters, so a whole page is never handed to it
@@ -113,6 +113,15 @@ def find_announcement(
         topics=tuple(topics),
         phrase=found.phrase,
     )
+
+
+def warm_up(watch: WatchList) -> None:
+    """Load dateparser and its data for every language now (~1 s of CPU), e.g. in a worker
+    thread at start-up, so that the first announcement of the day does not pay for it."""
+    base = datetime(2025, 8, 20, tzinfo=UTC)
+    for title in ("Putin visit on 1 September", "Путин визит 1 сентября", "पुतिन दौरा 1 सितंबर"):
+        _dates(title, watch.scan(title), watch, base.replace(tzinfo=None))
+    _dates("पुतिन भेट 1 सप्टेंबर आहे", [], watch, base.replace(tzinfo=None))
 
 
 def _names(hits: list[Hit], kind: str) -> tuple[str, ...]:

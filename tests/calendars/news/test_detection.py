@@ -254,3 +254,24 @@ def test_the_proposed_title_names_the_headline_meeting_and_its_place(
     found = find_announcement(article(title, lead), watch)
     assert found is not None
     assert found.title == proposed
+
+
+def test_warming_up_loads_every_language_so_the_first_article_is_fast() -> None:
+    script = (
+        "import time\n"
+        "from datetime import UTC, datetime\n"
+        "from calendars.news.articles import Article\n"
+        "from calendars.news.detection import find_announcement, warm_up\n"
+        "from config.watch import load_watch\n"
+        "watch = load_watch()\n"
+        "warm_up(watch)\n"
+        "a = Article(key='k', title='Путин посетит Нью-Дели 4 декабря', link='https://x.example/',"
+        " summary='', source='', published=datetime(2025, 8, 20, tzinfo=UTC), source_url='')\n"
+        "start = time.process_time()\n"
+        "assert find_announcement(a, watch) is not None\n"
+        "print(time.process_time() - start)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert float(done.stdout) < 0.08  # ~5 ms warm; cold (import + data) ~0.3 s
