@@ -27,15 +27,7 @@ from typing import Generic, TypeVar
 from calendars.events import Event
 from calendars.news.articles import Article
 
-__all__ = [
-    "Match",
-    "Matcher",
-    "PhraseIndex",
-    "can_match",
-    "fold",
-    "found_phrases",
-    "is_word_char",
-]
+__all__ = ["Match", "Matcher", "PhraseIndex", "can_match", "fold", "found_phrases", "is_word_char"]
 
 T = TypeVar("T")
 
