@@ -38,7 +38,7 @@ def parse_watch_add(text: str) -> WatchName:
             'the quotes do not match: put each name of several words in one pair of "quotes"',
             example=WATCH_ADD_EXAMPLE,
         ) from None
-    kind, topics, written = "person", (), []
+    kind, topics, written = "person", tuple[str, ...](), list[str]()
     for word in words:
         key, equals, value = word.partition("=")
         if equals and key.lower() == "kind":
