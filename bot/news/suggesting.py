@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from bot.delivery.broadcaster import Broadcaster
 from bot.delivery.notifier import Outgoing
-from bot.news.detection import DetectionRunner
+from bot.news.detection import DETECT_BATCH, DetectionRunner
 from bot.services.events import EventService
 from bot.store import Store
 from bot.wording.suggestions import suggestion_buttons, suggestion_notice
@@ -131,7 +131,8 @@ class SuggestionService:
         try:
             created: list[Suggestion] = []
             while self._queue:
-                batch = [self._queue.popleft() for _ in range(len(self._queue))]
+                size = min(len(self._queue), DETECT_BATCH)  # suggestions show up as found
+                batch = [self._queue.popleft() for _ in range(size)]
                 try:
                     created += await self.process(batch)
                 except Exception:  # one bad batch must not end suggestions for good
@@ -158,7 +159,12 @@ class SuggestionService:
         # The detector reads "future" from each article's publication: an old article's
         # meeting may be over by now.
         found = [a for a in found if period(a.when, a.precision)[1] > now.date()]
-        created = [s for s in (self._apply(a) for a in found) if s is not None]
+        created = []
+        for announcement in found:
+            suggestion = self._apply(announcement)
+            if suggestion is not None:
+                created.append(suggestion)
+            await asyncio.sleep(0)  # each apply is a journal write or two: let others run
         await self.notify(created)
         if found:
             logger.info(
@@ -209,6 +215,7 @@ class SuggestionService:
             current = self._store.suggestions.get(suggestion.id)
             if current is not None and not current.notified:
                 self._store.suggestions.save(replace(current, notified=True))
+                await asyncio.sleep(0)  # a journal write each: let others run between
 
     async def resume(self) -> None:
         """At start: notices a stop interrupted go out (the sent ones are not repeated)."""
