@@ -29,6 +29,8 @@ from calendars.event_fields import (
     MAX_DURATION,
     TEXT_LIMITS,
     _check_keywords,
+    _check_period,
+    _check_precision,
     _check_times,
     _clean_text,
     _clean_url,
@@ -36,6 +38,7 @@ from calendars.event_fields import (
     _unique,
 )
 from calendars.history import MAX_HISTORY, Change, check_note, check_source, tracked_changes
+from calendars.time.precision import Precision
 from calendars.time.zones import zone_or_none
 
 __all__ = [
@@ -140,6 +143,7 @@ class Event:
     keywords: tuple[str, ...] = ()
     urls: tuple[str, ...] = ()
     status: Status = Status.CONFIRMED
+    precision: Precision = Precision.DAY  # month or year: all-day over that period, no day yet
     coverage: tuple[Coverage, ...] = ()  # latest first; matched news articles
     sequence: int = 0
     history: tuple[Change, ...] = ()  # oldest first, at most MAX_HISTORY (calendars.history)
@@ -165,6 +169,8 @@ class Event:
         start, end = _check_times(self.start, self.end, zone)
         self._set("start", start)
         self._set("end", end)
+        self._set("precision", _check_precision(self.precision))
+        _check_period(start, end, self.precision)
         if len(self.tags) > 20 or len(self.keywords) > 50 or len(self.urls) > 20:
             raise InvalidEvent("at most 20 tags, 50 keywords and 20 source URLs")
         if len(self.coverage) > MAX_COVERAGE:
@@ -196,6 +202,11 @@ class Event:
     @property
     def all_day(self) -> bool:
         return not isinstance(self.start, datetime)
+
+    @property
+    def dated(self) -> bool:
+        """Whether its day is known: a month or year event has no reminders or feed entry."""
+        return self.precision is Precision.DAY
 
     @property
     def zone(self) -> ZoneInfo:
@@ -283,6 +294,7 @@ class Event:
             "keywords": list(self.keywords),
             "urls": list(self.urls),
             "status": self.status.value,
+            "precision": self.precision.value,
             "coverage": [item.to_record() for item in self.coverage],
             "sequence": self.sequence,
             "history": [change.to_record() for change in self.history],
@@ -307,6 +319,7 @@ class Event:
             keywords=tuple(record.get("keywords", ())),
             urls=_stored_urls(record.get("urls", ()), record["id"]),
             status=Status.parse(record.get("status", "confirmed")),
+            precision=record.get("precision", Precision.DAY),
             coverage=tuple(Coverage.from_record(c) for c in record.get("coverage", ())),
             sequence=int(record.get("sequence", 0)),
             history=tuple(Change.from_record(c) for c in record.get("history", ())),
