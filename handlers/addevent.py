@@ -135,10 +135,7 @@ async def edit_suggestion(update: Update, context: BotContext) -> int:
     suggested.clear()
     fields = {"title": draft.title, "location": draft.location, "tags": draft.tags}
     suggested.update({"id": suggestion.id, "when": draft.when, **fields})
-    if draft.when:
-        when = f"When is it?\nSuggested: <code>{escape(draft.when)}</code> (send . to keep it)"
-    else:
-        when = f"The news gave no day: which day is it? e.g. <code>{escape(WHEN_EXAMPLE)}</code>"
+    when = f"When is it?\nSuggested: <code>{escape(draft.when)}</code> (send . to keep it)"
     await reply(update, f"Let's add <b>{escape(suggestion.title)}</b> (/cancel stops).\n{when}")
     return WHEN
 

@@ -10,7 +10,7 @@ from bot.wording.telegram_html import link
 from calendars.news.announcements import WatchName
 from calendars.news.articles import host_of
 from calendars.news.suggestions import Suggestion
-from calendars.time.precision import Precision
+from calendars.time.precision import Precision, period_label, undated_label
 
 __all__ = [
     "SUGGESTION_PREFIX",
@@ -22,16 +22,13 @@ __all__ = [
 ]
 
 SUGGESTION_PREFIX = "sg"  # callback data: sg:add:<id>, sg:edit:<id>, sg:ign:<id>
-_TBA = "(date to be announced)"
 
 
 def suggestion_date(when: date, precision: Precision) -> str:
-    """``4 December 2025``, ``December 2025 (date to be announced)`` or ``2025 (...)``."""
+    """``Thu 4 December 2025``, or ``December 2025 (date to be announced)`` as events say it."""
     if precision is Precision.DAY:
-        return f"{when.day} {when:%B %Y}"
-    if precision is Precision.MONTH:
-        return f"{when:%B %Y} {_TBA}"
-    return f"{when.year} {_TBA}"
+        return period_label(when, precision)
+    return undated_label(when, precision)
 
 
 def suggestion_buttons(suggestion_id: str) -> tuple[tuple[str, str], ...]:

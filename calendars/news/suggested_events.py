@@ -1,21 +1,21 @@
 """What "Add" and "Edit" of a suggestion start from: an event, or the guided add's answers.
 
 A day becomes an all-day event in the default zone (the news rarely says the hour); a
-month or a year becomes an event known only to that month or year, so the calendar and
-reminders wait for the day.
+month or a year becomes an event known only to that month or year (``Event.precision``),
+so calendar feeds and reminders wait for the day.
 """
 
 from __future__ import annotations
 
 from collections.abc import Container
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from calendars.commands import EventDraft
 from calendars.errors import InvalidEvent
 from calendars.events import Event, Status, normalise_tag
 from calendars.news.suggestions import Suggestion
 from calendars.slugs import slugify
-from calendars.time.precision import Precision
+from calendars.time.precision import Precision, period_end
 
 __all__ = ["suggested_draft", "suggested_event"]
 
@@ -43,7 +43,8 @@ def suggested_event(
         id=slugify(suggestion.title, year=start.year, taken=taken),
         title=suggestion.title,
         start=start,
-        end=start + timedelta(days=1),
+        end=period_end(start, suggestion.precision),
+        precision=suggestion.precision,
         timezone=zone,
         location=", ".join(suggestion.places),
         tags=_tags(suggestion),
@@ -54,8 +55,13 @@ def suggested_event(
 
 
 def suggested_draft(suggestion: Suggestion, *, zone: str) -> EventDraft:
-    """The guided add's answers, filled in: the day only when the news gave one."""
-    when = f"{suggestion.when.isoformat()} {zone}" if suggestion.precision is Precision.DAY else ""
+    """The guided add's answers, filled in: ``2025-12-04``, or ``2025-12`` for a month."""
+    when = {
+        Precision.DAY: suggestion.when.isoformat(),
+        Precision.MONTH: f"{suggestion.when:%Y-%m}",
+        Precision.YEAR: f"{suggestion.when.year}",
+    }[suggestion.precision]
+    when = f"{when} {zone}"
     return EventDraft(
         when=when,
         title=suggestion.title,

@@ -17,6 +17,7 @@ import time_machine
 from bot.app import SummitWatch
 from calendars.events import Event, Status
 from calendars.news.suggestions import SuggestionState
+from calendars.time.precision import Precision
 from config.settings import Settings
 from tests.fakes.feed_server import FeedServer
 from tests.fakes.telegram_api import FakeTelegram
@@ -206,7 +207,7 @@ async def test_edit_opens_the_guided_add_filled_in(
             before = len(fake.sent_messages(ADMIN))
             await press(fake, notice, "Edit")
             (opened,) = (await fake.wait_for_messages(ADMIN, before + 1))[before:]
-            assert "2026-12-04 UTC" in opened["text"]
+            assert "Suggested: <code>2026-12-04 UTC</code>" in opened["text"]
             title = await say(fake, ADMIN, ".")
             assert "Putin visit to New Delhi" in title
             assert "New Delhi" in await say(fake, ADMIN, "Modi–Putin summit")
@@ -223,3 +224,24 @@ async def test_edit_opens_the_guided_add_filled_in(
     )
     assert [c.url for c in event.coverage] == ["https://newsa2.example.org/a2"]
     assert (suggestion.state, suggestion.event_id) == (SuggestionState.ADDED, event.id)
+
+
+async def test_adding_a_meeting_known_to_the_month_makes_a_month_event(
+    settings: Settings, fake: FakeTelegram, feeds: FeedServer
+) -> None:
+    with time_machine.travel(T0, tick=False):
+        async with bot_running(quick(settings, fake)) as app:
+            await say(fake, ADMIN, "/help")
+            await cycle(app, feeds)
+            await cycle(app, feeds, VISIT)
+            (notice,) = notices(fake)
+            await press(fake, notice, "Add")
+            await fake.wait_for(lambda _: any("as rumoured" in t for t in texts(fake, ADMIN)))
+            (event,) = app.store.events.all()
+            card = await say(fake, ADMIN, f"/event {event.id}")
+    assert (event.precision, event.start, event.status) == (
+        Precision.MONTH,
+        date(2026, 12, 1),
+        Status.RUMOURED,
+    )
+    assert "December 2026 (date to be announced)" in card

@@ -165,7 +165,14 @@ def test_add_builds_a_rumoured_all_day_event_and_edit_fills_the_dialogue() -> No
     month = Suggestion.from_announcement(
         announced("m", date(2025, 12, 1), Precision.MONTH), now=NOW
     )
-    assert suggested_draft(month, zone="UTC").when == ""  # the admin gives the day
+    assert suggested_draft(month, zone="UTC").when == "2025-12 UTC"
+    undated = suggested_event(month, zone="UTC", now=NOW, taken={event.id})
+    assert (undated.id, undated.precision, undated.start, undated.end) == (
+        "putin-visit-to-new-delhi-2025-2",
+        Precision.MONTH,
+        date(2025, 12, 1),
+        date(2026, 1, 1),
+    )
 
 
 def test_watch_add_reads_names_aliases_quotes_kind_and_topics() -> None:
