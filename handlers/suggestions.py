@@ -24,6 +24,7 @@ from handlers.common import actor_of, chat_zone, command_text, reply, user_error
 
 __all__ = ["SUGGESTION_PATTERN", "keyboard", "suggestion_button", "suggestions", "watch"]
 
+MAX_LISTED = 10  # messages one /suggestions sends (each carries its own buttons)
 SUGGESTION_PATTERN = f"^{SUGGESTION_PREFIX}:(add|ign):"
 _WATCH_USAGE = (
     f"/watch lists the names; /watch add … ; /watch rm <name>. Example: {WATCH_ADD_EXAMPLE}"
@@ -39,10 +40,15 @@ def keyboard(suggestion_id: str) -> InlineKeyboardMarkup:
 async def suggestions(update: Update, context: BotContext) -> None:
     """The new suggestions, one message each with Add, Edit and Ignore under it."""
     waiting = context.services.suggestions.new()
-    for suggestion, text in zip(waiting, suggestions_list(waiting), strict=False):
-        await reply(update, text, reply_markup=keyboard(suggestion.id))
     if not waiting:
         await reply(update, suggestions_list([])[0])
+        return
+    shown = waiting[:MAX_LISTED]
+    for suggestion, text in zip(shown, suggestions_list(shown), strict=True):
+        await reply(update, text, reply_markup=keyboard(suggestion.id))
+    if len(waiting) > len(shown):
+        more = len(waiting) - len(shown)
+        await reply(update, f"…and {more} more: add or ignore these, then /suggestions again.")
 
 
 async def suggestion_button(update: Update, context: BotContext) -> None:

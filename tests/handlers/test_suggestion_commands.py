@@ -245,3 +245,23 @@ async def test_adding_a_meeting_known_to_the_month_makes_a_month_event(
         Status.RUMOURED,
     )
     assert "December 2026 (date to be announced)" in card
+
+
+async def test_a_notice_a_stop_interrupted_goes_out_once_after_the_restart(
+    settings: Settings, fake: FakeTelegram, feeds: FeedServer
+) -> None:
+    with time_machine.travel(T0, tick=False):
+        async with bot_running(quick(settings, fake)) as app:
+            await say(fake, ADMIN, "/help")
+            await cycle(app, feeds)
+            await cycle(app, feeds, VISIT)
+            (suggestion,) = app.store.suggestions.all()
+            # As if the app stopped between storing the suggestion and telling admins:
+            app.store.suggestions.save(dataclasses.replace(suggestion, notified=False))
+            app.store.deliveries.record(f"suggestion:{suggestion.id}/{ADMIN}", "failed", at=T0)
+            fake.clear_requests()
+        for _ in range(2):
+            async with bot_running(quick(settings, fake)) as app:
+                await app.wait_background()
+    (notice,) = notices(fake)
+    assert "Putin visit to New Delhi" in notice["text"]
