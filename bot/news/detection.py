@@ -4,10 +4,10 @@ The detector is pure Python (regular expressions and dateparser): a 10,000-artic
 cycle is seconds of CPU. Three ways to keep that off the loop, measured by
 ``benchmarks/bench_suggestions.py``:
 
-- ``process`` (the default): batches go to one worker process (pebble, forked from a fork
-  server as in :mod:`bot.news.reading`); the loop only pickles articles across. A batch
-  over :data:`DETECT_BATCH_SECONDS` is killed and its articles skipped, so hostile text
-  costs a bounded moment.
+- ``process`` (the default): batches (and the watch list) go to one worker process
+  (pebble, forked from a fork server as in :mod:`bot.news.reading`), handed over from a
+  thread. A batch over :data:`DETECT_BATCH_SECONDS` is killed and its articles skipped,
+  so hostile text costs a bounded moment. The lowest loop lag of the three.
 - ``thread``: batches run in a thread; the loop shares the GIL with it, so it is slowed
   (switch interval) but never stopped for long.
 - ``slices``: on the loop itself, yielding after every :data:`SLICE_SECONDS` of work.
