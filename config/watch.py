@@ -23,8 +23,9 @@ from calendars.news.announcements import (
 __all__ = ["DEFAULT_WATCH", "load_watch", "parse_watch"]
 
 DEFAULT_WATCH = Path(__file__).with_name("watch.toml")
-_TOP_KEYS = {*WATCH_KINDS, "meeting", "cues", "dates"}
+_TOP_KEYS = {*WATCH_KINDS, "meeting", "cues", "dates", "languages"}
 _CUES = ("future", "past", "opinion")
+_DATE_KEYS = ("detach", "ignore", "phrases", "range_words")
 
 
 def load_watch(path: Path = DEFAULT_WATCH) -> WatchList:
@@ -60,6 +61,9 @@ def parse_watch(text: str, *, where: str = "watch.toml") -> WatchList:
         if role not in _CUES:
             raise ConfigError(where, f"cues.{role}: a cue is one of {_CUES}")
     dates = _section(data, "dates", where)
+    unknown = sorted(set(dates) - set(_DATE_KEYS))
+    if unknown:
+        raise ConfigError(where, f"dates.{unknown[0]}: unknown; known: {', '.join(_DATE_KEYS)}")
     phrases = dates.get("phrases", {})
     if not isinstance(phrases, dict) or not all(
         isinstance(v, str) and v.strip() for v in phrases.values()
@@ -72,6 +76,12 @@ def parse_watch(text: str, *, where: str = "watch.toml") -> WatchList:
         opinion=_words(cues, "opinion", where),
         date_phrases={str(k): str(v) for k, v in phrases.items()},
         detach=_strings(dates.get("detach", []), "dates.detach", where),
+        ignore=_strings(dates.get("ignore", []), "dates.ignore", where),
+        range_words=_strings(dates.get("range_words", []), "dates.range_words", where),
+        markers={
+            str(language): _strings(words, f"languages.{language}", where)
+            for language, words in _section(data, "languages", where).items()
+        },
     )
     return WatchList(names, vocabulary)
 

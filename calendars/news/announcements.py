@@ -19,6 +19,8 @@ __all__ = [
     "MEETING_KINDS",
     "WATCH_KINDS",
     "Announcement",
+    "Hit",
+    "Term",
     "Vocabulary",
     "WatchKind",
     "WatchList",
@@ -66,8 +68,8 @@ class Vocabulary:
 
     All of it is data (``config/watch.toml``): a meeting word of each kind, cues that a
     text announces the future, reports the past or gives an opinion, and the date
-    phrases dateparser does not read (``date_phrases``: "अगले महीने" -> "next month") or
-    suffixes written onto a date ("डिसेंबरमध्ये": ``detach`` "मध्ये").
+    phrases dateparser does not read (``date_phrases``: "अगले महीने" -> "next month"),
+    suffixes written onto a date ("डिसेंबरमध्ये": ``detach`` "मध्ये") and the like.
     """
 
     meeting: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> words
@@ -76,6 +78,11 @@ class Vocabulary:
     opinion: tuple[str, ...] = ()
     date_phrases: Mapping[str, str] = field(default_factory=dict)
     detach: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()  # date words that say nothing: Hindi "कल" is both ways
+    range_words: tuple[str, ...] = ()  # "4 and 5 December", "21 से 23 नवंबर"
+    # Words common in one language and not another of the same script (Hindi, Marathi),
+    # to read dates in the right one: dateparser's own guess takes Marathi for Hindi.
+    markers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 # What a phrase stands for: a watched name, or (role, value) such as ("meeting", "visit")

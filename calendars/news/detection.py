@@ -3,39 +3,50 @@
 An announcement needs three things in the title and lead: a watched person, place or
 organisation, a meeting word, and a date expression whose period ends after the
 article's publication. Words are found with the whole-word matcher (one pass over the
-text); only the few articles that have both a name and a meeting word, and no cue of an
-opinion piece or of a report of the past, reach dateparser, which is slow.
+text); only articles that have both a name and a meeting word, and no cue of an opinion
+piece or (without a cue of the future) of a report of the past, reach dateparser, which
+is slow (~5 ms a clause; importing it ~0.3 s, each language's data ~0.1-0.3 s more).
 
-Dates are read by dateparser (``search_dates``, languages by script: ``en``, ``hi`` +
-``mr``, ``ru``) preferring the future from the publication time, with the period it
-reports giving the precision (a week counts as its month). Expressions that depend on
-that preference only by days ("on Tuesday", Hindi "कल") are dropped: news uses them for
+Dates: dateparser's ``search_dates`` clause by clause (its search loses dates in long
+sentences), in the language of the text's script (Hindi or Marathi by marker words),
+preferring the future from the publication time; the period it reports gives the
+precision (a week counts as its month). The first date whose period has not ended wins,
+unless a finer one falls inside it ("in December ... on December 4"). Expressions that
+depend on that preference by days only ("on Tuesday") are dropped: news uses them for
 the day a thing was said. A day or month without a year more than ~10 months ahead is
 read as the past ("met on September 1", published on September 2).
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from calendars.news.announcements import MEETING_KINDS, Announcement, Hit, WatchList, WatchName
-from calendars.news.articles import Article
-from calendars.news.matching import fold
+from calendars.news.announcement_title import propose_title
+from calendars.news.announcements import Announcement, Hit, WatchList, WatchName
+from calendars.news.articles import MAX_TITLE, Article
+from calendars.news.matching import fold, found_phrases
 from calendars.time.precision import Precision
 
-__all__ = ["LEAD_CHARS", "find_announcement", "reading_text"]
+__all__ = ["LEAD_CHARS", "find_announcement", "reading_text", "warm_up"]
 
 LEAD_CHARS = 400  # of the summary read after the title: the lead says when, and dateparser
 # takes ~1 ms per 100 characters, so a whole page is never handed to it
+MAX_SEARCHES = 12  # clauses searched per article: "1, 2, 3, ..." costs no more
 HORIZON_WITHOUT_YEAR = timedelta(days=300)
 HORIZON = timedelta(days=5 * 366)
+_WEEKS = timedelta(days=15)  # a weekday read both ways is 7 or 14 days apart, a date ~365
 _PERIODS = {"day": Precision.DAY, "time": Precision.DAY, "week": Precision.MONTH}
 _PERIODS |= {"month": Precision.MONTH, "year": Precision.YEAR}
-# "December 4-5" -> "December 4": dateparser reads "4-5" as the 5th of April.
-_RANGE_RE = re.compile(r"(?<![\d./-])(\d{1,2})\s*[-–—]\s*\d{1,2}(?![\d./-])")
+# "December 4-5" -> "December 4": dateparser reads "4-5" as the 5th of April (and
+# "21 से 23 नवंबर" as the year 2123); the words that join a range are data.
+_RANGE = r"(?<![\d./-])(\d{1,2})(?:\s*[-–—]\s*|\s+(?:%s)\s+)\d{1,2}(?!\d|[./-]\d)"
 _ABBREVIATION_DOT_RE = re.compile(r"\b([A-Za-z]{3,4})\.(?=\s*\d)")  # "Sept. 1"
+_COLON_RE = re.compile(r":\s")  # dateparser misses "tomorrow: all you need to know"
+_CLAUSE_END_RE = re.compile(r"[,;:.!?।|]+\s+")
 _YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
@@ -56,12 +67,13 @@ class _Date:
 
 
 def reading_text(article: Article) -> str:
-    """The title and the lead, at most ``LEAD_CHARS`` of the summary, cut at a word."""
-    lead = article.summary
+    """The title (at most ``MAX_TITLE``) and the lead, at most ``LEAD_CHARS`` of the
+    summary, cut at a word: what dateparser reads is bounded, whatever a feed sends."""
+    title, lead = article.title[:MAX_TITLE], article.summary
     if len(lead) > LEAD_CHARS:
         cut = lead[:LEAD_CHARS]
         lead = cut[: cut.rfind(" ")] if " " in cut else cut
-    return f"{article.title}. {lead}" if lead else article.title
+    return f"{title}. {lead}" if lead else title
 
 
 def find_announcement(
@@ -92,7 +104,7 @@ def find_announcement(
     topics = dict.fromkeys(t for hit in names for t in hit.term.topics)  # type: ignore[union-attr]
     return Announcement(
         article=article,
-        title=_title(kinds, people, places, organisations),
+        title=propose_title(hits, watch.scan(article.title[:MAX_TITLE])),
         when=found.when,
         precision=found.precision,
         people=people,
@@ -103,30 +115,19 @@ def find_announcement(
     )
 
 
+def warm_up(watch: WatchList) -> None:
+    """Load dateparser and its data for every language now (~1 s of CPU), e.g. in a worker
+    thread at start-up, so that the first announcement of the day does not pay for it."""
+    base = datetime(2025, 8, 20, tzinfo=UTC)
+    for title in ("Putin visit on 1 September", "Путин визит 1 сентября", "पुतिन दौरा 1 सितंबर"):
+        _dates(title, watch.scan(title), watch, base.replace(tzinfo=None))
+    _dates("पुतिन भेट 1 सप्टेंबर आहे", [], watch, base.replace(tzinfo=None))
+
+
 def _names(hits: list[Hit], kind: str) -> tuple[str, ...]:
     names = (hit.term.name for hit in hits if isinstance(hit.term, WatchName))
     kinds = (hit.term.kind for hit in hits if isinstance(hit.term, WatchName))
     return tuple(dict.fromkeys(n for n, k in zip(names, kinds, strict=True) if k == kind))
-
-
-def _title(
-    kinds: list[str], people: tuple[str, ...], places: tuple[str, ...], orgs: tuple[str, ...]
-) -> str:
-    """ "SCO summit in Tianjin", "Putin visit to New Delhi", "Modi–Putin talks"."""
-    kind = min(kinds, key=MEETING_KINDS.index) if set(kinds) <= set(MEETING_KINDS) else "talks"
-    where = f" in {places[0]}" if places else ""
-    pair = "–".join(people[:2])
-    if kind == "summit":
-        if orgs:
-            return f"{orgs[0]} summit{where}"
-        return f"{pair} summit{where}" if pair else f"Summit{where}"
-    if kind == "visit" and people:
-        return f"{people[0]} visit to {places[0]}" if places else f"{people[0]} visit"
-    if kind == "visit":
-        return f"Visit to {places[0]}" if places else f"{orgs[0]} visit"
-    if people:
-        return f"{pair} talks{where}"
-    return f"{orgs[0]} meeting{where}" if orgs else f"Talks{where}"
 
 
 def _future_date(text: str, hits: list[Hit], watch: WatchList, base: datetime) -> _Date | None:
@@ -155,15 +156,17 @@ def _period_end(found: _Date) -> date:
         return when
     if found.precision is Precision.YEAR:
         return date(when.year, 12, 31)
+    if when.year == date.max.year and when.month == 12:
+        return date.max
     next_month = date(when.year + when.month // 12, when.month % 12 + 1, 1)
     return next_month - timedelta(days=1)
 
 
 def _is_future(found: _Date, today: date) -> bool:
-    if found.precision is Precision.YEAR:
-        return found.when.year > today.year  # "2025" in a 2025 article names no meeting
     if _period_end(found) <= today or found.when - today > HORIZON:
         return False
+    if found.precision is Precision.YEAR and not _LETTER_RE.search(found.phrase):
+        return found.when.year > today.year  # "2025" alone in a 2025 article: no news
     return found.when - today <= HORIZON_WITHOUT_YEAR or bool(_YEAR_RE.search(found.phrase))
 
 
@@ -171,21 +174,31 @@ def _dates(text: str, hits: list[Hit], watch: WatchList, base: datetime) -> list
     """Every date expression dateparser reads in ``text``, with its precision."""
     from calendars.news import dates  # lazy: importing dateparser costs ~0.1 s, its data more
 
-    text = _RANGE_RE.sub(r"\1", _ABBREVIATION_DOT_RE.sub(r"\1", text))
-    for suffix in watch.vocabulary.detach:
-        text = re.sub(rf"(?<=\S){re.escape(suffix)}", " " + suffix, text)
-    languages = _languages(text)
+    words = watch.vocabulary
+    text = _COLON_RE.sub(". ", _ABBREVIATION_DOT_RE.sub(r"\1", text))
+    text = _range_re(words.range_words).sub(r"\1", text)
+    for suffix in words.detach:
+        text = re.sub(rf"(?<=\S){re.escape(suffix)}(?!\w)", " " + suffix, text)
+    languages = _languages(text, words.markers)
     found: list[_Date] = []
-    for phrase, _when in dates.search(text, languages, base):
-        if not _LETTER_RE.search(phrase) and not _YEAR_RE.search(phrase):
-            continue  # "4", "12/9": too little to be a date in prose
-        found.extend(_read(text.find(phrase), phrase, phrase, languages, base))
+    clauses = [
+        (start, clause)
+        for start, clause in _clauses(text)
+        if dates.may_hold_date(clause, tuple(languages))
+    ]
+    for start, clause in clauses[:MAX_SEARCHES]:
+        for phrase, _when in dates.search(clause, languages, base):
+            if not _LETTER_RE.search(phrase) and not _YEAR_RE.search(phrase):
+                continue  # "4", "12/9": too little to be a date in prose
+            if found_phrases(phrase, words.ignore):
+                continue
+            position = start + max(clause.find(phrase), 0)
+            found.extend(_read(position, phrase, phrase, languages, base))
     if "ru" in languages:
         for match in _RU_LOCATIVE_RE.finditer(text):
             for ending in _RU_ENDINGS:
                 nominative = f"{match.group(1)}{ending}"
-                parsed = dates.parse(nominative, ["ru"], base)
-                if parsed is not None and parsed[1] == "month":
+                if nominative.casefold() in dates.month_names("ru"):
                     found.extend(_read(match.start(), match.group(), nominative, ["ru"], base))
                     break
     folded = fold(text)
@@ -206,24 +219,45 @@ def _read(
     future = dates.parse(text, languages, base)
     if future is None or future[1] not in _PERIODS:
         return []
-    past = dates.parse(text, languages, base, prefer="past")
-    if past is not None and past[0] != future[0] and abs(future[0] - past[0]) <= timedelta(8):
-        return []  # "on Tuesday", "कल": a weekday either side of today
+    if abs(future[0] - base) < _WEEKS:  # else read the other way it is no weekday
+        past = dates.parse(text, languages, base, prefer="past")
+        if past is not None and past[0] != future[0] and abs(future[0] - past[0]) < _WEEKS:
+            return []  # "on Tuesday": a weekday either side of today
     precision = _PERIODS[future[1]]
     when = future[0].date()
     if precision is Precision.MONTH:
         when = when.replace(day=1)
     elif precision is Precision.YEAR:
-        when = date(when.year, 1, 1)
+        years = _YEAR_RE.findall(phrase)  # "в 2026 году" reads as 2026 years from now
+        when = date(int(years[0]) if len(years) == 1 else when.year, 1, 1)
     return [_Date(position, phrase, when, precision)]
 
 
-def _languages(text: str) -> list[str]:
-    """dateparser's languages for the script most of ``text`` is written in."""
+def _clauses(text: str) -> list[tuple[int, str]]:
+    """``text`` cut at commas and sentence ends, with where each part starts: dateparser's
+    search loses "on August 31 and September 1, officials said" but reads each clause."""
+    starts = [0, *(m.end() for m in _CLAUSE_END_RE.finditer(text))]
+    ends = [*(m.start() for m in _CLAUSE_END_RE.finditer(text)), len(text)]
+    return [(a, text[a:b]) for a, b in zip(starts, ends, strict=True) if text[a:b].strip()]
+
+
+@functools.lru_cache(maxsize=8)
+def _range_re(words: tuple[str, ...]) -> re.Pattern[str]:
+    joined = "|".join(re.escape(word) for word in words) or "(?!)"
+    return re.compile(_RANGE % joined, re.IGNORECASE)
+
+
+def _languages(text: str, markers: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """dateparser's languages for the script most of ``text`` is written in; for
+    Devanagari, Hindi or Marathi by their marker words (both when they tie)."""
     counts = {
         "ru": len(_CYRILLIC_RE.findall(text)),
         "hi": len(_DEVANAGARI_RE.findall(text)),
         "en": len(_LATIN_RE.findall(text)),
     }
     script = max(counts, key=counts.__getitem__)
-    return ["hi", "mr"] if script == "hi" else [script]
+    if script != "hi":
+        return [script]
+    hindi = len(found_phrases(text, markers.get("hi", ())))
+    marathi = len(found_phrases(text, markers.get("mr", ())))
+    return ["hi"] if hindi > marathi else ["mr"] if marathi > hindi else ["hi", "mr"]

@@ -27,15 +27,7 @@ from typing import Generic, TypeVar
 from calendars.events import Event
 from calendars.news.articles import Article
 
-__all__ = [
-    "Match",
-    "Matcher",
-    "PhraseIndex",
-    "can_match",
-    "fold",
-    "found_phrases",
-    "is_word_char",
-]
+__all__ = ["Match", "Matcher", "PhraseIndex", "can_match", "fold", "found_phrases", "is_word_char"]
 
 T = TypeVar("T")
 
@@ -327,10 +319,11 @@ class PhraseIndex(Generic[T]):
             return []
         tokens = _tokens(text)
         words, hits = tokens.words, list[tuple[int, T, str]]()
+        single, pairs, last = self._single, self._pairs, len(words) - 1
         for i, word in enumerate(words):
-            keywords = self._single.get(word, [])
-            if i + 1 < len(words):
-                keywords = keywords + self._pairs.get((word, words[i + 1]), [])
+            keywords = single.get(word, ())
+            if i < last and (word, words[i + 1]) in pairs:
+                keywords = [*keywords, *pairs[(word, words[i + 1])]]
             for keyword in keywords:
                 if _stands_at(keyword, tokens.folded, tokens.spans, words, i):
                     hits.extend((i, owner, written) for owner, written in self._owners[keyword])
