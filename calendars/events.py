@@ -4,6 +4,9 @@ Times are data: a timed event holds aware datetimes in the IANA zone of the plac
 it happens; an all-day event holds dates, and ``timezone`` says where its days begin
 (so "the summit has begun" means midnight in Tianjin, not in the reader's city).
 ``end`` is exclusive, as in iCalendar: an all-day event on 4-5 December ends on 6 December.
+An event known only to its month or year (``precision``) is all-day over that whole period,
+so it has begun on the 1st and is over (or concluded) only when the period is; see
+:mod:`calendars.time.precision`.
 
 Field checks live in :mod:`calendars.event_fields`. This module stays over 300 lines
 because what is left is one idea, the event: its fields, derived views, ``revised`` (the

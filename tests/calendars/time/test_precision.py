@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calendars.errors import InvalidEvent, InvalidWhen
+from calendars.commands import parse_addevent
+from calendars.errors import InvalidEvent, InvalidInput, InvalidWhen
 from calendars.events import Event
 from calendars.time.clocks import event_clocks
 from calendars.time.precision import (
@@ -207,3 +208,16 @@ def test_a_day_precision_event_is_shown_as_before() -> None:
     )
     assert event.dated
     assert event_clocks(event, "Asia/Kolkata").startswith("Thu 4 Dec 2025, all day in Kolkata")
+
+
+@given(st.one_of(st.text(max_size=30), st.lists(_WHEN_ALPHABET, max_size=12).map("".join)))
+def test_addevent_with_any_when_adds_or_refuses_with_a_message(text: str) -> None:
+    line = f"{text.replace('|', ' ')} | Putin visit | New Delhi | india-russia"
+    try:
+        event = parse_addevent(
+            line, default_zone="Asia/Kolkata", now=at("2026-11-01T00:00"), taken=frozenset()
+        )
+    except InvalidInput as exc:
+        assert exc.user_message()
+        return
+    assert event.dated or event.start.day == 1
