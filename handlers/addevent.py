@@ -23,6 +23,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.telegram.context import BotContext
 from bot.wording.replies import event_details, time_notes
+from bot.wording.suggestions import SUGGESTION_PREFIX
 from calendars.commands import EventDraft, build_event, parse_addevent
 from calendars.errors import InvalidInput
 from calendars.events import Event
@@ -197,7 +198,7 @@ def conversation(entry: Handler) -> ConversationHandler[Any]:
     """The dialogue, entered through ``entry`` (``start`` behind the admin check) or a
     suggestion's Edit button (an admin's too)."""
     answer = filters.TEXT & ~filters.COMMAND
-    edit = CallbackQueryHandler(admin_only(edit_suggestion), pattern=r"^sg:edit:")
+    edit = CallbackQueryHandler(admin_only(edit_suggestion), pattern=f"^{SUGGESTION_PREFIX}:edit:")
     with warnings.catch_warnings():
         # PTB warns that per_message=False does not track a button per message: the button
         # only opens the dialogue, whose answers are messages in the same chat.
