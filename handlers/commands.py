@@ -28,6 +28,7 @@ from bot.telegram.context import BotContext
 from bot.wording.replies import help_text
 from calendars.follows import FOLLOW_PREFIX
 from handlers import addevent, admin, follows, inline, membership, news, preferences, user
+from handlers import suggestions as suggested
 from handlers.common import Handler, admin_only, chat_manager_only, reply, user_errors
 from handlers.errors import on_error
 
@@ -151,6 +152,8 @@ COMMANDS: tuple[Command, ...] = (
         takes_file=True,
     ),
     Command("exportopml", news.exportopml, "the watched feeds as an OPML file", A),
+    Command("suggestions", suggested.suggestions, "meetings the news announced: add or ignore", A),
+    Command("watch", suggested.watch, "names the news is read for: /watch add|rm <name>", A),
 )
 
 
@@ -179,6 +182,11 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(
         CallbackQueryHandler(
             chat_manager_only(follows.follow_button), pattern=f"^{FOLLOW_PREFIX}[:#]"
+        )
+    )
+    application.add_handler(
+        CallbackQueryHandler(
+            admin_only(suggested.suggestion_button), pattern=suggested.SUGGESTION_PATTERN
         )
     )
     application.add_handler(InlineQueryHandler(inline.search))  # @bot <words>, in any chat

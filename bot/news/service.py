@@ -21,6 +21,7 @@ from bot.news.sources import NewsSources
 from bot.services.events import EventService
 from bot.store import Store
 from calendars.errors import InvalidInput
+from calendars.news.articles import Article
 from calendars.news.sources import NewsSource
 
 __all__ = ["NewsService", "NewsStatus"]
@@ -48,13 +49,16 @@ class NewsService:
         interval: timedelta,
         digest_over: int,
         retention: timedelta,
+        on_articles: Callable[[list[Article]], object] | None = None,
     ) -> None:
         self._store = store
         self.notices = NewsNotices(
             store=store, broadcaster=broadcaster, clock=clock, digest_over=digest_over
         )
         self._reader = SourceReader()
-        intake = ArticleIntake(store=store, events=events, notices=self.notices, clock=clock)
+        intake = ArticleIntake(
+            store=store, events=events, notices=self.notices, clock=clock, on_taken=on_articles
+        )
         self.poller = NewsPoller(
             store=store,
             http=http,
