@@ -52,6 +52,7 @@ class ArticleIntake:
                 **article.to_record(),
                 "events": event_ids,
                 "pending": notify and bool(event_ids),
+                "detect": self._on_taken is not None,  # until suggestions have read it
             }
             self._store.articles.add(article.key, record, at=now)
             if event_ids:

@@ -137,6 +137,8 @@ class SuggestionService:
                     created += await self.process(batch)
                 except Exception:  # one bad batch must not end suggestions for good
                     logger.exception("suggest.cycle_failed articles=%d", len(batch))
+                # Read (or logged as unreadable): a restart must not queue them again.
+                self._store.articles.detected(article.key for article in batch)
             return created
         finally:
             self._busy = False
@@ -218,7 +220,15 @@ class SuggestionService:
                 await asyncio.sleep(0)  # a journal write each: let others run between
 
     async def resume(self) -> None:
-        """At start: notices a stop interrupted go out (the sent ones are not repeated)."""
+        """At start: articles a stop left unread are queued again, and notices it
+        interrupted go out (the sent ones are not repeated)."""
+        unread = []
+        for record in self._store.articles.undetected():
+            try:
+                unread.append(Article.from_record(record))
+            except (KeyError, TypeError, ValueError):  # an old or damaged record: skip it
+                logger.warning("suggest.unreadable_article key=%s", record.get("key", "?"))
+        self.consider(unread)
         owed = [s for s in self._store.suggestions.in_state(SuggestionState.NEW) if not s.notified]
         await self.notify(owed)
 
