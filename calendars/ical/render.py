@@ -20,12 +20,17 @@ Choices that calendar clients depend on (see FIELD-NOTES):
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+import sys
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import icalendar
 from icalendar import Calendar, vDuration
 from icalendar import Event as VEvent
 
@@ -46,6 +51,17 @@ logger = logging.getLogger(__name__)
 
 _END = b"END:VCALENDAR\r\n"
 COVERAGE_IN_FEED = 5
+# The modules whose code decides a VEVENT's bytes: a kept VEVENT rendered by other code is
+# not reused (see ``IcalRenderer.fingerprint``).
+_RENDERING_MODULES = (
+    "calendars.events",
+    "calendars.event_fields",
+    "calendars.ical.render",
+    "calendars.ical.roundtrip",
+    "calendars.time.wallclock",
+)
+# An event's kept VEVENT: the (SEQUENCE, LAST-MODIFIED) it was rendered at, and its bytes.
+KeptVevent = tuple[tuple[int, str], bytes]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -89,7 +105,29 @@ class IcalRenderer:
 
     def __init__(self, meta: CalendarMeta) -> None:
         self.meta = meta
-        self._vevents: dict[str, tuple[tuple[int, str], bytes]] = {}
+        self._vevents: dict[str, KeptVevent] = {}
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """What a VEVENT's bytes depend on besides the event: the public URL (UID host,
+        event links), the icalendar version and this code. VEVENTs kept across a restart
+        are reused only under the same fingerprint (``keep``)."""
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update(f"{self.meta.public_url}\0{icalendar.__version__}".encode())
+        for name in _RENDERING_MODULES:
+            path = getattr(sys.modules.get(name), "__file__", None)
+            digest.update(Path(path).read_bytes() if path else name.encode())
+        return digest.hexdigest()
+
+    def kept(self) -> dict[str, KeptVevent]:
+        """Every VEVENT rendered so far, by event id: what a restart may ``keep``."""
+        return dict(self._vevents)
+
+    def keep(self, vevents: Mapping[str, KeptVevent]) -> None:
+        """Reuse VEVENTs rendered before (same ``fingerprint``); each still counts only
+        while its event has the SEQUENCE and LAST-MODIFIED it was rendered at."""
+        for event_id, kept in vevents.items():
+            self._vevents.setdefault(event_id, kept)
 
     def vevent(self, event: Event) -> bytes:
         version = (event.sequence, event.updated.isoformat())
@@ -124,13 +162,10 @@ class IcalRenderer:
         header.add("X-PUBLISHED-TTL", vDuration(self.meta.refresh))
         rendered = self._renderable(events)
         shown = [event for event, _body in rendered]
-        for zone, (first_year, last_year) in sorted(_zone_years(shown).items()):
-            try:
-                header.add_component(vtimezone(zone, first_year, last_year))
-            except Exception:  # a calendar still shows the times, if in UTC
-                logger.exception("ical.vtimezone_failed zone=%s", zone)
+        zones = [_zone_bytes(*span) for span in sorted(_zone_years(shown).items())]
         framing: bytes = header.to_ical()
-        return framing[: -len(_END)] + b"".join(body for _event, body in rendered) + _END
+        components = [*zones, *(body for _event, body in rendered)]
+        return framing[: -len(_END)] + b"".join(components) + _END
 
     def _renderable(self, events: Sequence[Event]) -> list[tuple[Event, bytes]]:
         """Each event's VEVENT; one that cannot be rendered is logged and left out, so one
@@ -171,6 +206,17 @@ class IcalRenderer:
             for item in event.coverage[:COVERAGE_IN_FEED]
         ]
         return compose_description(event.description, event.urls, items)
+
+
+@functools.lru_cache(maxsize=256)
+def _zone_bytes(zone: str, years: tuple[int, int]) -> bytes:
+    """A zone's VTIMEZONE, serialised once (every event's own feed has one)."""
+    try:
+        body: bytes = vtimezone(zone, *years).to_ical()
+    except Exception:  # a calendar still shows the times, if in UTC
+        logger.exception("ical.vtimezone_failed zone=%s", zone)
+        return b""
+    return body
 
 
 def _unambiguous(value: date | datetime) -> date | datetime:
