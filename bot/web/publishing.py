@@ -15,12 +15,15 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from bot.store.feed_state import FeedState
+from bot.store import Store
+from bot.store.feed_state import FeedState, feed_state_path
 from bot.web.static_feeds import StaticFeeds, SyncReport
 from calendars.errors import ConfigError, StoreError
 from calendars.ical.feeds import CalendarFeeds
+from calendars.ical.render import CalendarMeta, IcalRenderer
+from config.settings import Settings
 
-__all__ = ["PUBLISH_EVERY", "FeedPublisher"]
+__all__ = ["PUBLISH_EVERY", "FeedPublisher", "export_feeds"]
 
 logger = logging.getLogger(__name__)
 
@@ -78,3 +81,30 @@ class FeedPublisher:
 
     def save(self) -> None:
         self.state.save(self.feeds)
+
+
+def export_feeds(settings: Settings, directory: Path) -> SyncReport:
+    """``run.py export-feeds DIR``: write the public feeds once, as the app would.
+
+    Opens the database as the app does (so it refuses while the app runs: the running app
+    keeps ``SUMMITWATCH_STATIC_DIR`` current itself). Links and UIDs use the same public
+    URL as the app, so set ``SUMMITWATCH_PUBLIC_URL`` as for the app.
+    """
+    with Store(settings.db_path) as store:
+        meta = CalendarMeta(
+            public_url=settings.public_url_for(settings.port),
+            name=settings.calendar_name,
+            refresh=settings.feed_refresh,
+        )
+        feeds = CalendarFeeds(
+            IcalRenderer(meta),
+            events=store.events.sorted_by_start,
+            version=lambda: store.events.version,
+            topics=lambda: settings.topics,
+        )
+        state = FeedState(feed_state_path(store.path))
+        state.restore(feeds)
+        static = StaticFeeds(directory, feeds)
+        report = static.sync()
+        state.save(feeds)
+        return report
