@@ -25,6 +25,7 @@ def with_static(settings: Settings, folder: Path) -> Settings:
 
 
 async def publish(app: SummitWatch) -> SyncReport:
+    await app.wait_background()  # the start-up publish: its counts are not this one's
     report = await asyncio.to_thread(app.publisher.publish)
     assert report is not None
     return report
