@@ -1,0 +1,145 @@
+"""The calendar route at the floor: /calendar.ics vs a bare Starlette endpoint, same bytes.
+
+    .venv/bin/python benchmarks/bench_route.py [--events 50] [--seconds 5] [--rounds 3]
+
+One server process (``--serve``, started by this script) runs the app's web stack as
+``run.py`` does (``build_web_app``, ``WebServer`` on uvicorn with httptools, uvloop) with
+the real calendar routes and one more route, ``/bare.ics``: a plain Starlette endpoint
+returning the same cached bytes with the same headers (and a 304 when If-None-Match
+matches). wrk (Debian's ``wrk``, one thread, 32 connections) loads each in turn, 200s
+and 304s, for ``--rounds`` alternating rounds; the table shows the medians and the ratio
+route/bare (goal: >= 0.95).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import statistics
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.bench_feed import wrk  # noqa: E402
+from benchmarks.synthetic import TAGS, make_events  # noqa: E402
+
+
+def serve(port: int, count: int) -> None:
+    """The app's web stack with the calendar routes and a bare endpoint beside them."""
+    from email.utils import format_datetime
+
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from bot.web.server import WebServer, bind_socket, build_web_app
+    from calendars.ical.feeds import CalendarFeeds
+    from calendars.ical.render import CalendarMeta, IcalRenderer
+    from calendars.ical.routes import calendar_routes
+    from run import run_event_loop
+
+    events = make_events(count, first=datetime(2026, 1, 1, 9, 0), every=timedelta(hours=7))
+    feeds = CalendarFeeds(
+        IcalRenderer(CalendarMeta(public_url="https://summitwatch.example.org")),
+        events=lambda: events,
+        version=lambda: 0,
+        topics=lambda: TAGS,
+    )
+    feed = feeds.everything()
+    headers = {
+        "etag": feed.etag,
+        "last-modified": format_datetime(feed.last_modified, usegmt=True),
+        "cache-control": "public, max-age=300",
+        "access-control-allow-origin": "*",
+        "content-disposition": f'inline; filename="{feed.filename}"',
+    }
+    kept = {k: v for k, v in headers.items() if k != "content-disposition"}
+
+    async def bare(request: Request) -> Response:
+        if request.headers.get("if-none-match") == feed.etag:
+            return Response(status_code=304, headers=kept)
+        return Response(feed.body, headers=headers, media_type="text/calendar; charset=utf-8")
+
+    routes = [*calendar_routes(feeds), Route("/bare.ics", bare, methods=["GET", "HEAD"])]
+    app = build_web_app(routes, health=lambda: {"ok": True}, metrics=lambda: "")
+
+    async def main() -> None:
+        server = WebServer(app, bind_socket("127.0.0.1", port))
+        await server.start()
+        print("ready", flush=True)
+        await asyncio.Event().wait()
+
+    run_event_loop(main())
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def measure(count: int, seconds: float, rounds: int) -> dict[tuple[str, str], float]:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, __file__, "--serve", str(port), "--events", str(count)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        assert server.stdout.readline().strip() == "ready"
+        base = f"http://127.0.0.1:{port}"
+        first, bare = httpx.get(f"{base}/calendar.ics"), httpx.get(f"{base}/bare.ics")
+        assert first.content == bare.content
+        assert first.headers["etag"] == bare.headers["etag"]
+        etag = first.headers["etag"]
+        rates: dict[tuple[str, str], list[float]] = {}
+        for _ in range(rounds):
+            for path in ("/calendar.ics", "/bare.ics"):
+                for label, headers in (("200", {}), ("304", {"If-None-Match": etag})):
+                    rate = wrk(base + path, headers, seconds, concurrency=32)
+                    rates.setdefault((path, label), []).append(rate)
+        print(
+            f"/calendar.ics vs a bare Starlette endpoint ({count} events, "
+            f"{len(first.content) / 1e3:.0f} KB), wrk -t1 -c32, median of {rounds} x {seconds:.0f} s"
+        )
+        return {key: statistics.median(values) for key, values in rates.items()}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def report(medians: dict[tuple[str, str], float]) -> None:
+    print(f"  {'':6} {'route req/s':>12} {'bare req/s':>12} {'route/bare':>11}")
+    for label in ("200", "304"):
+        route, bare = medians[("/calendar.ics", label)], medians[("/bare.ics", label)]
+        print(f"  {label:6} {route:12.0f} {bare:12.0f} {route / bare:11.2f}   goal >= 0.95")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--events", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, args.events)
+        return
+    if not shutil.which("wrk"):
+        sys.exit("bench_route needs wrk: apt-get install -y wrk")
+    report(measure(args.events, args.seconds, args.rounds))
+
+
+if __name__ == "__main__":
+    main()
