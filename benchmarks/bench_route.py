@@ -109,9 +109,10 @@ def measure(count: int, seconds: float, rounds: int) -> dict[tuple[str, str], fl
                 for label, headers in (("200", {}), ("304", {"If-None-Match": etag})):
                     rate = wrk(base + path, headers, seconds, concurrency=32)
                     rates.setdefault((path, label), []).append(rate)
+        size = len(first.content) / 1e3
         print(
-            f"/calendar.ics vs a bare Starlette endpoint ({count} events, "
-            f"{len(first.content) / 1e3:.0f} KB), wrk -t1 -c32, median of {rounds} x {seconds:.0f} s"
+            f"/calendar.ics vs a bare Starlette endpoint ({count} events, {size:.0f} KB), "
+            f"wrk -t1 -c32, median of {rounds} x {seconds:.0f} s"
         )
         return {key: statistics.median(values) for key, values in rates.items()}
     finally:

@@ -49,6 +49,7 @@ __all__ = ["ICAL_STATUS", "STATUS_PROPERTY", "SUMMARY_PREFIX", "CalendarMeta", "
 
 logger = logging.getLogger(__name__)
 
+_BEGIN = b"BEGIN:VCALENDAR\r\n"
 _END = b"END:VCALENDAR\r\n"
 COVERAGE_IN_FEED = 5
 # The modules whose code decides a VEVENT's bytes: a kept VEVENT rendered by other code is
@@ -148,7 +149,14 @@ class IcalRenderer:
         self, events: Sequence[Event], *, scope: str = "all", name: str | None = None
     ) -> bytes:
         """One VCALENDAR with ``events``; ``scope`` makes the calendar's own UID stable."""
-        title = name or self.meta.name
+        rendered = self._renderable(events)
+        shown = [event for event, _body in rendered]
+        zones = [_zone_bytes(*span) for span in sorted(_zone_years(shown).items())]
+        components = [*zones, *(body for _event, body in rendered)]
+        return self._framing(scope, name or self.meta.name) + b"".join(components) + _END
+
+    def header(self, scope: str, title: str) -> Calendar:
+        """The calendar's own properties, as icalendar builds them."""
         header = Calendar.new(
             prodid="-//SummitWatch//SummitWatch Calendar 1.0//EN",
             uid=f"{scope}@{self.meta.host}",
@@ -160,12 +168,37 @@ class IcalRenderer:
         )
         header["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"  # required by RFC 7986 §5.7
         header.add("X-PUBLISHED-TTL", vDuration(self.meta.refresh))
-        rendered = self._renderable(events)
-        shown = [event for event, _body in rendered]
-        zones = [_zone_bytes(*span) for span in sorted(_zone_years(shown).items())]
-        framing: bytes = header.to_ical()
-        components = [*zones, *(body for _event, body in rendered)]
-        return framing[: -len(_END)] + b"".join(components) + _END
+        return header
+
+    def _framing(self, scope: str, title: str) -> bytes:
+        """``header(scope, title)`` serialised, without END:VCALENDAR.
+
+        Only the name and UID lines differ between feeds: icalendar serialises those, and
+        the rest comes from a template made once (10,000 event feeds: ~3x faster). Bytes
+        are the same as serialising the whole header (tests/calendars/ical/test_render.py).
+        """
+        if self._template is None:
+            return bytes(self.header(scope, title).to_ical()[: -len(_END)])
+        before, middle, after = self._template
+        varying = Calendar()
+        varying.calendar_name = title
+        varying.uid = f"{scope}@{self.meta.host}"
+        lines: bytes = varying.to_ical()[len(_BEGIN) : -len(_END)]
+        cut = lines.index(b"\r\nUID:") + 2
+        return before + lines[:cut] + middle + lines[cut:] + after
+
+    @functools.cached_property
+    def _template(self) -> tuple[bytes, bytes, bytes] | None:
+        """The header's bytes around its name lines and its UID line; None if the layout
+        is not the expected one (a long host folds the UID line): whole headers, then."""
+        framing: bytes = self.header("S", "N").to_ical()[len(_BEGIN) : -len(_END)]
+        parts = framing.split(b"NAME:N\r\nX-WR-CALNAME:N\r\n")
+        if len(parts) != 2:
+            return None
+        rest = parts[1].split(f"UID:S@{self.meta.host}\r\n".encode())
+        if len(rest) != 2:
+            return None
+        return _BEGIN + parts[0], rest[0], rest[1]
 
     def _renderable(self, events: Sequence[Event]) -> list[tuple[Event, bytes]]:
         """Each event's VEVENT; one that cannot be rendered is logged and left out, so one
