@@ -138,3 +138,21 @@ async def test_an_event_leaving_a_topic_moves_the_topic_feeds_validators(
                 "/calendar/sco.ics", headers={"If-Modified-Since": before.headers["last-modified"]}
             )
             assert stale.status_code == 200
+
+
+async def test_the_app_writes_a_change_at_its_next_check(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """The check the scheduler runs every PUBLISH_EVERY: nothing to do until the events
+    change, then one publish in the background."""
+    folder = tmp_path / "www"
+    async with running(with_static(settings, folder)) as app:
+        await add_events(app)
+        await publish(app)
+        assert not app.publisher.due()
+        await app.events.edit("talks", actor="t", title="Talks moved to Kazan")
+        assert app.publisher.due()
+        app._publish_if_changed()
+        await app.wait_background()
+        assert b"SUMMARY:Talks moved to Kazan" in (folder / "events/talks.ics").read_bytes()
+        assert not app.publisher.due()
