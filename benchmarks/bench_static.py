@@ -81,7 +81,7 @@ def nginx_process(folder: Path, static: Path, app_port: int) -> Iterator[str]:
         ("/var/lib/nginx/", f"{folder}/"),
         ("server 127.0.0.1:8080;", f"server 127.0.0.1:{app_port};"),
         ("listen 80;", f"listen 127.0.0.1:{port};"),
-        ("root /var/lib/summitwatch/www;", f"root {static};"),
+        ("root /var/www/summitwatch;", f"root {static};"),
     ):
         text = text.replace(shipped, here)
     conf = folder / "nginx.conf"

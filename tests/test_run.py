@@ -169,3 +169,16 @@ def test_export_feeds_writes_the_public_feeds_the_app_serves_and_exits(tmp_path:
             response.headers["etag"]
             == f'"{int(written.stat().st_mtime):x}-{len(response.content):x}"'
         )
+
+
+def test_export_feeds_refuses_a_database_that_is_not_there(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), "export-feeds", str(tmp_path / "www")],
+        env=env_for(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "does not exist; no feeds to export" in result.stderr
+    assert not (tmp_path / "data").exists()  # no empty database made on the way

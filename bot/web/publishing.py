@@ -77,7 +77,7 @@ class FeedPublisher:
                 if self.static is not None:
                     report = self.static.sync()
                     logger.info("feeds.exported %s", report)
-            except Exception:  # a full disk must not stop the app; the next change retries
+            except Exception:  # a full disk must not stop the app; the next check retries
                 logger.exception("feeds.publish_failed")
                 return None
             self._published = version
@@ -95,7 +95,12 @@ def export_feeds(settings: Settings, directory: Path) -> SyncReport:
     keeps ``SUMMITWATCH_STATIC_DIR`` current itself). Links and UIDs use the same public
     URL as the app, so set ``SUMMITWATCH_PUBLIC_URL`` as for the app.
     """
-    with Store(settings.db_path) as store:
+    journal = settings.db_path.with_name(settings.db_path.name + ".journal")
+    if settings.db_path.is_dir() or not (settings.db_path.exists() or journal.exists()):
+        # Opening a Store would create an empty database: say what is wrong instead.
+        raise StoreError(f"database file {settings.db_path} does not exist; no feeds to export")
+    store = Store(settings.db_path)
+    try:
         meta = CalendarMeta(
             public_url=settings.public_url_for(settings.port),
             name=settings.calendar_name,
@@ -109,7 +114,8 @@ def export_feeds(settings: Settings, directory: Path) -> SyncReport:
         )
         state = FeedState(feed_state_path(store.path))
         state.restore(feeds)
-        static = StaticFeeds(directory, feeds)
-        report = static.sync()
+        report = StaticFeeds(directory, feeds).sync()
         state.save(feeds)
         return report
+    finally:
+        store.release()  # reading only: the database is left byte for byte as it was

@@ -12,8 +12,9 @@ nginx send a stored ETag instead would need a reload per change, and nginx could
 answer If-None-Match with it.)
 
 Files are replaced atomically (readers see the old or the new bytes, never half) and are
-0644, in 0755 folders: nginx's workers run as another user (www-data), and these are the
-same public bytes the app serves to anyone, unlike the database's owner-only files. A file
+0644, in 0755 folders, whatever the umask (the systemd unit sets 0077): nginx's workers
+run as another user (www-data), and these are the same public bytes the app serves to
+anyone, unlike the database's owner-only files. A file
 is rewritten only when its bytes change (same bytes with a new Last-Modified: only its
 mtime is set); files of events and topics that are gone are removed.
 """

@@ -58,7 +58,7 @@ def configured(folder: Path, *, port: int, app_port: int, static: Path) -> Path:
         ("/var/lib/nginx/", f"{folder}/"),
         ("server 127.0.0.1:8080;", f"server 127.0.0.1:{app_port};"),
         ("listen 80;", f"listen 127.0.0.1:{port};"),
-        ("root /var/lib/summitwatch/www;", f"root {static};"),
+        ("root /var/www/summitwatch;", f"root {static};"),
     ):
         assert shipped in text, f"deploy/nginx.conf no longer has {shipped!r}"
         text = text.replace(shipped, here)
