@@ -40,10 +40,12 @@ class FeedState:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._saved: dict[str, Stamp] | None = None
+        self._saved: tuple[dict[str, Stamp], dict[str, str]] | None = None
+        self.synced: dict[str, str] = {}  # the static files' keys, see StaticFeeds.synced
 
     def restore(self, feeds: CalendarFeeds) -> int:
-        """Hand the kept VEVENTs and stamps to ``feeds``; how many VEVENTs were reused."""
+        """Hand the kept VEVENTs and stamps to ``feeds``; how many VEVENTs were reused.
+        The static files' keys are left in ``synced``."""
         try:
             document = json.loads(self.path.read_bytes())
             if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -58,6 +60,7 @@ class FeedState:
                     event_id: ((int(sequence), str(updated)), text.encode("utf-8"))
                     for event_id, (sequence, updated, text) in document["vevents"].items()
                 }
+            synced = {str(k): str(v) for k, v in document.get("synced", {}).items()}
         except FileNotFoundError:
             return 0
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -65,13 +68,14 @@ class FeedState:
             return 0
         feeds.restore(stamps)
         feeds.renderer.keep(vevents)
-        self._saved = stamps
+        self.synced = synced
+        self._saved = (stamps, synced)
         return len(vevents)
 
-    def save(self, feeds: CalendarFeeds) -> bool:
+    def save(self, feeds: CalendarFeeds, synced: dict[str, str] | None = None) -> bool:
         """Write the current renders if any feed changed since the last save; True if written."""
-        stamps = feeds.stamps()
-        if stamps == self._saved:
+        stamps, synced = feeds.stamps(), synced or {}
+        if (stamps, synced) == self._saved:
             return False
         document: dict[str, Any] = {
             "format": FORMAT,
@@ -81,11 +85,12 @@ class FeedState:
                 for event_id, ((sequence, updated), body) in feeds.renderer.kept().items()
             },
             "stamps": {scope: [digest, at.isoformat()] for scope, (digest, at) in stamps.items()},
+            "synced": synced,
         }
         try:
             atomic_write(self.path, json.dumps(document, ensure_ascii=False).encode("utf-8"))
         except StoreError as exc:  # a cache: the app runs on without it
             logger.warning("feeds.state_not_saved error=%s", exc)
             return False
-        self._saved = stamps
+        self._saved = (stamps, synced)
         return True

@@ -46,6 +46,7 @@ class FeedPublisher:
         self.static = StaticFeeds(static_dir, feeds) if static_dir is not None else None
         self._version = version
         self._published: int | None = None
+        self.last: SyncReport | None = None  # what the last publish did to the files
         self._busy = threading.Lock()
         if self.static is not None:
             try:
@@ -58,6 +59,8 @@ class FeedPublisher:
         so it is made now, before the server answers anyone (the first start renders in
         the background: seconds)."""
         reused = self.state.restore(self.feeds)
+        if self.static is not None:
+            self.static.remember(self.state.synced)
         if reused:
             self.feeds.warm()
         logger.info("feeds.restored vevents=%d", reused)
@@ -75,17 +78,17 @@ class FeedPublisher:
             try:
                 self.feeds.warm()
                 if self.static is not None:
-                    report = self.static.sync()
+                    report = self.last = self.static.sync()
                     logger.info("feeds.exported %s", report)
             except Exception:  # a full disk must not stop the app; the next check retries
                 logger.exception("feeds.publish_failed")
                 return None
             self._published = version
-            self.state.save(self.feeds)
+            self.save()
             return report
 
     def save(self) -> None:
-        self.state.save(self.feeds)
+        self.state.save(self.feeds, self.static.synced() if self.static is not None else None)
 
 
 def export_feeds(settings: Settings, directory: Path) -> SyncReport:
@@ -114,8 +117,10 @@ def export_feeds(settings: Settings, directory: Path) -> SyncReport:
         )
         state = FeedState(feed_state_path(store.path))
         state.restore(feeds)
-        report = StaticFeeds(directory, feeds).sync()
-        state.save(feeds)
+        static = StaticFeeds(directory, feeds)
+        static.remember(state.synced)
+        report = static.sync()
+        state.save(feeds, static.synced())
         return report
     finally:
         store.release()  # reading only: the database is left byte for byte as it was

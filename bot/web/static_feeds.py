@@ -48,11 +48,12 @@ class SyncReport:
     touched: int = 0  # same bytes, new Last-Modified
     removed: int = 0
     unchanged: int = 0
+    rendered: int = 0  # feeds rendered to compare or write (unchanged event feeds are not)
 
     def __str__(self) -> str:
         return (
             f"{self.written} written, {self.touched} re-dated, "
-            f"{self.removed} removed, {self.unchanged} unchanged"
+            f"{self.removed} removed, {self.unchanged} unchanged ({self.rendered} rendered)"
         )
 
 
@@ -73,6 +74,19 @@ class StaticFeeds:
         self._keys: dict[str, str] = {}  # scope -> the key its file was last synced at
         self._lock = threading.Lock()
 
+    def synced(self) -> dict[str, str]:
+        """Each event feed's key at its last sync: kept across restarts (``FeedState``),
+        so a restart reads and renders none of 10,000 unchanged event feeds. (The keys of
+        the full and topic feeds are the store's version, which restarts from 0.)"""
+        with self._lock:
+            return {k: v for k, v in self._keys.items() if k.startswith("event:")}
+
+    def remember(self, synced: dict[str, str]) -> None:
+        with self._lock:
+            for scope, key in synced.items():
+                if scope.startswith("event:"):
+                    self._keys.setdefault(scope, key)
+
     def prepare(self) -> None:
         """Make the folders (0755); StoreError naming the folder when that fails."""
         for folder in (self.directory, self.directory / "calendar", self.directory / "events"):
@@ -81,7 +95,7 @@ class StaticFeeds:
     def sync(self) -> SyncReport:
         """Write what changed, remove what is gone; StoreError if the folder is unusable."""
         with self._lock:
-            counts = {"written": 0, "touched": 0, "removed": 0, "unchanged": 0}
+            counts = {"written": 0, "touched": 0, "removed": 0, "unchanged": 0, "rendered": 0}
             self.prepare()
             wanted: set[Path] = set()
             for scope, key, render in self._feeds.public():
@@ -91,6 +105,7 @@ class StaticFeeds:
                     counts["unchanged"] += 1
                     continue
                 feed = render()
+                counts["rendered"] += 1
                 if feed is None:
                     continue
                 wanted.add(path)

@@ -124,7 +124,8 @@ class CalendarFeeds:
         """Every public feed (everything, each topic, each event) as (scope, key, render).
 
         ``key`` changes whenever the feed's bytes may have (for an event's own feed: its
-        SEQUENCE and LAST-MODIFIED), so an exporter renders only feeds whose key moved.
+        SEQUENCE and LAST-MODIFIED, and the settings: it holds across restarts), so an
+        exporter renders only feeds whose key moved.
         Topics are the configured ones and every tag an event uses. Event feeds render
         without entering the cache: exporting 10,000 never pushes out those being served.
         """
@@ -132,9 +133,17 @@ class CalendarFeeds:
         yield "all", f"v{version}", self.everything
         for tag in sorted(set(self._topics()) | {t for e in events for t in e.tags}):
             yield f"tag:{tag}", f"v{version}", functools.partial(self.topic, tag)
+        context = self._context  # so an event feed's key also holds across restarts
         for event in events:
-            key = f"{event.sequence}/{event.updated.isoformat()}"
+            key = f"{context}/{event.sequence}/{event.updated.isoformat()}"
             yield f"event:{event.id}", key, functools.partial(self._render_alone, event)
+
+    @functools.cached_property
+    def _context(self) -> str:
+        """What an event's own feed depends on besides the event: the feed's settings and
+        what its VEVENT depends on (``IcalRenderer.fingerprint``)."""
+        text = f"{self.renderer.fingerprint}|{self.renderer.meta!r}"
+        return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
     def _render_alone(self, event: Event) -> CalendarFeed:
         with self._lock:

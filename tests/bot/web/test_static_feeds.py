@@ -20,8 +20,11 @@ from tests.conftest import at, running, timed_event
 pytestmark = pytest.mark.asyncio
 
 
-def with_static(settings: Settings, folder: Path) -> Settings:
-    return Settings(db_path=settings.db_path, port=0, seed_path=None, static_dir=folder)
+def with_static(settings: Settings, folder: Path, url: str = "") -> Settings:
+    """``url``: a fixed public URL (else it names the port, which changes each start)."""
+    return Settings(
+        db_path=settings.db_path, port=0, seed_path=None, static_dir=folder, public_url=url
+    )
 
 
 async def publish(app: SummitWatch) -> SyncReport:
@@ -156,3 +159,28 @@ async def test_the_app_writes_a_change_at_its_next_check(
         await app.wait_background()
         assert b"SUMMARY:Talks moved to Kazan" in (folder / "events/talks.ics").read_bytes()
         assert not app.publisher.due()
+
+
+async def test_a_restart_renders_no_unchanged_event_feed(
+    settings: Settings, tmp_path: Path
+) -> None:
+    folder, url = tmp_path / "www", "https://cal.example.org"
+    async with running(with_static(settings, folder, url)) as app:
+        await add_events(app)
+        await publish(app)
+    before = {name: (folder / name).stat().st_ino for name in files(folder)}
+    async with running(with_static(settings, folder, url)) as app:
+        await app.wait_background()  # the start-up publish
+        started = app.publisher.last
+        await app.events.edit("lonely", actor="t", location="Kazan")
+        edited = await publish(app)
+    # At start: the full feed and the topic feeds are checked (the store's version starts
+    # again at 0, so their keys cannot carry over), none of the event feeds.
+    topics = {"sco", "energy", "one-off", *settings.topics}
+    assert started is not None
+    assert (started.rendered, started.written) == (1 + len(topics), 0)
+    assert (edited.rendered, edited.written) == (1 + 1 + len(topics), 3)
+    changed = {
+        n.removesuffix(".gz") for n in files(folder) if (folder / n).stat().st_ino != before[n]
+    }
+    assert changed == {"calendar.ics", "events/lonely.ics", "calendar/one-off.ics"}
