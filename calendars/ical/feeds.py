@@ -184,6 +184,7 @@ class CalendarFeeds:
             feed = self._render(scope, chosen, name, filename)
             if scope == "all":
                 self.renderer.forget(e.id for e in events)
+                self._forget_stamps({f"event:{e.id}" for e in events})
             self._cache = {k: v for k, v in self._cache.items() if v[0] == version}
             while len(self._cache) >= MAX_CACHED_SCOPES:  # the oldest render goes first
                 del self._cache[next(iter(self._cache))]
@@ -199,6 +200,11 @@ class CalendarFeeds:
         last_modified = self._stamp(scope, body, _newest(chosen))
         etag = nginx_etag(last_modified, len(body))
         return CalendarFeed(body, etag, last_modified, filename or f"{stem}.ics")
+
+    def _forget_stamps(self, events: set[str]) -> None:
+        """Drop the stamps of events' own feeds whose event is gone."""
+        for scope in [k for k in self._stamps if k.startswith("event:") and k not in events]:
+            del self._stamps[scope]
 
     def _stamp(self, scope: str, body: bytes, newest: datetime) -> datetime:
         """The feed's Last-Modified: kept while its bytes stay, later whenever they change."""
