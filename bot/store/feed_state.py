@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bot.store.files import atomic_write
+from bot.store.files import atomic_write, feed_state_path
 from calendars.errors import StoreError
 from calendars.ical.feeds import CalendarFeeds, Stamp
 from calendars.ical.render import KeptVevent
@@ -29,10 +29,6 @@ __all__ = ["FeedState", "feed_state_path"]
 logger = logging.getLogger(__name__)
 
 FORMAT = "summitwatch-feed-state-1"
-
-
-def feed_state_path(db_path: Path) -> Path:
-    return db_path.with_name(db_path.name + ".feeds")
 
 
 class FeedState:

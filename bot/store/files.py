@@ -21,7 +21,14 @@ from pathlib import Path
 
 from calendars.errors import StoreError, StoreLocked
 
-__all__ = ["PRIVATE", "DatabaseLock", "atomic_write", "lock_path_for", "open_private"]
+__all__ = [
+    "PRIVATE",
+    "DatabaseLock",
+    "atomic_write",
+    "feed_state_path",
+    "lock_path_for",
+    "open_private",
+]
 
 PRIVATE = 0o600
 
@@ -82,6 +89,11 @@ def atomic_write(
 
 def lock_path_for(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".lock")
+
+
+def feed_state_path(db_path: Path) -> Path:
+    """The rendered-feeds cache beside the database (``bot.store.feed_state``)."""
+    return db_path.with_name(db_path.name + ".feeds")
 
 
 class DatabaseLock:

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from bot.store import Store
+from bot.store.backup import export_database, import_database
 from bot.store.feed_state import feed_state_path
 from config.settings import Settings
 from tests.conftest import at, running, timed_event
@@ -94,3 +95,19 @@ async def test_an_unreadable_state_file_costs_a_render_not_the_feed(
     served = await feed_of(settings)
     assert served.status_code == 200
     assert "UID:summit@cal.example.org" in served.text
+
+
+async def test_restoring_a_backup_drops_the_kept_renders(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """The kept VEVENTs belong to the events that were there: a restore starts afresh."""
+    settings = public(settings)
+    async with running(settings) as app:
+        await app.events.add(timed_event("summit", at("2026-12-04 10:00")), actor="t")
+    kept = feed_state_path(settings.db_path.resolve())
+    assert kept.exists()
+    backup = tmp_path / "backup.json"
+    export_database(settings.db_path, backup)
+    import_database(settings.db_path, str(backup), replace=True)
+    assert not kept.exists()
+    assert "UID:summit@cal.example.org" in (await feed_of(settings)).text
