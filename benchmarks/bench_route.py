@@ -8,7 +8,8 @@ the real calendar routes and one more route, ``/bare.ics``: a plain Starlette en
 returning the same cached bytes with the same headers (and a 304 when If-None-Match
 matches). wrk (Debian's ``wrk``, one thread, 32 connections) loads each in turn, 200s
 and 304s, for ``--rounds`` alternating rounds; the table shows the medians and the ratio
-route/bare (goal: >= 0.95).
+route/bare (goal: >= 0.95). Then the app's own time per request without server or
+network (ASGI calls in process), which wrk's figures include beside uvicorn's.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -31,19 +34,18 @@ from benchmarks.bench_feed import wrk  # noqa: E402
 from benchmarks.synthetic import TAGS, make_events  # noqa: E402
 
 
-def serve(port: int, count: int) -> None:
-    """The app's web stack with the calendar routes and a bare endpoint beside them."""
+def build(count: int) -> tuple[Any, str]:
+    """The app's web stack with the calendar routes and ``/bare.ics``; and the feed's ETag."""
     from email.utils import format_datetime
 
     from starlette.requests import Request
     from starlette.responses import Response
     from starlette.routing import Route
 
-    from bot.web.server import WebServer, bind_socket, build_web_app
+    from bot.web.server import build_web_app
     from calendars.ical.feeds import CalendarFeeds
     from calendars.ical.render import CalendarMeta, IcalRenderer
     from calendars.ical.routes import calendar_routes
-    from run import run_event_loop
 
     events = make_events(count, first=datetime(2026, 1, 1, 9, 0), every=timedelta(hours=7))
     feeds = CalendarFeeds(
@@ -68,7 +70,14 @@ def serve(port: int, count: int) -> None:
         return Response(feed.body, headers=headers, media_type="text/calendar; charset=utf-8")
 
     routes = [*calendar_routes(feeds), Route("/bare.ics", bare, methods=["GET", "HEAD"])]
-    app = build_web_app(routes, health=lambda: {"ok": True}, metrics=lambda: "")
+    return build_web_app(routes, health=lambda: {"ok": True}, metrics=lambda: ""), feed.etag
+
+
+def serve(port: int, count: int) -> None:
+    from bot.web.server import WebServer, bind_socket
+    from run import run_event_loop
+
+    app, _etag = build(count)
 
     async def main() -> None:
         server = WebServer(app, bind_socket("127.0.0.1", port))
@@ -77,6 +86,57 @@ def serve(port: int, count: int) -> None:
         await asyncio.Event().wait()
 
     run_event_loop(main())
+
+
+def in_process(count: int, runs: int = 10, calls: int = 3000) -> None:
+    """The app's own time per request, without server or network: ASGI calls in a loop."""
+    app, etag = build(count)
+
+    async def call(path: str, asked: str | None) -> None:
+        headers = [(b"host", b"bench"), (b"user-agent", b"wrk")]
+        if asked:
+            headers.append((b"if-none-match", asked.encode()))
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": headers,
+            "client": ("127.0.0.1", 1),
+            "server": ("127.0.0.1", 2),
+        }
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            pass
+
+        await app(scope, receive, send)
+
+    async def measure() -> dict[tuple[str, str], float]:
+        best: dict[tuple[str, str], float] = {}
+        for _ in range(runs):
+            for label, asked in (("200", None), ("304", etag)):
+                for path in ("/calendar.ics", "/bare.ics"):
+                    started = time.perf_counter()
+                    for _ in range(calls):
+                        await call(path, asked)
+                    took = (time.perf_counter() - started) / calls
+                    best[(path, label)] = min(best.get((path, label), took), took)
+        return best
+
+    best = asyncio.run(measure())
+    print(f"the app's own time per request, in process (min of {runs} x {calls} calls)")
+    print(f"  {'':6} {'route µs':>12} {'bare µs':>12} {'bare/route':>11}")
+    for label in ("200", "304"):
+        route, bare = best[("/calendar.ics", label)], best[("/bare.ics", label)]
+        print(f"  {label:6} {route * 1e6:12.1f} {bare * 1e6:12.1f} {bare / route:11.2f}")
 
 
 def free_port() -> int:
@@ -140,6 +200,7 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("bench_route needs wrk: apt-get install -y wrk")
     report(measure(args.events, args.seconds, args.rounds))
+    in_process(args.events)
 
 
 if __name__ == "__main__":
