@@ -1,7 +1,8 @@
 """Start SummitWatch: ``python run.py --help`` lists the options, commands and settings.
 
 ``python run.py`` runs the app; ``python run.py export`` and ``python run.py import FILE``
-back the database up as JSON and restore it (with the app stopped).
+back the database up as JSON and restore it (with the app stopped);
+``python run.py export-feeds DIR`` writes the public calendar feeds as files for nginx.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     database.add_argument("--db", default=argparse.SUPPRESS, help="database file (SUMMITWATCH_DB)")
     commands = parser.add_subparsers(
-        dest="command", title="commands (none: run the app)", metavar="{export,import}"
+        dest="command", title="commands (none: run the app)", metavar="{export,import,export-feeds}"
     )
     export = commands.add_parser(
         "export",
@@ -61,6 +62,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     restore.add_argument(
         "--replace", action="store_true", help="replace a database that already has data"
     )
+    static = commands.add_parser(
+        "export-feeds",
+        parents=[database],
+        help="write the public calendar feeds as files for nginx (see deploy/nginx.conf)",
+        description="Write every public calendar feed (all, each topic, each event) into "
+        "DIR as nginx serves them, then exit. Stop the app first; while it runs, "
+        "SUMMITWATCH_STATIC_DIR keeps such a folder current.",
+    )
+    static.add_argument("directory", type=Path, metavar="DIR", help="folder to write into")
     return parser.parse_args(argv)
 
 
@@ -92,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
             print(export_database(settings.db_path, args.output), file=sys.stderr)
         elif args.command == "import":
             print(import_database(settings.db_path, args.file, replace=args.replace))
+        elif args.command == "export-feeds":
+            from bot.web.publishing import export_feeds  # loads the renderer: only when asked
+
+            print(f"{args.directory}: {export_feeds(settings, args.directory)}")
         else:
             # Here, not at the top: the app's libraries take ~0.4 s to load and the
             # export/import commands need none of them.

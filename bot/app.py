@@ -34,12 +34,14 @@ from bot.services.reminders import ReminderService, utc_now
 from bot.services.stats import StatsService
 from bot.services.subscriptions import SubscriptionService
 from bot.store import Store
+from bot.store.feed_state import FeedState, feed_state_path
 from bot.telegram.application import TelegramRunner, build_application
 from bot.telegram.context import Services
 from bot.telegram.intake import UpdateIntake
 from bot.telegram.notifier import TelegramNotifier
 from bot.web.metrics import instance_metrics
 from bot.web.pages import PageSite
+from bot.web.publishing import PUBLISH_EVERY, FeedPublisher
 from bot.web.server import HttpLimits, WebServer, bind_socket, build_web_app
 from calendars.ical.feeds import CalendarFeeds
 from calendars.ical.render import CalendarMeta, IcalRenderer
@@ -115,6 +117,14 @@ class SummitWatch:
             version=lambda: self.store.events.version,
             topics=lambda: settings.topics,
         )
+        self.publisher = FeedPublisher(
+            self.calendar_feeds,
+            FeedState(feed_state_path(self.store.path)),
+            version=lambda: self.store.events.version,
+            static_dir=settings.static_dir,
+        )
+        self.publisher.restore()
+        stack.callback(self.publisher.save)  # at stop: the renders made since the last save
         self.http = http_client(timeout=settings.fetch_timeout, allow=settings.fetch_allow)
         stack.push_async_callback(self.http.aclose)
         self.telegram = self._telegram_runner()
@@ -125,6 +135,7 @@ class SummitWatch:
         # A job on the reminders' scheduler: it stops with them (their stop is above).
         self.events.conclude_due()
         self.reminders.call_every("conclude", CONCLUDE_EVERY, self.events.conclude_due)
+        self.reminders.call_every("publish-feeds", PUBLISH_EVERY, self._publish_if_changed)
         self.briefings.start()
         stack.push_async_callback(self.briefings.stop)
         self.web = WebServer(self._web_app(), sock, limits=HttpLimits.from_settings(settings))
@@ -133,7 +144,7 @@ class SummitWatch:
         if self.telegram is not None:
             stack.push_async_callback(self.telegram.stop)
             await self.telegram.start()
-        self._spawn(asyncio.to_thread(self.calendar_feeds.warm), "warm-feed-cache")
+        self._spawn(asyncio.to_thread(self.publisher.publish), "warm-feed-cache")
         self._spawn(self.reminders.catch_up(), "reminder-catch-up")
         self._spawn(self.broadcaster.resume(), "broadcast-resume")
         self._spawn(self.alerts.resume(), "change-alerts-resume")
@@ -260,6 +271,10 @@ class SummitWatch:
             default_offsets=self.settings.reminder_offsets,
             now=self._clock,
         )
+
+    def _publish_if_changed(self) -> None:
+        if self.publisher.due():
+            self._spawn(asyncio.to_thread(self.publisher.publish), "publish-feeds")
 
     def _spawn(self, work: Coroutine[Any, Any, Any], name: str) -> None:
         task = asyncio.create_task(work, name=name)

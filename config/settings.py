@@ -60,6 +60,7 @@ class Settings:
     http_keep_alive: int = 5
     http_header_timeout: float = 10.0
     http_max_connections: int = 1000
+    static_dir: Path | None = None
 
     def public_url_for(self, port: int) -> str:
         """Where people reach the server: the configured URL, else the address bound.
@@ -234,6 +235,12 @@ _SPEC: tuple[tuple[str, str, Callable[[str], Any], str], ...] = (
         "http_max_connections",
         _connections,
         "Connections and requests at once; more get 503 (1000)",
+    ),
+    (
+        "SUMMITWATCH_STATIC_DIR",
+        "static_dir",
+        _optional_path,
+        "Also write public calendar feeds here, for nginx (off)",
     ),
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -126,3 +127,58 @@ def test_a_bad_setting_is_named_in_the_error(
     )
     assert result.returncode == 2
     assert message in result.stderr
+
+
+def test_export_feeds_writes_the_public_feeds_the_app_serves_and_exits(tmp_path: Path) -> None:
+    folder = tmp_path / "www"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    extra = {"SUMMITWATCH_PUBLIC_URL": "https://cal.example.org", "SUMMITWATCH_PORT": str(port)}
+    with started(tmp_path, **extra) as (process, _feed):  # seeds the shipped events
+        url = f"http://127.0.0.1:{port}"
+        served = {
+            path: httpx.get(f"{url}/{path}", timeout=10)
+            for path in ("calendar.ics", "calendar/sco.ics", "events/putin-new-delhi-2025.ics")
+        }
+        busy = subprocess.run(
+            [sys.executable, str(ROOT / "run.py"), "export-feeds", str(folder)],
+            env=env_for(tmp_path, **extra),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert busy.returncode == 2  # the app holds the database: stop it first
+        assert "database is in use" in busy.stderr
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=15)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), "export-feeds", str(folder)],
+        env=env_for(tmp_path, **extra),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"{folder}: " in result.stdout
+    assert " written" in result.stdout
+    for path, response in served.items():
+        written = folder / path
+        assert written.read_bytes() == response.content, path
+        assert (
+            response.headers["etag"]
+            == f'"{int(written.stat().st_mtime):x}-{len(response.content):x}"'
+        )
+
+
+def test_export_feeds_refuses_a_database_that_is_not_there(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), "export-feeds", str(tmp_path / "www")],
+        env=env_for(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "does not exist; no feeds to export" in result.stderr
+    assert not (tmp_path / "data").exists()  # no empty database made on the way

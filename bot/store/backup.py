@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.store import Store
-from bot.store.files import atomic_write
+from bot.store.files import atomic_write, feed_state_path
 from calendars.errors import InvalidInput, StoreError, SummitWatchError
 from calendars.events import Event
 from calendars.subscribers import Subscriber
@@ -197,6 +197,8 @@ def import_database(db_path: Path, source: str, *, replace: bool) -> str:
         raise SummitWatchError(f"cannot read {source}: {exc.strerror or exc}") from exc
     tables = parse_export(raw, source="stdin" if source == "-" else source)
     import_tables(Store(db_path), tables, replace=replace)
+    # Renders kept for the events that were there: the next start renders afresh.
+    feed_state_path(Path(db_path).resolve()).unlink(missing_ok=True)
     return f"Imported {_counts(_sizes(tables))} into {db_path}."
 
 

@@ -21,16 +21,23 @@ from pathlib import Path
 
 from calendars.errors import StoreError, StoreLocked
 
-__all__ = ["PRIVATE", "DatabaseLock", "atomic_write", "lock_path_for", "open_private"]
+__all__ = [
+    "PRIVATE",
+    "DatabaseLock",
+    "atomic_write",
+    "feed_state_path",
+    "lock_path_for",
+    "open_private",
+]
 
 PRIVATE = 0o600
 
 
-def open_private(path: Path, flags: int) -> int:
-    """``os.open`` creating ``path`` 0600, and making an existing file 0600 too."""
-    fd = os.open(path, flags | os.O_CLOEXEC, PRIVATE)
+def open_private(path: Path, flags: int, mode: int = PRIVATE) -> int:
+    """``os.open`` creating ``path`` 0600 (or ``mode``), and making an existing file so too."""
+    fd = os.open(path, flags | os.O_CLOEXEC, mode)
     try:
-        os.fchmod(fd, PRIVATE)
+        os.fchmod(fd, mode)
     except OSError:
         os.close(fd)
         raise
@@ -46,21 +53,35 @@ def fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, payload: bytes) -> None:
+def atomic_write(
+    path: Path,
+    payload: bytes,
+    *,
+    mode: int = PRIVATE,
+    mtime: float | None = None,
+    durable: bool = True,
+) -> None:
     """Replace ``path`` with ``payload`` or leave it as it was, even across a crash.
 
     Temporary file (0600) beside it, written and fsynced, renamed over ``path``, then the
     folder fsynced so the rename itself is durable. Raises StoreError, never half a file.
+    ``mode`` and ``mtime`` are the new file's from its first moment (public calendar files
+    are 0644 with their feed's Last-Modified); ``durable=False`` skips the fsyncs, for
+    files that are rebuilt at start anyway: readers still see the old or the new file.
     """
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        fd = open_private(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        fd = open_private(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
+        if mtime is not None:
+            os.utime(temporary, (mtime, mtime))
         temporary.replace(path)
-        fsync_directory(path.parent)
+        if durable:
+            fsync_directory(path.parent)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
         raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from exc
@@ -68,6 +89,11 @@ def atomic_write(path: Path, payload: bytes) -> None:
 
 def lock_path_for(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".lock")
+
+
+def feed_state_path(db_path: Path) -> Path:
+    """The rendered-feeds cache beside the database (``bot.store.feed_state``)."""
+    return db_path.with_name(db_path.name + ".feeds")
 
 
 class DatabaseLock:

@@ -1,22 +1,35 @@
-"""Which events go into which feed, and the rendered bytes kept until the data changes."""
+"""Which events go into which feed, and the rendered bytes kept until the data changes.
+
+Validators are the ones nginx computes for a file, so a feed exported as a file
+(``bot.web.static_feeds``) and served by nginx or a CDN carries the same ETag and
+Last-Modified as the app's own route: Last-Modified is the feed's newest change, and the
+ETag is nginx's ``"<mtime hex>-<size hex>"`` of that time and the body's length. So that
+no two different bodies of one feed share validators, Last-Modified moves whenever the
+bytes change, even when no event in the feed got newer (an event deleted, or moved out of
+a topic): it becomes the previous one plus a second (see ``CalendarFeeds.stamps``).
+"""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from calendars.events import SLUG_RE, Event
 from calendars.ical.personal import FeedSelection
 from calendars.ical.render import IcalRenderer
 
-__all__ = ["CalendarFeed", "CalendarFeeds"]
+__all__ = ["CalendarFeed", "CalendarFeeds", "Stamp", "nginx_etag"]
 
 _NEVER = datetime(2020, 1, 1, tzinfo=UTC)
 # Private feeds are one per distinct selection: keep the memory they may take bounded.
 MAX_CACHED_SCOPES = 256
+MAX_STAMPS = 100_000  # beyond it, the oldest private feeds' stamps are forgotten
+# A feed's body digest and its Last-Modified: what the next render compares with.
+Stamp = tuple[str, datetime]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,10 +40,14 @@ class CalendarFeed:
     filename: str
 
 
-def _rendered(body: bytes, events: Sequence[Event], filename: str) -> CalendarFeed:
-    etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-    last_modified = max((e.updated for e in events), default=_NEVER)
-    return CalendarFeed(body, etag, last_modified.astimezone(UTC).replace(microsecond=0), filename)
+def nginx_etag(last_modified: datetime, size: int) -> str:
+    """The ETag nginx sends for a file of ``size`` bytes modified at ``last_modified``."""
+    return f'"{int(last_modified.timestamp()):x}-{size:x}"'
+
+
+def _newest(events: Sequence[Event]) -> datetime:
+    newest = max((e.updated for e in events), default=_NEVER)
+    return newest.astimezone(UTC).replace(microsecond=0)
 
 
 class CalendarFeeds:
@@ -55,6 +72,7 @@ class CalendarFeeds:
         self._topics = topics
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[int, CalendarFeed]] = {}
+        self._stamps: dict[str, Stamp] = {}
 
     def everything(self) -> CalendarFeed:
         return self._cached("all", lambda events: (events, None))  # type: ignore[return-value]
@@ -102,6 +120,46 @@ class CalendarFeeds:
         hit = self._cache.get(scope)
         return hit[1] if hit is not None and hit[0] == self._version() else None
 
+    def public(self) -> Iterator[tuple[str, str, Callable[[], CalendarFeed | None]]]:
+        """Every public feed (everything, each topic, each event) as (scope, key, render).
+
+        ``key`` changes whenever the feed's bytes may have (for an event's own feed: its
+        SEQUENCE and LAST-MODIFIED, and the settings: it holds across restarts), so an
+        exporter renders only feeds whose key moved.
+        Topics are the configured ones and every tag an event uses. Event feeds render
+        without entering the cache: exporting 10,000 never pushes out those being served.
+        """
+        version, events = self._version(), self._events()
+        yield "all", f"v{version}", self.everything
+        for tag in sorted(set(self._topics()) | {t for e in events for t in e.tags}):
+            yield f"tag:{tag}", f"v{version}", functools.partial(self.topic, tag)
+        context = self._context  # so an event feed's key also holds across restarts
+        for event in events:
+            key = f"{context}/{event.sequence}/{event.updated.isoformat()}"
+            yield f"event:{event.id}", key, functools.partial(self._render_alone, event)
+
+    @functools.cached_property
+    def _context(self) -> str:
+        """What an event's own feed depends on besides the event: the feed's settings and
+        what its VEVENT depends on (``IcalRenderer.fingerprint``)."""
+        text = f"{self.renderer.fingerprint}|{self.renderer.meta!r}"
+        return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+    def _render_alone(self, event: Event) -> CalendarFeed:
+        with self._lock:
+            return self._render(f"event:{event.id}", [event], event.title, None)
+
+    def stamps(self) -> dict[str, Stamp]:
+        """Each public feed's body digest and Last-Modified, to ``restore`` after a restart:
+        with them a feed's validators after a restart are the ones before it."""
+        with self._lock:
+            return {k: v for k, v in self._stamps.items() if not k.startswith("private:")}
+
+    def restore(self, stamps: Mapping[str, Stamp]) -> None:
+        with self._lock:
+            for scope, stamp in stamps.items():
+                self._stamps.setdefault(scope, stamp)
+
     def warm(self) -> None:
         """Render the main feed now, so the first subscriber does not wait for it."""
         self.everything()
@@ -123,13 +181,43 @@ class CalendarFeeds:
             if selected is None:
                 return None
             chosen, name = selected
-            body = self.renderer.calendar(chosen, scope=scope.replace(":", "-"), name=name)
-            stem = scope.split(":", 1)[-1] if scope != "all" else "summitwatch"
-            feed = _rendered(body, chosen, filename or f"{stem}.ics")
+            feed = self._render(scope, chosen, name, filename)
             if scope == "all":
                 self.renderer.forget(e.id for e in events)
+                self._forget_stamps({f"event:{e.id}" for e in events})
             self._cache = {k: v for k, v in self._cache.items() if v[0] == version}
             while len(self._cache) >= MAX_CACHED_SCOPES:  # the oldest render goes first
                 del self._cache[next(iter(self._cache))]
             self._cache[scope] = (version, feed)
             return feed
+
+    def _render(
+        self, scope: str, chosen: Sequence[Event], name: str | None, filename: str | None
+    ) -> CalendarFeed:
+        """Render one feed and stamp it (with the lock held: stamps are shared)."""
+        body = self.renderer.calendar(chosen, scope=scope.replace(":", "-"), name=name)
+        stem = scope.split(":", 1)[-1] if scope != "all" else "summitwatch"
+        last_modified = self._stamp(scope, body, _newest(chosen))
+        etag = nginx_etag(last_modified, len(body))
+        return CalendarFeed(body, etag, last_modified, filename or f"{stem}.ics")
+
+    def _forget_stamps(self, events: set[str]) -> None:
+        """Drop the stamps of events' own feeds whose event is gone."""
+        for scope in [k for k in self._stamps if k.startswith("event:") and k not in events]:
+            del self._stamps[scope]
+
+    def _stamp(self, scope: str, body: bytes, newest: datetime) -> datetime:
+        """The feed's Last-Modified: kept while its bytes stay, later whenever they change."""
+        digest = hashlib.blake2b(body, digest_size=16).hexdigest()
+        before = self._stamps.pop(scope, None)
+        if before is None:
+            last_modified = newest
+        elif before[0] == digest:
+            last_modified = before[1]
+        else:
+            last_modified = max(newest, before[1] + timedelta(seconds=1))
+        self._stamps[scope] = (digest, last_modified)
+        if len(self._stamps) > MAX_STAMPS:
+            for old in [k for k in self._stamps if k.startswith("private:")][:1000]:
+                del self._stamps[old]
+        return last_modified

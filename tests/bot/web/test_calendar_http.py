@@ -126,3 +126,25 @@ async def test_admin_edits_survive_a_restart_that_reloads_the_seed(settings: Set
         assert event is not None
         assert event.location == "Meijiang Centre, Tianjin"
         assert event.sequence == edited.sequence  # the restart changed nothing
+
+
+async def test_validators_in_other_spellings_still_get_304(settings: Settings) -> None:
+    """The route answers the exact ETag and date without parsing; every other form that
+    names the same copy (weak tag, a list, a later date) must still get its 304."""
+    async with running(seeded(settings)) as app, httpx.AsyncClient(base_url=app.public_url) as http:
+        first = await http.get("/calendar.ics")
+        etag = first.headers["etag"]
+        for asked in (f"W/{etag}", f'"other", {etag}', "*"):
+            assert (
+                await http.get("/calendar.ics", headers={"If-None-Match": asked})
+            ).status_code == 304
+        later = "Fri, 01 Jan 2100 00:00:00 GMT"
+        assert (
+            await http.get("/calendar.ics", headers={"If-Modified-Since": later})
+        ).status_code == 304
+        earlier = "Mon, 01 Jan 2001 00:00:00 GMT"
+        again = await http.get("/calendar.ics", headers={"If-Modified-Since": earlier})
+        assert again.status_code == 200
+        assert again.content == first.content
+        both = {"If-None-Match": '"other"', "If-Modified-Since": later}  # the tag decides
+        assert (await http.get("/calendar.ics", headers=both)).status_code == 200
