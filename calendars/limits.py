@@ -10,6 +10,10 @@ calendar is never accepted by one layer and refused by the next.
 | NEWS_PARSE_MEMORY_BYTES | 1 GiB     | address space of the parser worker process            |
 | OPML_FILE_BYTES         | 1,000,000 | one uploaded OPML feed list                           |
 | ICAL_FILE_BYTES         | 1,000,000 | one uploaded or fetched .ics file                     |
+| UPSTREAM_ICAL_BYTES     | 10,000,000| one polled upstream calendar (fetch and parse)        |
+| UPSTREAM_MAX_VEVENTS    | 10,000    | VEVENTs read from one upstream calendar               |
+| UPSTREAM_MAX_EVENTS     | 20,000    | events (occurrences included) kept from one calendar  |
+| UPSTREAM_PARSE_SECONDS  | 30 s      | reading one upstream calendar in the parser worker    |
 """
 
 from __future__ import annotations
@@ -20,6 +24,10 @@ __all__ = [
     "NEWS_PARSE_MEMORY_BYTES",
     "NEWS_PARSE_SECONDS",
     "OPML_FILE_BYTES",
+    "UPSTREAM_ICAL_BYTES",
+    "UPSTREAM_MAX_EVENTS",
+    "UPSTREAM_MAX_VEVENTS",
+    "UPSTREAM_PARSE_SECONDS",
 ]
 
 # News sites' RSS/Atom feeds are 20 KB-2 MB (the 200 items we keep are far less); a
@@ -40,3 +48,17 @@ OPML_FILE_BYTES = 1_000_000
 
 # Imports stop at 500 events of ~1-2 KB each (a long DESCRIPTION included).
 ICAL_FILE_BYTES = 1_000_000
+
+# Upstream calendars (issue 12): a ministry's or summit's whole calendar, polled. 5,000
+# events with descriptions are ~1-5 MB; 10 MB leaves room and refuses a 50 MB body at the
+# fetch (it is counted as it is decompressed, never held whole).
+UPSTREAM_ICAL_BYTES = 10_000_000
+
+# At most this many VEVENTs are read from one calendar, and at most this many events
+# (occurrences of series included) are kept from it: the rest are left out, upcoming first.
+UPSTREAM_MAX_VEVENTS = 10_000
+UPSTREAM_MAX_EVENTS = 20_000
+
+# Parsing 5,000 events takes ~1 s on one core; this stops a calendar that would take
+# minutes (in the shared parser worker, which is then replaced), with room for a busy host.
+UPSTREAM_PARSE_SECONDS = 30.0

@@ -18,6 +18,7 @@ from bot.store.migrations import migrate_topic_subscribers
 from bot.store.news import ArticleLog, HeldNotices, NewsSourceRegistry
 from bot.store.repositories import EventRepository, SubscriberRepository
 from bot.store.updates import UpdateLog
+from bot.store.upstream import UpstreamSourceRegistry
 
 __all__ = ["Store"]
 
@@ -51,6 +52,7 @@ class Store:
         self.updates = UpdateLog(self._db.table("updates"))
         self.held_notices = HeldNotices(self._db.table("held_notices"))
         self.pending_alerts = PendingAlerts(self._db.table("change_alerts"))
+        self.upstream_sources = UpstreamSourceRegistry(self._db.table("upstream_sources"))
         if any(s.is_legacy_topic for s in self.subscribers.all()):
             storage = self._db.storage
             assert isinstance(storage, JournalStorage)
@@ -73,6 +75,15 @@ class Store:
                 yield
             finally:
                 self.updates.finish(update_id, at=clock())
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Writes made meanwhile (this task and tasks it starts) commit in one journal line:
+        a sync of hundreds of events costs one fsync, and a crash keeps all or none."""
+        storage = self._db.storage
+        assert isinstance(storage, JournalStorage)
+        with storage.transaction():
+            yield
 
     def dump(self) -> dict[str, dict[str, dict[str, Any]]]:
         """Every table's documents by id, as stored: a deep copy (for backups)."""

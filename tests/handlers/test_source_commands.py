@@ -1,0 +1,212 @@
+"""Upstream calendars end to end: the bot on the fake Bot API, a calendar on the feed
+server, the real web server; time is the injected clock (time-machine)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+import time_machine
+
+from bot.app import SummitWatch
+from calendars.events import Event, Status
+from config.settings import Settings
+from tests.conftest import until
+from tests.fakes.feed_server import FeedServer
+from tests.fakes.ical import Entry, calendar
+from tests.fakes.telegram_api import FakeTelegram
+from tests.handlers.conftest import ADMIN, USER, bot_running, bot_settings, say, texts
+
+pytestmark = pytest.mark.asyncio
+
+T0 = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+DAY = timedelta(days=1)
+ICS = "text/calendar; charset=utf-8"
+
+
+@pytest.fixture
+def site() -> Iterator[FeedServer]:
+    with FeedServer() as server:
+        yield server
+
+
+def configured(settings: Settings, fake: FakeTelegram) -> Settings:
+    return bot_settings(
+        dataclasses.replace(settings, fetch_timeout=2.0, news_sources_path=None, sources_path=None),
+        fake,
+    )
+
+
+def summit(**changes: object) -> Entry:
+    fields: dict[str, object] = {
+        "uid": "summit-1@mea.example",
+        "start": T0 + 5 * DAY,
+        "title": "SCO summit",
+        "location": "Tianjin",
+    }
+    return Entry(**{**fields, **changes})  # type: ignore[arg-type]
+
+
+TALKS = Entry("talks-7@mea.example", T0 + 9 * DAY, "Modi–Putin talks", location="New Delhi")
+
+
+def of_source(app: SummitWatch) -> dict[str, Event]:
+    return {e.title: e for e in app.store.events.all() if e.origin is not None}
+
+
+async def add(fake: FakeTelegram, site: FeedServer, path: str, rest: str = "sco") -> str:
+    return await say(fake, ADMIN, f"/addsource {site.url(path)} {rest}")
+
+
+async def repoll(app: SummitWatch, clock: time_machine.Coordinates) -> None:
+    clock.shift(timedelta(minutes=31))
+    await app.upstream.poller.poll_due()
+
+
+def alerts(fake: FakeTelegram, chat_id: int) -> list[str]:
+    return [t for t in texts(fake, chat_id) if t.startswith(("✏️ Changed", "❌ Cancelled"))]
+
+
+async def test_a_source_fills_the_calendar_feed_and_upcoming_with_its_topics(
+    settings: Settings, fake: FakeTelegram, site: FeedServer
+) -> None:
+    site.publish("mea.ics", calendar([summit(), TALKS]), content_type=ICS)
+    with time_machine.travel(T0, tick=False):
+        async with bot_running(configured(settings, fake)) as app:
+            added = await add(fake, site, "mea.ics", "sco india-russia")
+            upcoming = await say(fake, USER, "/upcoming sco")
+            async with httpx.AsyncClient(base_url=app.public_url) as http:
+                feed = (await http.get("/calendar.ics")).text
+            events = of_source(app)
+    assert "Watching <b>127.0.0.1/mea.ics</b>" in added
+    assert "Events: 2 added." in added
+    assert "SCO summit" in upcoming
+    assert "Modi–Putin talks" in upcoming
+    assert "SUMMARY:SCO summit" in feed
+    assert "LOCATION:Tianjin" in feed
+    origin = events["SCO summit"].origin
+    assert origin is not None
+    assert origin.uid == "summit-1@mea.example"
+    assert events["SCO summit"].tags == ("india-russia", "sco")
+    assert events["SCO summit"].id.startswith(f"{origin.source}-")
+
+
+async def test_a_moved_time_alerts_followers_once_and_the_history_names_the_source(
+    settings: Settings, fake: FakeTelegram, site: FeedServer
+) -> None:
+    site.publish("mea.ics", calendar([summit(), TALKS]), content_type=ICS)
+    with time_machine.travel(T0, tick=False) as clock:
+        async with bot_running(configured(settings, fake)) as app:
+            await say(fake, USER, "/start")
+            await add(fake, site, "mea.ics")
+            site.publish("mea.ics", calendar([summit(start=T0 + 6 * DAY), TALKS]), content_type=ICS)
+            await repoll(app, clock)
+            moved = of_source(app)["SCO summit"]
+            clock.shift(timedelta(seconds=30))
+            app.reminders.wake()
+            await until(lambda: len(alerts(fake, USER)) == 1, what="the change alert")
+            await repoll(app, clock)  # the same calendar again: no second alert
+            clock.shift(timedelta(seconds=30))
+            app.reminders.wake()
+            await app.wait_background()
+            history = await say(fake, USER, f"/history {moved.id}")
+    (alert,) = alerts(fake, USER)
+    assert "SCO summit" in alert
+    assert "Mon 7 Dec" in alert
+    assert moved.start == T0 + 6 * DAY
+    assert "source 127.0.0.1/mea.ics: 🗓 Time: Sun 6 Dec" in history
+
+
+async def test_an_admins_title_stays_while_the_place_follows_the_source(
+    settings: Settings, fake: FakeTelegram, site: FeedServer
+) -> None:
+    site.publish("mea.ics", calendar([summit()]), content_type=ICS)
+    with time_machine.travel(T0, tick=False) as clock:
+        async with bot_running(configured(settings, fake)) as app:
+            await add(fake, site, "mea.ics")
+            event_id = of_source(app)["SCO summit"].id
+            edited = await say(fake, ADMIN, f'/editevent {event_id} title="SCO Heads of State"')
+            changed = summit(title="SCO summit (25th)", location="Tianjin, Meijiang centre")
+            site.publish("mea.ics", calendar([changed]), content_type=ICS)
+            await repoll(app, clock)
+            event = app.store.events.get(event_id)
+    assert "SCO Heads of State" in edited
+    assert event is not None
+    assert event.title == "SCO Heads of State"
+    assert event.location == "Tianjin, Meijiang centre"
+    assert event.pinned == {"title"}
+    assert event.history[-1].by == "source 127.0.0.1/mea.ics"
+
+
+async def test_an_event_missing_once_stays_and_missing_twice_is_cancelled_with_a_note(
+    settings: Settings, fake: FakeTelegram, site: FeedServer
+) -> None:
+    site.publish("mea.ics", calendar([summit(), TALKS]), content_type=ICS)
+    with time_machine.travel(T0, tick=False) as clock:
+        async with bot_running(configured(settings, fake)) as app:
+            await add(fake, site, "mea.ics")
+            site.publish("mea.ics", calendar([summit()]), content_type=ICS)
+            await repoll(app, clock)
+            once = of_source(app)["Modi–Putin talks"]
+            status = await say(fake, ADMIN, "/sources")
+            site.publish("mea.ics", calendar([summit(), TALKS]), content_type=ICS)
+            await repoll(app, clock)  # back: the count starts again
+            site.publish("mea.ics", calendar([summit()]), content_type=ICS)
+            await repoll(app, clock)
+            still = of_source(app)["Modi–Putin talks"]
+            await repoll(app, clock)  # 304: missing from a second successful poll
+            gone = of_source(app)["Modi–Putin talks"]
+    assert once.status is Status.CONFIRMED
+    assert "Missing from the last poll: 1" in status
+    assert still.status is Status.CONFIRMED
+    assert gone.status is Status.CANCELLED
+    assert gone.history[-1].note == "gone from the source calendar in 2 polls in a row"
+    assert len(app.store.events) == 2  # kept
+
+
+async def test_a_removed_sources_events_stay_and_stop_updating(
+    settings: Settings, fake: FakeTelegram, site: FeedServer
+) -> None:
+    site.publish("mea.ics", calendar([summit()]), content_type=ICS)
+    with time_machine.travel(T0, tick=False) as clock:
+        async with bot_running(configured(settings, fake)) as app:
+            await add(fake, site, "mea.ics")
+            (source,) = app.store.upstream_sources.all()
+            removed = await say(fake, ADMIN, f"/rmsource {source.id}")
+            site.publish("mea.ics", calendar([summit(location="Beijing")]), content_type=ICS)
+            hits = len(site.requests_to("mea.ics"))
+            await repoll(app, clock)
+            listed = await say(fake, ADMIN, "/sources")
+            event = of_source(app)["SCO summit"]
+    assert "Its 1 events stay in the calendar" in removed
+    assert len(site.requests_to("mea.ics")) == hits
+    assert event.location == "Tianjin"
+    assert "No upstream calendars yet" in listed
+
+
+WATCHED = {"events", "audit", "change_alerts", "deliveries"}
+
+
+@pytest.mark.parametrize("validators", [True, False], ids=["304", "same-bytes"])
+async def test_an_unchanged_calendar_is_neither_read_nor_written(
+    settings: Settings, fake: FakeTelegram, site: FeedServer, validators: bool
+) -> None:
+    site.publish("mea.ics", calendar([summit(), TALKS]), content_type=ICS)
+    if not validators:
+        site.without_validators("mea.ics")
+    with time_machine.travel(T0, tick=False) as clock:
+        async with bot_running(configured(settings, fake)) as app:
+            await add(fake, site, "mea.ics")
+            before = {k: v for k, v in app.store.dump().items() if k in WATCHED}
+            clock.shift(timedelta(minutes=31))
+            (outcome,) = await app.upstream.poller.poll_due()
+            after = {k: v for k, v in app.store.dump().items() if k in WATCHED}
+            (source,) = app.store.upstream_sources.all()
+    assert outcome.status == "unchanged"
+    assert after == before  # no event, audit entry or alert written
+    assert source.last_success == T0 + timedelta(minutes=31)
+    request = site.requests_to("mea.ics")[-1]
+    assert ("if-none-match" in request) is validators
