@@ -4,8 +4,10 @@ server, the real web server; time is the injected clock (time-machine)."""
 from __future__ import annotations
 
 import dataclasses
+import html
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -210,3 +212,51 @@ async def test_an_unchanged_calendar_is_neither_read_nor_written(
     assert source.last_success == T0 + timedelta(minutes=31)
     request = site.requests_to("mea.ics")[-1]
     assert ("if-none-match" in request) is validators
+
+
+async def test_a_configured_source_is_polled_and_an_admins_removal_sticks(
+    settings: Settings, fake: FakeTelegram, site: FeedServer, tmp_path: Path
+) -> None:
+    site.publish("mea.ics", calendar([summit()]), content_type=ICS)
+    path = tmp_path / "sources.toml"
+    path.write_text(
+        f'[[source]]\nurl = "{site.url("mea.ics")}"\nname = "MEA"\ntopics = ["sco"]\n'
+        "enabled = true\n",
+        encoding="utf-8",
+    )
+    with_file = dataclasses.replace(configured(settings, fake), sources_path=path)
+    with time_machine.travel(T0, tick=False):
+        async with bot_running(with_file) as app:
+            (outcome,) = await app.upstream.poller.poll_due()
+            listed = await say(fake, ADMIN, "/sources")
+            await say(fake, ADMIN, "/rmsource MEA")  # not an id or URL
+            await say(fake, ADMIN, f"/rmsource {site.url('mea.ics')}")
+        async with bot_running(with_file) as app:
+            restarted = app.store.upstream_sources.all()
+    assert outcome.done["added"] == 1
+    assert "<b>MEA</b>" in listed
+    assert "1 in the calendar, 1 events here" in listed
+    assert restarted == []
+
+
+@pytest.mark.parametrize(
+    ("command", "answer"),
+    [
+        ("/addsource", "which calendar? Give its .ics URL"),
+        ("/addsource file:///etc/passwd", "is not an http:// or https:// URL"),
+        ("/addsource https://x.example/c.ics tz=Nowhere", "unknown time zone 'Nowhere'"),
+        ("/rmsource", "which calendar? Give its id from /sources or its URL"),
+        ("/rmsource s00000000", "no upstream calendar 's00000000'"),
+        ("/applysource s00000000", "no upstream calendar"),
+        ("/discardsource", "which calendar?"),
+    ],
+)
+async def test_bad_source_commands_say_what_to_write(
+    settings: Settings, fake: FakeTelegram, command: str, answer: str
+) -> None:
+    async with bot_running(configured(settings, fake)):
+        reply = await say(fake, ADMIN, command)
+        refused = await say(fake, USER, command)
+    assert reply.startswith("❗")
+    assert answer in html.unescape(reply)
+    assert "only SummitWatch admins" in refused
