@@ -27,7 +27,7 @@ __all__ = ["BATCH", "apply_plan"]
 
 logger = logging.getLogger(__name__)
 
-BATCH = 500
+BATCH = 100
 GONE_NOTE = f"gone from the source calendar in {CANCEL_AFTER} polls in a row"
 
 Step = Callable[[], Awaitable[object]]

@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import Any
 
 from calendars.events import Event, Status, same_moment
-from calendars.ical.importer import ImportReport
+from calendars.ical.importer import ImportReport, SourceKey
 from calendars.origins import FOLLOWED_FIELDS, Origin, upstream_event_id
 from calendars.upstream.source import HeldChange, PollSummary, UpstreamSource
 
@@ -98,25 +98,37 @@ def summary_of(report: ImportReport, *, shown: int = 5) -> PollSummary:
 
 def incoming_events(source: UpstreamSource, report: ImportReport) -> dict[str, Event]:
     """The report's events as ours: stable ids, the source's topics, their origin."""
-    incoming: dict[str, Event] = {}
+    return {
+        our_id: as_ours(source, event, key)
+        for our_id, (event, key) in _by_our_id(source, report).items()
+    }
+
+
+def as_ours(source: UpstreamSource, event: Event, key: SourceKey) -> Event:
+    """A parsed event as the source's: its stable id, the source's topics, its origin."""
+    return dataclasses.replace(
+        event,
+        id=upstream_event_id(source.id, key.uid, key.recurrence_id),
+        tags=source.topics,
+        keywords=(),
+        coverage=(),
+        history=(),
+        origin=Origin(source.id, key.uid, key.recurrence_id),
+        pinned=frozenset(),
+    )
+
+
+def _by_our_id(source: UpstreamSource, report: ImportReport) -> dict[str, tuple[Event, SourceKey]]:
+    """Parsed events by the id they have here (built into events only when added: a
+    re-poll of 5,000 events compares fields, it need not rebuild and re-validate them)."""
+    found: dict[str, tuple[Event, SourceKey]] = {}
     for event in report.events:
         key = report.keys.get(event.id)
         if key is None:
             continue
         our_id = upstream_event_id(source.id, key.uid, key.recurrence_id)
-        if our_id in incoming:
-            continue  # the same entry twice: the first wins, as in the parser
-        incoming[our_id] = dataclasses.replace(
-            event,
-            id=our_id,
-            tags=source.topics,
-            keywords=(),
-            coverage=(),
-            history=(),
-            origin=Origin(source.id, key.uid, key.recurrence_id),
-            pinned=frozenset(),
-        )
-    return incoming
+        found.setdefault(our_id, (event, key))  # the same entry twice: the first wins
+    return found
 
 
 def plan_sync(
@@ -124,7 +136,7 @@ def plan_sync(
 ) -> SyncPlan:
     """What to do with this poll (see the module's docstring); ``existing``: the events
     whose origin is ``source``."""
-    incoming = incoming_events(source, report)
+    incoming = _by_our_id(source, report)
     counting = not report.left_out
     updates: list[FieldChanges] = []
     cancels: list[str] = []
@@ -137,7 +149,7 @@ def plan_sync(
         base += live
         fresh = incoming.get(event.id)
         if fresh is not None:
-            changes = _changes(event, fresh, now=now)
+            changes = _changes(event, fresh[0], now=now)
             if changes:
                 updates.append(FieldChanges(event.id, changes))
             else:
@@ -152,7 +164,11 @@ def plan_sync(
             missing[event.id] = count
             if counting and count == 1:
                 newly_missing += 1
-    adds = tuple(event for event_id, event in incoming.items() if event_id not in known)
+    adds = tuple(
+        as_ours(source, event, key)
+        for our_id, (event, key) in incoming.items()
+        if our_id not in known
+    )
     return SyncPlan(
         adds=adds,
         updates=tuple(updates),
