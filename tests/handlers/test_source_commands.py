@@ -260,3 +260,87 @@ async def test_bad_source_commands_say_what_to_write(
     assert reply.startswith("❗")
     assert answer in html.unescape(reply)
     assert "only SummitWatch admins" in refused
+
+
+FLOATING = (
+    b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\nBEGIN:VEVENT\r\nUID:f1@x.example\r\n"
+    b"DTSTAMP:20261201T000000Z\r\nDTSTART:20261210T100000\r\nDTEND:20261210T120000\r\n"
+    b"SUMMARY:Floating talks\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Kolkata", None])
+async def test_floating_times_are_read_in_the_sources_zone_or_skipped_with_a_reason(
+    settings: Settings, fake: FakeTelegram, site: FeedServer, zone: str | None
+) -> None:
+    site.publish("f.ics", FLOATING, content_type=ICS)
+    with time_machine.travel(T0, tick=False):
+        async with bot_running(configured(settings, fake)) as app:
+            added = await add(fake, site, "f.ics", f"sco tz={zone}" if zone else "sco")
+            listed = await say(fake, ADMIN, "/sources")
+            events = list(of_source(app).values())
+    if zone:
+        (event,) = events
+        assert event.timezone == "Asia/Kolkata"
+        assert event.starts_at == datetime(2026, 12, 10, 4, 30, tzinfo=UTC)
+        assert "Zoneless times read in Asia/Kolkata" in listed
+    else:
+        assert events == []
+        assert "Skipped 1: " in added
+        assert "Skipped 1: " in listed
+
+
+def weekly(*overrides: str) -> bytes:
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//x//y//EN",
+        "BEGIN:VEVENT",
+        "UID:weekly@x.example",
+        "DTSTAMP:20261201T000000Z",
+        "DTSTART:20261207T090000Z",
+        "DTEND:20261207T100000Z",
+        "RRULE:FREQ=WEEKLY;COUNT=4",
+        "SUMMARY:Weekly briefing",
+        "END:VEVENT",
+        *overrides,
+        "END:VCALENDAR",
+    ]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+MOVED_THIRD = [
+    "BEGIN:VEVENT",
+    "UID:weekly@x.example",
+    "DTSTAMP:20261201T000000Z",
+    "RECURRENCE-ID:20261221T090000Z",
+    "DTSTART:20261222T150000Z",
+    "DTEND:20261222T160000Z",
+    "SUMMARY:Weekly briefing (moved)",
+    "END:VEVENT",
+]
+
+
+async def test_a_series_becomes_occurrences_and_an_override_moves_only_its_own(
+    settings: Settings, fake: FakeTelegram, site: FeedServer
+) -> None:
+    site.publish("w.ics", weekly(), content_type=ICS)
+    with time_machine.travel(T0, tick=False) as clock:
+        async with bot_running(configured(settings, fake)) as app:
+            await add(fake, site, "w.ics")
+            first = {e.id: e for e in app.store.events.all() if e.origin}
+            site.publish("w.ics", weekly(*MOVED_THIRD), content_type=ICS)
+            await repoll(app, clock)
+            second = {e.id: e for e in app.store.events.all() if e.origin}
+    assert len(first) == 4
+    assert sorted(e.origin.recurrence_id or "" for e in first.values() if e.origin) == [
+        "20261207T090000Z",
+        "20261214T090000Z",
+        "20261221T090000Z",
+        "20261228T090000Z",
+    ]
+    assert first.keys() == second.keys()  # the same ids: occurrences map to themselves
+    changed = [i for i in first if first[i].sequence != second[i].sequence]
+    (moved,) = changed
+    assert second[moved].title == "Weekly briefing (moved)"
+    assert second[moved].starts_at == datetime(2026, 12, 22, 15, 0, tzinfo=UTC)
