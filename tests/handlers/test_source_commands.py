@@ -245,6 +245,7 @@ async def test_a_configured_source_is_polled_and_an_admins_removal_sticks(
         ("/addsource", "which calendar? Give its .ics URL"),
         ("/addsource file:///etc/passwd", "is not an http:// or https:// URL"),
         ("/addsource https://x.example/c.ics tz=Nowhere", "unknown time zone 'Nowhere'"),
+        ("/addsource http://10.1.2.3/c.ics", "not polling http://10.1.2.3/c.ics: "),
         ("/rmsource", "which calendar? Give its id from /sources or its URL"),
         ("/rmsource s00000000", "no upstream calendar 's00000000'"),
         ("/applysource s00000000", "no upstream calendar"),
@@ -254,9 +255,11 @@ async def test_a_configured_source_is_polled_and_an_admins_removal_sticks(
 async def test_bad_source_commands_say_what_to_write(
     settings: Settings, fake: FakeTelegram, command: str, answer: str
 ) -> None:
-    async with bot_running(configured(settings, fake)):
+    async with bot_running(configured(settings, fake)) as app:
         reply = await say(fake, ADMIN, command)
         refused = await say(fake, USER, command)
+        kept = app.store.upstream_sources.all()
+    assert kept == []
     assert reply.startswith("❗")
     assert answer in html.unescape(reply)
     assert "only SummitWatch admins" in refused
