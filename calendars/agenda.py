@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from calendars.events import Event
+from calendars.time.precision import Precision
 
 __all__ = ["Agenda", "Month", "build_agenda"]
 
@@ -29,6 +30,9 @@ class Agenda:
 
 
 def _month_label(event: Event) -> str:
+    """The month the event starts in; a year for an event known only to its year."""
+    if event.precision is Precision.YEAR:
+        return f"{event.start.year}"
     start = event.start if event.all_day else event.starts_at.astimezone(event.zone)
     return f"{start:%B %Y}"
 

@@ -47,6 +47,8 @@ ADDEVENT_USAGE = f"""\
   2026-12-04 10:00 - 2026-12-05 18:00 Asia/Kolkata
   2026-12-04 Asia/Kolkata  (all day)
   2026-12-04..2026-12-05 Asia/Kolkata  (all day, both days)
+  2026-12 Asia/Kolkata  (in December 2026, date to be announced)
+  2027 Asia/Kolkata  (in 2027, date to be announced)
 Without a time zone, the bot's default zone is used.
 <location> may be - for none; <tags> are separated by spaces or commas.
 Example: {ADDEVENT_EXAMPLE}"""
@@ -116,7 +118,7 @@ def build_event(
 ) -> Event:
     """A new event from its typed parts; a refusal names the part (``labels``) that is wrong."""
     try:
-        when = parse_when(draft.when.strip(), default_zone=default_zone)
+        when = parse_when(draft.when.strip(), default_zone=default_zone, periods=True)
     except InvalidWhen as exc:
         raise InvalidWhen(f"{labels['when']}: {exc.message}", example=exc.example) from exc
     title = draft.title.strip()
@@ -129,6 +131,7 @@ def build_event(
         start=when.start,
         end=when.end,
         timezone=when.timezone,
+        precision=when.precision,
         location="" if location in _NONE else location,
         description=draft.description.strip(),
         tags=_tags(draft.tags, labels["tags"]),
@@ -249,10 +252,14 @@ def _change(name: str, value: str, current: Event) -> dict[str, Any]:
                 value,
                 default_zone=current.timezone,
                 default_duration=duration or timedelta(hours=1),
+                periods=True,
             )
         except InvalidWhen as exc:
             raise InvalidWhen(f"when: {exc.message}", example=exc.example) from exc
-        return {"start": when.start, "end": when.end, "timezone": when.timezone}
+        moved = {"start": when.start, "end": when.end, "timezone": when.timezone}
+        if when.precision is not current.precision:  # a day given sets precision to day
+            moved["precision"] = when.precision
+        return moved
     if name == "tags":
         return {"tags": _tags(value, "tags")}
     if name == "keywords":

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from calendars.errors import InvalidEvent
 from calendars.text import clean_text
+from calendars.time.precision import PERIOD_EXAMPLES, Precision, period_end, period_problem
 from calendars.urls import http_url_problem
 
 logger = logging.getLogger("calendars.events")
@@ -139,3 +140,34 @@ def _check_times(
     if duration > MAX_DURATION:
         raise InvalidEvent("an event may last at most 366 days")
     return start, end
+
+
+def _check_precision(value: object) -> Precision:
+    try:
+        return Precision(str(value).strip().lower())
+    except ValueError:
+        choices = ", ".join(p.value for p in Precision)
+        raise InvalidEvent(
+            f"precision {str(value)[:20]!r} is not one of {choices}", example="month"
+        ) from None
+
+
+def _check_period(start: date | datetime, end: date | datetime, precision: Precision) -> None:
+    """A month or year event is all-day over exactly that month or year (see
+    :mod:`calendars.time.precision`), so every view of it agrees on when it is over."""
+    if precision is Precision.DAY:
+        return
+    if isinstance(start, datetime) or isinstance(end, datetime):
+        raise InvalidEvent(
+            f"an event known only to the {precision.value} has no time of day; "
+            f"give a time with the day (2025-12-04 10:00), or {PERIOD_EXAMPLES}",
+            example="2025-12 Asia/Kolkata",
+        )
+    problem = period_problem(start, precision)
+    if problem is None and end != period_end(start, precision):
+        problem = (
+            f"a {precision.value}-precision event starting {start} ends on "
+            f"{period_end(start, precision)} (exclusive), not {end}"
+        )
+    if problem is not None:
+        raise InvalidEvent(problem, example="2025-12 Asia/Kolkata")

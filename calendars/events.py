@@ -4,6 +4,9 @@ Times are data: a timed event holds aware datetimes in the IANA zone of the plac
 it happens; an all-day event holds dates, and ``timezone`` says where its days begin
 (so "the summit has begun" means midnight in Tianjin, not in the reader's city).
 ``end`` is exclusive, as in iCalendar: an all-day event on 4-5 December ends on 6 December.
+An event known only to its month or year (``precision``) is all-day over that whole period,
+so it has begun on the 1st and is over (or concluded) only when the period is; see
+:mod:`calendars.time.precision`.
 
 Field checks live in :mod:`calendars.event_fields`. This module stays over 300 lines
 because what is left is one idea, the event: its fields, derived views, ``revised`` (the
@@ -29,6 +32,8 @@ from calendars.event_fields import (
     MAX_DURATION,
     TEXT_LIMITS,
     _check_keywords,
+    _check_period,
+    _check_precision,
     _check_times,
     _clean_text,
     _clean_url,
@@ -37,6 +42,7 @@ from calendars.event_fields import (
 )
 from calendars.history import MAX_HISTORY, Change, check_note, check_source, tracked_changes
 from calendars.origins import Origin, check_pinned
+from calendars.time.precision import Precision
 from calendars.time.zones import zone_or_none
 
 __all__ = [
@@ -142,6 +148,7 @@ class Event:
     keywords: tuple[str, ...] = ()
     urls: tuple[str, ...] = ()
     status: Status = Status.CONFIRMED
+    precision: Precision = Precision.DAY  # month or year: all-day over that period, no day yet
     coverage: tuple[Coverage, ...] = ()  # latest first; matched news articles
     sequence: int = 0
     history: tuple[Change, ...] = ()  # oldest first, at most MAX_HISTORY (calendars.history)
@@ -169,6 +176,8 @@ class Event:
         start, end = _check_times(self.start, self.end, zone)
         self._set("start", start)
         self._set("end", end)
+        self._set("precision", _check_precision(self.precision))
+        _check_period(start, end, self.precision)
         if len(self.tags) > 20 or len(self.keywords) > 50 or len(self.urls) > 20:
             raise InvalidEvent("at most 20 tags, 50 keywords and 20 source URLs")
         if len(self.coverage) > MAX_COVERAGE:
@@ -201,6 +210,11 @@ class Event:
     @property
     def all_day(self) -> bool:
         return not isinstance(self.start, datetime)
+
+    @property
+    def dated(self) -> bool:
+        """Whether its day is known: a month or year event has no reminders or feed entry."""
+        return self.precision is Precision.DAY
 
     @property
     def zone(self) -> ZoneInfo:
@@ -288,6 +302,7 @@ class Event:
             "keywords": list(self.keywords),
             "urls": list(self.urls),
             "status": self.status.value,
+            "precision": self.precision.value,
             "coverage": [item.to_record() for item in self.coverage],
             "sequence": self.sequence,
             "history": [change.to_record() for change in self.history],
@@ -314,6 +329,7 @@ class Event:
             keywords=tuple(record.get("keywords", ())),
             urls=_stored_urls(record.get("urls", ()), record["id"]),
             status=Status.parse(record.get("status", "confirmed")),
+            precision=record.get("precision", Precision.DAY),
             coverage=tuple(Coverage.from_record(c) for c in record.get("coverage", ())),
             sequence=int(record.get("sequence", 0)),
             history=tuple(Change.from_record(c) for c in record.get("history", ())),

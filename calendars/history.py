@@ -7,7 +7,9 @@ while 50 changes are years of a real summit's life. When entries are dropped, th
 
 Values are text: a status name, a place, a title, or a time written as
 ``<start ISO>/<end ISO> <zone>`` (wall clocks with their offsets), so the history reads
-back exactly as written even if the event's zone rules change later.
+back exactly as written even if the event's zone rules change later. A time known only to
+the month or year ends with its precision (``2025-12-01/2026-01-01 Asia/Kolkata month``):
+setting its day later is a change of time, told as "Date set".
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from calendars.errors import InvalidEvent
 from calendars.event_fields import clean_field
+from calendars.time.precision import Precision
 from calendars.urls import http_url_problem
 
 if TYPE_CHECKING:
@@ -31,9 +34,11 @@ __all__ = [
     "Change",
     "check_note",
     "check_source",
+    "day_set_at",
     "last_moved",
     "parse_time_value",
     "previous_starts",
+    "time_precision",
     "time_value",
     "tracked_changes",
 ]
@@ -112,11 +117,21 @@ def _status_name(value: str) -> str:
 
 
 def time_value(event: Event) -> str:
-    return f"{event.start.isoformat()}/{event.end.isoformat()} {event.timezone}"
+    value = f"{event.start.isoformat()}/{event.end.isoformat()} {event.timezone}"
+    return value if event.dated else f"{value} {event.precision.value}"
+
+
+def time_precision(value: str) -> Precision:
+    """How much of the date a ``time_value`` knew: ``day`` unless it says month or year."""
+    last = value.rsplit(" ", 1)[-1]
+    return Precision(last) if last in (Precision.MONTH, Precision.YEAR) else Precision.DAY
 
 
 def parse_time_value(value: str) -> tuple[date | datetime, date | datetime, str] | None:
-    """(start, end, zone) of a ``time_value``; None for text that is not one."""
+    """(start, end, zone) of a ``time_value`` (:func:`time_precision` says how much of it
+    is known); None for text that is not one."""
+    if time_precision(value) is not Precision.DAY:
+        value = value.rsplit(" ", 1)[0]
     try:
         span, zone = value.rsplit(" ", 1)
         first, last = span.split("/", 1)
@@ -148,6 +163,7 @@ def tracked_changes(
         same_moment(before.start, after.start)
         and same_moment(before.end, after.end)
         and before.timezone == after.timezone
+        and before.precision is after.precision
     )
     return tuple(
         Change(at=at, by=by, field=name, old=old[name], new=new[name], note=note, source=source)
@@ -164,6 +180,19 @@ def previous_starts(event: Event) -> list[datetime]:
         if parsed is not None:
             starts.append(_instant(parsed[0], parsed[2]))
     return starts
+
+
+def day_set_at(event: Event) -> datetime | None:
+    """When the event last got its day after being known only to the month or year,
+    if the history still holds it: reminders due before then were never owed."""
+    sets = [
+        change.at
+        for change in event.history
+        if change.field == "time"
+        and time_precision(change.old) is not Precision.DAY
+        and time_precision(change.new) is Precision.DAY
+    ]
+    return max(sets, default=None)
 
 
 def last_moved(event: Event) -> datetime | None:

@@ -6,11 +6,12 @@ already sent for an offset is not sent again after a move, unless the new start 
 least that offset away when the event moved (its history says when, and from where).
 
 The rules, for one event and one subscriber at time ``now``:
-- nothing once the event has begun, or when it is cancelled or postponed;
+- nothing once the event has begun, or when it is cancelled or postponed, or while it is
+  known only to its month or year (its 1st is no real start);
 - an offset is *due* when ``start - offset <= now``;
 - it is *owed* only if it fell due after both the event was created and the subscriber
   set its reminders (``reminders_since``): nobody is reminded of a moment that passed
-  before they asked, or before the event existed;
+  before they asked, or before the event existed, or before it got its day;
 - of the owed, undelivered offsets only the nearest to the start is sent (a bot that was
   down for a week sends one "starts in 20 hours", not three stale reminders); the others
   are recorded as skipped.
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from calendars.events import Event
-from calendars.history import last_moved, previous_starts
+from calendars.history import day_set_at, last_moved, previous_starts
 from calendars.subscribers import Subscriber
 
 __all__ = ["Reminder", "ReminderPlan", "fire_times", "plan_reminders", "reminder_key"]
@@ -88,9 +89,9 @@ def plan_reminders(
     is_done: Callable[[str], bool],
 ) -> ReminderPlan:
     """What to send (at most one) and what to mark skipped for this pair, right now."""
-    if event.on_hold or event.has_begun(now) or not subscriber.follows(event):
+    if event.on_hold or not event.dated or event.has_begun(now) or not subscriber.follows(event):
         return ReminderPlan(None, ())
-    owed_after = max(event.created, subscriber.reminders_since)
+    owed_after = max(event.created, subscriber.reminders_since, day_set_at(event) or event.created)
     sent_before = _sent_for_an_earlier_start(event, subscriber, is_done)
     owed = [
         Reminder(event, subscriber, offset)

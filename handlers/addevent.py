@@ -71,7 +71,8 @@ async def start(update: Update, context: BotContext) -> int:
         update,
         "Let's add an event (/cancel stops). When is it?\n"
         f"e.g. <code>{escape(WHEN_EXAMPLE)}</code>, <code>2026-12-04 10:00 Asia/Kolkata</code> "
-        "or an all-day <code>2026-12-04..2026-12-05</code>",
+        "or an all-day <code>2026-12-04..2026-12-05</code>; only the month known: "
+        "<code>2026-12</code>, or the year: <code>2027</code>",
     )
     return WHEN
 
@@ -84,7 +85,7 @@ def _answering(state: int) -> Handler:
         text = (message.text or "").strip() if message else ""
         if state == WHEN:
             try:
-                parse_when(text, default_zone=chat_zone(update, context))
+                parse_when(text, default_zone=chat_zone(update, context), periods=True)
             except InvalidInput as exc:
                 await reply(update, f"{problem(exc.user_message())}\nWhen is it?")
                 return WHEN

@@ -92,7 +92,7 @@ async def event(update: Update, context: BotContext) -> None:
     await reply(update, details, reply_markup=follow_keyboard(found.id))
     feed = context.services.calendar_feeds.event(found.id)
     message = update.effective_message
-    if feed is not None and message is not None:
+    if feed is not None and message is not None and found.dated:  # else the file is empty
         await message.reply_document(document=feed.body, filename=feed.filename)
 
 

@@ -23,6 +23,7 @@ __all__ = ["IMPORTED_FIELDS", "EventService"]
 # What an import may change; keywords are ours (an .ics file has none to offer).
 IMPORTED_FIELDS: tuple[str, ...] = ("title", "start", "end", "timezone", "location", "description")
 IMPORTED_FIELDS += ("tags", "urls", "status")
+IMPORTED_FIELDS += ("precision",)  # a file's event has a day: it sets one we knew by month
 
 
 class EventService:

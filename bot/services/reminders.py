@@ -143,8 +143,8 @@ class ReminderService:
     def _schedule(self, event: Event, offsets: set[timedelta]) -> None:
         self._clear(event.id)
         now = self._clock()
-        if event.on_hold or event.has_begun(now):
-            return
+        if event.on_hold or not event.dated or event.has_begun(now):
+            return  # no day yet: its reminders are scheduled once an edit gives it one
         job_ids = set()
         for offset, due_at in fire_times(event, offsets).items():
             if due_at <= now:

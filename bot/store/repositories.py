@@ -110,6 +110,8 @@ def _seed_digest(event: Event) -> str:
     record = event.to_record()
     for volatile in ("sequence", "created", "updated", "history"):
         record.pop(volatile)
+    if record.get("precision") == "day":  # as digested before precision existed: an
+        del record["precision"]  # upgrade must not re-seed (bump SEQUENCE of) every event
     return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()[:16]
 
 

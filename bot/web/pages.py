@@ -24,6 +24,7 @@ from calendars.agenda import build_agenda
 from calendars.events import SLUG_RE, Event
 from calendars.ical.render import CalendarMeta
 from calendars.links import GOOGLE_ADD_BY_URL, SubscribeLinks, subscribe_links
+from calendars.time.precision import Precision
 from calendars.time.timefmt import format_event_when, format_instant
 
 __all__ = ["PageSite", "event_json"]
@@ -43,6 +44,14 @@ class EventView:
     ics_url: str
     links: SubscribeLinks
     history: tuple[HistoryRow, ...] = ()
+
+    @property
+    def period_iso(self) -> str:
+        """HTML's month (``2025-12``) or year (``2026``) for an event without a day."""
+        start = self.event.start
+        if self.event.precision is Precision.YEAR:
+            return f"{start.year:04d}"
+        return f"{start.year:04d}-{start.month:02d}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +93,7 @@ def event_json(event: Event, meta: CalendarMeta) -> dict[str, Any]:
         **{k: record[k] for k in ("id", "title", "timezone", "location", "description", "status")},
         **{k: record[k] for k in ("tags", "keywords", "urls", "sequence", "updated", "coverage")},
         "all_day": event.all_day,
+        "precision": event.precision.value,  # month or year: start..end is that period
         "start": event.start.isoformat(),
         "end": event.end.isoformat(),
         "starts_at": event.starts_at.isoformat(),

@@ -19,6 +19,7 @@ from calendars.follows import follow_data
 from calendars.ical.render import CalendarMeta
 from calendars.links import is_public_url
 from calendars.time.clocks import event_clocks, three_clocks
+from calendars.time.timefmt import undated_when
 
 __all__ = ["EventCard", "event_card"]
 
@@ -45,6 +46,8 @@ def _when(event: Event) -> str:
 
 def _short_when(event: Event) -> str:
     """The start without the end: the list of results has little room."""
+    if (undated := undated_when(event)) is not None:
+        return undated
     end = event.end if event.all_day else None
     return three_clocks(event.start, end=end, reader_zone="UTC", venue_zone=event.timezone)
 
@@ -62,10 +65,14 @@ def event_card(event: Event, meta: CalendarMeta, *, now: datetime | None = None)
         lines.append(f"📍 {escape(event.location)}")
     lines.append(f"Status: {STATUS_LABELS[event.status]}")
     buttons: tuple[tuple[str, str], ...] = ()
+    calendar = ("Add to calendar (.ics)", ics) if event.dated else None
+    if not event.dated:
+        lines.append("Not in the calendar feed until the day is announced.")
     if is_public_url(page):
-        buttons = (("Event page", page), ("Add to calendar (.ics)", ics))
+        buttons = (("Event page", page), *([calendar] if calendar else []))
     else:  # Telegram refuses buttons to local addresses; links in the text still work
-        lines.append(f"{link(page, 'Event page')} · {link(ics, 'Add to calendar (.ics)')}")
+        links = [link(page, "Event page"), *([link(ics, calendar[0])] if calendar else [])]
+        lines.append(" · ".join(links))
     status = "" if event.status is Status.CONFIRMED else f"{event.status.value} · "
     place = f" · {event.location}" if event.location else ""
     description = f"{status}{_short_when(event)}{place}"

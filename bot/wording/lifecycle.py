@@ -10,8 +10,9 @@ from bot.wording.local_time import your_time_line
 from bot.wording.telegram_html import link
 from calendars.errors import InvalidEvent
 from calendars.events import Event, Status
-from calendars.history import Change, parse_time_value, tracked_changes
+from calendars.history import Change, parse_time_value, time_precision, tracked_changes
 from calendars.time.clocks import event_clocks
+from calendars.time.precision import TO_BE_ANNOUNCED, Precision
 from calendars.time.timefmt import format_instant
 
 __all__ = [
@@ -35,6 +36,16 @@ STATUS_LABELS = {
 _FIELD_NAMES = {"status": "Status", "time": "🗓 Time", "place": "📍 Place", "title": "Title"}
 
 
+_TBA = f" ({TO_BE_ANNOUNCED})"
+
+
+def _day_set(change: Change) -> bool:
+    """Whether a change of time gave a day to an event known only to its month or year."""
+    return time_precision(change.old) is not Precision.DAY and (
+        time_precision(change.new) is Precision.DAY
+    )
+
+
 def status_line(event: Event) -> str:
     return f"Status: {STATUS_LABELS[event.status]}"
 
@@ -46,8 +57,11 @@ def plain_value(change_field: str, value: str, event: Event, zone: str) -> str:
         if parsed is None:
             return value
         start, end, timezone = parsed
+        precision = time_precision(value)
         try:
-            then = dataclasses.replace(event, start=start, end=end, timezone=timezone)
+            then = dataclasses.replace(
+                event, start=start, end=end, timezone=timezone, precision=precision
+            )
         except InvalidEvent:
             return value
         return event_clocks(then, zone)
@@ -67,6 +81,9 @@ def _change_line(change: Change, event: Event, zone: str, *, stamp: bool) -> str
     old = _value(change.field, change.old, event, zone)
     new = _value(change.field, change.new, event, zone)
     line = f"{_FIELD_NAMES[change.field]}: {old} → {new}"
+    if change.field == "time" and _day_set(change):
+        old = escape(plain_value("time", change.old, event, zone).removesuffix(_TBA))
+        line = f"🗓 Date set: {new} (was {old})"
     if stamp:
         line = f"• {escape(format_instant(change.at, zone))}, {escape(change.by)}: {line}"
     if change.note:

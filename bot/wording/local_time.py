@@ -46,7 +46,10 @@ def tg_time(moment: datetime, text: str, *, now: datetime) -> str | None:
 
 def your_time_line(event: Event, *, now: datetime) -> str | None:
     """``🕓 Your time: <tg-time …>Thu 4 Dec 2026, 04:30 UTC</tg-time>``: the start on each
-    reader's clock, or None when the start cannot be an entity."""
+    reader's clock, or None when the start cannot be an entity or is no real moment (an
+    event known only to its month or year)."""
+    if not event.dated:
+        return None
     entity = tg_time(event.starts_at, format_instant(event.starts_at, "UTC"), now=now)
     if entity is None:
         return None

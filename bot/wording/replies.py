@@ -73,6 +73,9 @@ def event_details(
     if event.coverage:
         lines += ["Related coverage:", *coverage_lines(event, zone=zone)]
     ics = link(meta.event_ics_url(event.id), "Add to calendar (.ics)")
+    if not event.dated:
+        ics = link(meta.event_ics_url(event.id), "its .ics")
+        ics = f"Not in the calendar feed until the day is announced ({ics} fills in then)"
     lines.append(f"{ics} · id <code>{escape(event.id)}</code>")
     return "\n".join(lines)
 
@@ -266,6 +269,11 @@ def welcome(
 def time_notes(event: Event) -> str:
     """Which pass of a repeated hour was taken, and legacy-zone warnings, for the admin."""
     notes = wall_clock_notes(event.start, event.end, event.timezone)
+    if not event.dated:
+        notes.append(
+            f"Known only to the {event.precision.value}: no reminders and not in calendar "
+            f"feeds until it has a day (/editevent {event.id} when=YYYY-MM-DD)."
+        )
     return "".join(f"\nℹ️ {escape(note)}" for note in notes)
 
 

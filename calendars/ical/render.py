@@ -15,7 +15,10 @@ Choices that calendar clients depend on (see FIELD-NOTES):
 - TRANSP:TRANSPARENT: someone else's summit should not mark the reader as busy;
 - a wall time repeated or skipped by a DST change is written in UTC (clients disagree on
   which pass such a time means), and ``X-SUMMITWATCH-TZID`` keeps the venue's zone, so
-  importing the feed again gives back the same events (see ``roundtrip``).
+  importing the feed again gives back the same events (see ``roundtrip``);
+- an event known only to its month or year is left out of every feed until it has a day:
+  a calendar would show it as a month-long event, or on a 1st that is no real date. A
+  per-event feed of one is an empty calendar with the event's name, which fills in then.
 """
 
 from __future__ import annotations
@@ -134,9 +137,12 @@ class IcalRenderer:
 
     def _renderable(self, events: Sequence[Event]) -> list[tuple[Event, bytes]]:
         """Each event's VEVENT; one that cannot be rendered is logged and left out, so one
-        bad record (stored under older rules, say) never fails everyone's feed."""
+        bad record (stored under older rules, say) never fails everyone's feed. Events
+        without a day yet are not rendered at all."""
         rendered: list[tuple[Event, bytes]] = []
         for event in events:
+            if not event.dated:
+                continue
             try:
                 rendered.append((event, self.vevent(event)))
             except Exception:

@@ -22,11 +22,14 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from calendars.events import Event
 from calendars.news.articles import Article
 
-__all__ = ["Match", "Matcher", "can_match", "fold", "found_phrases", "is_word_char"]
+__all__ = ["Match", "Matcher", "PhraseIndex", "can_match", "fold", "found_phrases", "is_word_char"]
+
+T = TypeVar("T")
 
 
 def _mark_class(*, astral: bool) -> str:
@@ -283,3 +286,45 @@ def found_phrases(text: str, phrases: Iterable[str]) -> set[str]:
 
 def _tag(tag: str) -> str:
     return tag.strip().strip("/").lstrip("#").lower()
+
+
+class PhraseIndex(Generic[T]):
+    """Many phrases, each standing for an owner, found in one pass over a text's words.
+
+    For a watch list of hundreds of names and words: built once, then the cost of a text
+    grows with its words, not with the phrases (the same rules as :class:`Matcher`).
+    """
+
+    def __init__(self, phrases: Iterable[tuple[str, T]]) -> None:
+        self._single: dict[str, list[_Keyword]] = {}
+        self._pairs: dict[tuple[str, str], list[_Keyword]] = {}
+        self._owners: dict[_Keyword, list[tuple[T, str]]] = {}
+        compiled: dict[tuple[object, ...], _Keyword] = {}
+        for written, owner in phrases:
+            parsed = _Keyword.parse(written)
+            if parsed is None:
+                continue
+            keyword = compiled.setdefault(parsed.form, parsed)
+            if keyword is parsed:
+                words = keyword.words
+                if len(words) == 1:
+                    self._single.setdefault(words[0], []).append(keyword)
+                else:
+                    self._pairs.setdefault((words[0], words[1]), []).append(keyword)
+            self._owners.setdefault(keyword, []).append((owner, written))
+
+    def found(self, text: str) -> list[tuple[int, T, str]]:
+        """(word position, owner, phrase as written) of each phrase in ``text``, in order."""
+        if not text:
+            return []
+        tokens = _tokens(text)
+        words, hits = tokens.words, list[tuple[int, T, str]]()
+        single, pairs, last = self._single, self._pairs, len(words) - 1
+        for i, word in enumerate(words):
+            keywords = single.get(word, ())
+            if i < last and (word, words[i + 1]) in pairs:
+                keywords = [*keywords, *pairs[(word, words[i + 1])]]
+            for keyword in keywords:
+                if _stands_at(keyword, tokens.folded, tokens.spans, words, i):
+                    hits.extend((i, owner, written) for owner, written in self._owners[keyword])
+        return hits

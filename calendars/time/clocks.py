@@ -31,7 +31,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from calendars.events import Event
-from calendars.time.timefmt import format_day, place_name
+from calendars.time.timefmt import format_day, place_name, undated_when
 from calendars.time.zones import format_offset, zone_label, zone_or_none
 
 __all__ = ["MAX_LINE", "event_clocks", "format_days", "three_clocks"]
@@ -190,7 +190,10 @@ def three_clocks(
 
 
 def event_clocks(event: Event, reader_zone: str) -> str:
-    """The clocks line for ``event``, read in ``reader_zone``."""
+    """The clocks line for ``event``, read in ``reader_zone``; for an event known only to
+    its month or year, that period "(date to be announced)": no clock applies to it."""
+    if (undated := undated_when(event)) is not None:
+        return undated
     return three_clocks(
         event.start, end=event.end, reader_zone=reader_zone, venue_zone=event.timezone
     )

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from calendars.events import Event
 from calendars.time.offsets import describe_duration
+from calendars.time.precision import period_label, undated_label
 from calendars.time.zones import zone_label, zone_or_none
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "format_until",
     "format_venue_clock",
     "place_name",
+    "undated_when",
 ]
 
 _UTC = ZoneInfo("UTC")
@@ -56,12 +58,20 @@ def place_name(zone_name: str) -> str:
     return zone_name.rsplit("/", 1)[-1].replace("_", " ")
 
 
+def undated_when(event: Event) -> str | None:
+    """``December 2025 (date to be announced)`` for an event known only to its month or
+    year (no clock applies to it, nor its placeholder 1st), None for an event with a day."""
+    return None if event.dated else undated_label(event.start, event.precision)
+
+
 def format_event_when(event: Event, zone_name: str) -> str:
     """When an event happens, for a reader in ``zone_name``.
 
     All-day events are dates wherever you are; timed events are shown in the reader's zone,
     followed by the local time at the venue when that differs.
     """
+    if (undated := undated_when(event)) is not None:
+        return undated
     if event.all_day:
         first, last = event.start, event.last_day
         assert isinstance(first, date)
@@ -98,7 +108,7 @@ def format_day_start(event: Event, zone_name: str) -> str | None:
     """``begins at midnight in Kolkata — Thu 3 Dec 2026, 13:30 EST your time``: when an
     all-day event's first day begins for a reader elsewhere, or None when it is their midnight.
     """
-    if not event.all_day:
+    if not event.all_day or not event.dated:
         return None
     local = event.starts_at.astimezone(_zone(zone_name))
     if local.time() == time(0) and local.date() == event.start:
@@ -108,7 +118,10 @@ def format_day_start(event: Event, zone_name: str) -> str | None:
 
 
 def format_until(event: Event, now: datetime) -> str:
-    """``in 1 hour``, ``in 2 days 3 hours``, ``now``: how long until the event starts."""
+    """``in 1 hour``, ``in 2 days 3 hours``, ``now``: how long until the event starts;
+    ``in December 2025`` when its day is not known."""
+    if not event.dated:
+        return f"in {period_label(event.start, event.precision)}"
     remaining = event.starts_at - now
     if remaining <= timedelta(0):
         return "now"

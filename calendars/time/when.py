@@ -3,7 +3,9 @@
 Admins type these on a phone, so the forms are few and the errors say which part was not
 understood and show a correct example. Ranges of days are inclusive as people write them
 (``2026-12-04..2026-12-05`` is two days); the result's ``end`` is exclusive, as in
-:class:`~calendars.events.Event`.
+:class:`~calendars.events.Event`. Where a date may not be known yet (``periods=True``:
+``/addevent``, ``/editevent``), a month ``2025-12`` or a year ``2026`` stands alone, with
+an optional zone: the whole month or year, all day, with its ``precision``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from calendars.errors import InvalidWhen
 from calendars.events import MAX_DURATION
+from calendars.time.precision import Precision, parse_period, period_end
 from calendars.time.wallclock import wall_time
 from calendars.time.zones import explain_zone_input, suggest_zones, zone_or_none
 
@@ -33,6 +36,7 @@ MAX_WHEN_LENGTH = 200
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2199  # far from datetime's limits, so zone maths never overflows
 WHEN_EXAMPLE = "2026-12-04 10:00 - 2026-12-05 18:00 Asia/Kolkata"
 _DAY_EXAMPLE = "2026-12-04..2026-12-05 Asia/Kolkata"
+_PERIOD_EXAMPLE = "2025-12 Asia/Kolkata"  # December 2025, the day not known yet
 
 # A token is a date (optionally glued to its time with T), a time, or a range separator.
 _TOKEN_RE = re.compile(
@@ -46,6 +50,8 @@ _OFFSET_RE = re.compile(r"[+\-\u2212][0-9]{1,2}:[0-9]{2}(?![0-9:])|\+[0-9]{4}(?!
 # The zone is the first word that starts with a letter, through the end ("New York" too);
 # "to" between two times is a separator, not a zone.
 _ZONE_RE = re.compile(r"(?:^|\s)(?!(?i:to)(?:\s|$))(?P<zone>[^\W\d_].*)$", re.DOTALL)
+# A month or a year at the start: "2025-12" or "2026", but not the start of "2026-12-04".
+_PERIOD_START_RE = re.compile(r"[0-9]{4}(?:-[0-9]{1,2})?(?![0-9]|-[0-9])", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +61,7 @@ class When:
     start: date | datetime
     end: date | datetime  # exclusive: an all-day event ends the day after its last day
     timezone: str
+    precision: Precision = Precision.DAY  # month or year: start and end bound that period
 
     @property
     def all_day(self) -> bool:
@@ -62,9 +69,16 @@ class When:
 
 
 def parse_when(
-    text: str, *, default_zone: str = "UTC", default_duration: timedelta = timedelta(hours=1)
+    text: str,
+    *,
+    default_zone: str = "UTC",
+    default_duration: timedelta = timedelta(hours=1),
+    periods: bool = False,
 ) -> When:
-    """Read one of the forms in :data:`WHEN_EXAMPLE`'s family; refuse anything doubtful."""
+    """Read one of the forms in :data:`WHEN_EXAMPLE`'s family; refuse anything doubtful.
+
+    With ``periods``, a month (``2025-12``) or a year (``2026``) is read too.
+    """
     if len(text) > MAX_WHEN_LENGTH:
         raise InvalidWhen(
             f"the date and time is {len(text)} characters long; the limit is {MAX_WHEN_LENGTH}",
@@ -80,6 +94,10 @@ def parse_when(
             f"{text.split(' ')[0][:20]!r} is not understood: start with the date as YYYY-MM-DD",
             example=WHEN_EXAMPLE,
         )
+    if periods and _PERIOD_START_RE.match(times):
+        start, precision = _period(times)
+        zone = _zone(zone_match["zone"] if zone_match else default_zone)
+        return When(start, period_end(start, precision), zone.key, precision)
     kinds, values = _tokens(times)
     zone = _zone(zone_match["zone"] if zone_match else default_zone)
     if kinds == "d":
@@ -116,6 +134,10 @@ def format_when(when: When) -> str:
     Wall-clock text cannot name the second pass of a repeated hour, so an end there
     (a default duration ending in the autumn fold) reads back as the first pass.
     """
+    if when.precision is Precision.YEAR:
+        return f"{when.start.year} {when.timezone}"
+    if when.precision is Precision.MONTH:
+        return f"{when.start.year}-{when.start.month:02d} {when.timezone}"
     if not isinstance(when.start, datetime) or not isinstance(when.end, datetime):
         last = when.end - timedelta(days=1)
         days = f"{when.start}" if last == when.start else f"{when.start}..{last}"
@@ -124,6 +146,28 @@ def format_when(when: When) -> str:
     if end.date() == start.date():
         return f"{start:%Y-%m-%d %H:%M} - {end:%H:%M} {when.timezone}"
     return f"{start:%Y-%m-%d %H:%M} - {end:%Y-%m-%d %H:%M} {when.timezone}"
+
+
+def _period(text: str) -> tuple[date, Precision]:
+    """The month or year that is all of ``text``; anything more is refused, saying why."""
+    word = text.strip()
+    try:
+        period = parse_period(word)
+    except ValueError as exc:
+        raise InvalidWhen(str(exc), example=_PERIOD_EXAMPLE) from None
+    if period is None:
+        raise InvalidWhen(
+            f"{word[:40]!r} is not understood: a month (2025-12) or a year (2026) stands "
+            "alone, with no time or range; for those, give days as YYYY-MM-DD",
+            example=_PERIOD_EXAMPLE,
+        )
+    start, precision = period
+    if not EARLIEST_YEAR <= start.year < LATEST_YEAR:
+        raise InvalidWhen(
+            f"year {start.year} is out of range ({EARLIEST_YEAR}-{LATEST_YEAR - 1})",
+            example=_PERIOD_EXAMPLE,
+        )
+    return start, precision
 
 
 def _zone(name: str) -> ZoneInfo:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from calendars.events import Event, Status
 from calendars.news.articles import Article
-from calendars.news.matching import Match, Matcher, is_word_char
+from calendars.news.matching import Match, Matcher, PhraseIndex, is_word_char
 
 START = datetime(2025, 8, 31, 9, tzinfo=UTC)
 
@@ -269,3 +269,17 @@ def test_an_embedded_keyword_matches_iff_no_letter_mark_or_digit_touches_it(
 def test_word_characters_are_letters_marks_and_digits() -> None:
     assert all(is_word_char(c) for c in "aZ9मोंद्\u200d٣")
     assert not any(is_word_char(c) for c in " -_.,।()\u00a0")
+
+
+def test_a_phrase_index_finds_whole_words_in_order_with_their_owners() -> None:
+    index = PhraseIndex([("Putin", "putin"), ("Путина", "putin"), ("New Delhi", "delhi"),
+                         ("मोदी", "modi"), ("मोदींनी", "modi"), ("visit", "visit")])  # fmt: skip
+    text = "Путина ждут в New  Delhi: визит; मोदींनी, Putinism, revisit, visit."
+    assert index.found(text) == [
+        (0, "putin", "Путина"),
+        (3, "delhi", "New Delhi"),
+        (6, "modi", "मोदींनी"),
+        (9, "visit", "visit"),
+    ]
+    assert index.found("मोदींनी") == [(0, "modi", "मोदींनी")]  # not "मोदी" inside it
+    assert index.found("") == []
