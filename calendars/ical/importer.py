@@ -215,7 +215,7 @@ def _occurrences(
         return [], [Skipped(label, _reason(exc))]
     found: list[tuple[Event, SourceKey]] = []
     skipped = [Skipped(label, expanded.trimmed)] if expanded.trimmed else []
-    if not expanded.occurrences:
+    if not expanded.occurrences and not expanded.trimmed:
         when = f"{window.start:%Y-%m-%d} to {window.end:%Y-%m-%d}"
         skipped.append(Skipped(label, f"it does not occur within the import window ({when})"))
     for component, recurrence_id in expanded.occurrences:

@@ -36,6 +36,9 @@ from calendars.limits import (
 
 __all__ = ["Allowance", "Expanded", "Window", "expand", "recurrence_text"]
 
+_HOUR = timedelta(hours=1)
+_QUESTION_STEPS = 100  # what asking the library for one chunk costs, counted as rule steps
+
 # What the library and dateutil raise on rules they cannot read (asserts: RANGE values).
 _LIBRARY_ERRORS: tuple[type[Exception], ...] = (ValueError, TypeError, LookupError)
 _LIBRARY_ERRORS += (AttributeError, ArithmeticError, AssertionError)
@@ -101,11 +104,17 @@ def expand(
     if cap <= 0:
         raise SkipEvent(_file_full(allowance))
     try:
-        found = _first(series, window, cap, per_day)
+        found, stopped = _first(series, window, cap, per_day, allowance)
     except _LIBRARY_ERRORS as exc:
         raise SkipEvent(f"its repeat rule could not be worked out ({_short(exc)})") from None
     trimmed = None
-    if len(found) > cap:
+    if stopped is not None:
+        found = found[:cap]
+        trimmed = (
+            "it took too long to work out; its occurrences before "
+            f"{stopped:%Y-%m-%d} were kept ({len(found):,})"
+        )
+    elif len(found) > cap:
         found = found[:cap]
         trimmed = (
             f"repeats more than {cap:,} times within the {window.months}-month window; "
@@ -205,26 +214,35 @@ def _key(occurrence: Any) -> datetime:
     return datetime(start.year, start.month, start.day, tzinfo=UTC)
 
 
-def _first(series: Any, window: Window, cap: int, per_day: float) -> list[Any]:
-    """Up to ``cap + 1`` occurrences from the window's start, asked chunk by chunk.
+def _first(
+    series: Any, window: Window, cap: int, per_day: float, allowance: Allowance
+) -> tuple[list[Any], datetime | None]:
+    """Up to ``cap + 1`` occurrences from the window's start, asked chunk by chunk; and
+    where the asking stopped when it cost too much (None when it did not).
 
-    dateutil makes a list per question, so a question spans about ``cap`` occurrences
-    (doubling while they come sparser than expected); heapq keeps only the earliest.
+    dateutil makes a list per question, so a question spans at most ~8 × ``cap``
+    occurrences at the rule's densest (doubling while they come sparser than that), and
+    each question is charged to the file's steps; heapq keeps only the earliest.
     """
     span = window.end - window.start
     expected = per_day * (span / timedelta(days=1))
-    chunk = max(span * min(1.0, cap / expected) if expected else span, timedelta(hours=1))
+    widest = max(span * min(1.0, 8 * cap / expected) if expected else span, _HOUR)
+    chunk = min(max(span * min(1.0, cap / expected) if expected else span, _HOUR), widest)
     found: dict[tuple[str, str], Any] = {}
-    start = window.start
+    start, budget = window.start, allowance.steps_per_series
     while start < window.end and len(found) <= cap:
+        if allowance.steps < _QUESTION_STEPS or budget < _QUESTION_STEPS:
+            return sorted(found.values(), key=_key), start
+        allowance.steps -= _QUESTION_STEPS
+        budget -= _QUESTION_STEPS
         stop = min(start + chunk, window.end)
         batch = heapq.nsmallest(cap + 1, series.between(start, stop), key=_key)
         for occurrence in batch:
             found.setdefault((str(occurrence.id.recurrence_id), str(_key(occurrence))), occurrence)
         if len(batch) < cap // 4:
-            chunk *= 2
+            chunk = min(chunk * 2, widest)
         start = stop
-    return sorted(found.values(), key=_key)
+    return sorted(found.values(), key=_key), None
 
 
 def _moved_by(calendar: Component) -> dict[str, tuple[Any, Any]]:
