@@ -25,7 +25,7 @@ from icalendar import Calendar, Component, vRecur
 from icalendar.prop import vBroken, vDDDTypes
 from recurring_ical_events import CalendarQuery
 
-from calendars.ical.moments import FileContext, SkipEvent, event_end, moment, zone_of
+from calendars.ical.moments import FileContext, SkipEvent, event_end, moment, text_of, zone_of
 from calendars.ical.rule_cost import PROBE_STEPS, rule_cost
 from calendars.limits import (
     ICAL_FILE_OCCURRENCES,
@@ -34,7 +34,7 @@ from calendars.limits import (
     ICAL_SERIES_RULE_STEPS,
 )
 
-__all__ = ["Allowance", "Expanded", "Window", "expand", "recurrence_text"]
+__all__ = ["Allowance", "Expanded", "Window", "expand", "recurrence_text", "series_of"]
 
 _HOUR = timedelta(hours=1)
 _QUESTION_STEPS = 100  # what asking the library for one chunk costs, counted as rule steps
@@ -82,6 +82,19 @@ def recurrence_text(value: date) -> str:
     if isinstance(value, datetime):
         return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     return value.strftime("%Y%m%d")
+
+
+def series_of(vevents: list[tuple[Component, FileContext]]) -> dict[int, list[Component]]:
+    """The VEVENTs of each repeating event, by VEVENT: all of its UID, in file order."""
+    by_uid: dict[tuple[int, str], list[Component]] = {}
+    repeating: set[tuple[int, str]] = set()
+    for vevent, read in vevents:
+        uid = text_of(vevent, "UID").strip()
+        key = (id(read), uid or f"#{id(vevent)}")  # without a UID, a VEVENT is on its own
+        by_uid.setdefault(key, []).append(vevent)
+        if any(name in vevent for name in ("RRULE", "RDATE", "RECURRENCE-ID")):
+            repeating.add(key)
+    return {id(vevent): by_uid[key] for key in repeating for vevent in by_uid[key]}
 
 
 def expand(

@@ -273,3 +273,14 @@ def test_any_repeat_rule_text_gives_a_report_or_a_refusal_never_a_crash(
     assert "Fine" in [event.title for event in report.events]
     assert report.events[1:] or report.skipped or report.events[0].title == "Fine"
     assert all(skip.reason and "\n" not in skip.reason for skip in report.skipped)
+
+
+def test_a_daily_series_takes_turns_with_single_events_within_the_import_limit() -> None:
+    lines = series("daily", "DTSTART:20260216T080000Z", "RRULE:FREQ=DAILY", title="Stand-up")
+    for n in range(5):  # summits months away, after hundreds of stand-ups
+        lines += series(f"summit{n}", f"DTSTART:2026{n + 6:02d}01T100000Z", title=f"Summit {n}")
+    report = parse_ics(wrap(*lines), now=NOW, max_events=50)
+    kept = [event.title for event in report.events]
+    assert {f"Summit {n}" for n in range(5)} <= set(kept)
+    assert kept.count("Stand-up") == 45  # the next 45 days of it
+    assert len(report.left_out) == 365 - 45  # a year of it from tomorrow, less those
