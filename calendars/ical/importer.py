@@ -18,14 +18,14 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from icalendar import Component
 
 from calendars.errors import InvalidCalendarFile, InvalidEvent
 from calendars.events import SLUG_RE, Event
-from calendars.ical.moments import FileContext, SkipEvent, event_end, moment, text_of
+from calendars.ical.moments import FileContext, SkipEvent, event_end, moment, placed, text_of
 from calendars.ical.reading import FileZones, parse_calendars, zone_for_tzid
 from calendars.ical.recurrence import Allowance, Window, expand, series_of
 from calendars.ical.roundtrip import ZONE_PROPERTY, split_description
@@ -206,13 +206,29 @@ def _occurrences(
     if not expanded.occurrences and not expanded.trimmed:
         when = f"{window.start:%Y-%m-%d} to {window.end:%Y-%m-%d}"
         skipped.append(Skipped(label, f"it does not occur within the import window ({when})"))
-    for component, recurrence_id in expanded.occurrences:
+    made: dict[int, Event | None] = {}  # by source VEVENT: its fields, read once
+    for occurrence in expanded.occurrences:
+        rid, source = occurrence.recurrence_id, occurrence.source
         try:
-            event = _event(component, read, now=now, occurrence=(uid, recurrence_id))
+            if id(source) not in made:
+                made[id(source)] = None
+                made[id(source)] = _event(source, read, now=now, occurrence=(uid, rid))
+            template = made[id(source)]
+            if template is None:
+                continue  # skipped once, with the reason, for all of its occurrences
+            ours = _ours(source)
+            start, zone = placed(occurrence.start, read, ours)
+            event = replace(
+                template,
+                id=_occurrence_id(source, uid, rid),
+                start=start,
+                end=placed(occurrence.end, read, ours)[0],
+                timezone=ours or zone,
+            )
         except _SKIPS as exc:
-            skipped.append(Skipped(f"{label} on {recurrence_id}", _reason(exc)))
+            skipped.append(Skipped(f"{label} on {rid}", _reason(exc)))
         else:
-            found.append((event, SourceKey(uid, recurrence_id)))
+            found.append((event, SourceKey(uid, rid)))
     return found, skipped
 
 
@@ -253,7 +269,7 @@ def _event(
     title, status = title_and_status(vevent)
     if not title:
         raise SkipEvent("it has no title (SUMMARY)")
-    ours = zone_for_tzid(text_of(vevent, ZONE_PROPERTY)) if ZONE_PROPERTY in vevent else None
+    ours = _ours(vevent)
     start, zone = moment(vevent, "DTSTART", read, ours)
     description, listed = split_description(text_of(vevent, "DESCRIPTION"))
     if occurrence is not None:
@@ -274,6 +290,11 @@ def _event(
         created=now,
         updated=now,
     )
+
+
+def _ours(vevent: Component) -> str | None:
+    """The zone our own feed names for an event (where its all-day dates begin)."""
+    return zone_for_tzid(text_of(vevent, ZONE_PROPERTY)) if ZONE_PROPERTY in vevent else None
 
 
 def _event_id(vevent: Component, start: date | datetime, our_host: str | None) -> str:
