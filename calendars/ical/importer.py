@@ -18,23 +18,21 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
-from urllib.parse import urlsplit
 
 from icalendar import Component
 
 from calendars.errors import InvalidCalendarFile, InvalidEvent
-from calendars.events import SLUG_RE, TEXT_LIMITS, Event, Status, normalise_tag
-from calendars.ical.moments import FileContext, SkipEvent, event_end, moment, text_of
+from calendars.events import SLUG_RE, Event
+from calendars.ical.moments import FileContext, SkipEvent, event_end, moment, placed, text_of
 from calendars.ical.reading import FileZones, parse_calendars, zone_for_tzid
-from calendars.ical.recurrence import Allowance, Window, expand
-from calendars.ical.roundtrip import STATUS_PROPERTY, ZONE_PROPERTY, read_status, split_description
+from calendars.ical.recurrence import Allowance, Window, expand, series_of
+from calendars.ical.roundtrip import ZONE_PROPERTY, split_description
 from calendars.ical.selection import within_limit
+from calendars.ical.vevent_text import clean, tags_of, title_and_status, urls_of
 from calendars.limits import ICAL_FILE_BYTES
 from calendars.text import clean_text
-from calendars.urls import is_http_url
 
 __all__ = ["ImportReport", "Skipped", "SourceKey", "parse_ics", "zone_for_tzid"]
 
@@ -132,7 +130,7 @@ def parse_ics(
     if not vevents:
         raise InvalidCalendarFile("the file has no events (no VEVENT)", example=_EXAMPLE)
     window = Window.around(now, months_back=months_back, months_ahead=months_ahead)
-    series = _series(vevents)
+    series = series_of(vevents)
     allowance = Allowance()
     events: dict[str, Event] = {}
     keys: dict[str, SourceKey] = {}
@@ -159,7 +157,10 @@ def parse_ics(
             else:
                 events[event.id] = event
                 keys[event.id] = SourceKey(text_of(vevent, "UID").strip())
-    kept, left_out = within_limit(tuple(events.values()), now=now, limit=max_events)
+    in_series = {eid: key.uid or eid for eid, key in keys.items() if key.recurrence_id}
+    kept, left_out = within_limit(
+        tuple(events.values()), now=now, limit=max_events, series=in_series
+    )
     used_default = any(read.used_default for read in files)
     return ImportReport(
         events=kept,
@@ -185,19 +186,6 @@ def _reason(exc: BaseException) -> str:
     return f"it could not be read ({_short(exc)})"  # odd values
 
 
-def _series(vevents: list[tuple[Component, FileContext]]) -> dict[int, list[Component]]:
-    """The VEVENTs of each repeating event, by VEVENT: all of its UID, in file order."""
-    by_uid: dict[tuple[int, str], list[Component]] = {}
-    repeating: set[tuple[int, str]] = set()
-    for vevent, read in vevents:
-        uid = text_of(vevent, "UID").strip()
-        key = (id(read), uid or f"#{id(vevent)}")  # without a UID, a VEVENT is on its own
-        by_uid.setdefault(key, []).append(vevent)
-        if any(name in vevent for name in ("RRULE", "RDATE", "RECURRENCE-ID")):
-            repeating.add(key)
-    return {id(vevent): by_uid[key] for key in repeating for vevent in by_uid[key]}
-
-
 def _occurrences(
     group: list[Component],
     read: FileContext,
@@ -215,16 +203,32 @@ def _occurrences(
         return [], [Skipped(label, _reason(exc))]
     found: list[tuple[Event, SourceKey]] = []
     skipped = [Skipped(label, expanded.trimmed)] if expanded.trimmed else []
-    if not expanded.occurrences:
+    if not expanded.occurrences and not expanded.trimmed:
         when = f"{window.start:%Y-%m-%d} to {window.end:%Y-%m-%d}"
         skipped.append(Skipped(label, f"it does not occur within the import window ({when})"))
-    for component, recurrence_id in expanded.occurrences:
+    made: dict[int, Event | None] = {}  # by source VEVENT: its fields, read once
+    for occurrence in expanded.occurrences:
+        rid, source = occurrence.recurrence_id, occurrence.source
         try:
-            event = _event(component, read, now=now, occurrence=(uid, recurrence_id))
+            if id(source) not in made:
+                made[id(source)] = None
+                made[id(source)] = _event(source, read, now=now, occurrence=(uid, rid))
+            template = made[id(source)]
+            if template is None:
+                continue  # skipped once, with the reason, for all of its occurrences
+            ours = _ours(source)
+            start, zone = placed(occurrence.start, read, ours)
+            event = replace(
+                template,
+                id=_occurrence_id(source, uid, rid),
+                start=start,
+                end=placed(occurrence.end, read, ours)[0],
+                timezone=ours or zone,
+            )
         except _SKIPS as exc:
-            skipped.append(Skipped(f"{label} on {recurrence_id}", _reason(exc)))
+            skipped.append(Skipped(f"{label} on {rid}", _reason(exc)))
         else:
-            found.append((event, SourceKey(uid, recurrence_id)))
+            found.append((event, SourceKey(uid, rid)))
     return found, skipped
 
 
@@ -255,14 +259,6 @@ def _label(vevent: Component, number: int) -> str:
     return f"{name} (UID {uid[:60]})" if uid else name
 
 
-def _clean(value: str, field: str) -> str:
-    """Text as Event accepts it: no control or format characters, cut at its limit."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    value = clean_text(value)
-    limit = TEXT_LIMITS[field]
-    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
-
-
 def _event(
     vevent: Component,
     read: FileContext,
@@ -270,10 +266,10 @@ def _event(
     now: datetime,
     occurrence: tuple[str, str] | None = None,  # (UID, RECURRENCE-ID) of a series' one
 ) -> Event:
-    title, status = _title_and_status(vevent)
+    title, status = title_and_status(vevent)
     if not title:
         raise SkipEvent("it has no title (SUMMARY)")
-    ours = zone_for_tzid(text_of(vevent, ZONE_PROPERTY)) if ZONE_PROPERTY in vevent else None
+    ours = _ours(vevent)
     start, zone = moment(vevent, "DTSTART", read, ours)
     description, listed = split_description(text_of(vevent, "DESCRIPTION"))
     if occurrence is not None:
@@ -286,21 +282,19 @@ def _event(
         start=start,
         end=event_end(vevent, start, read, ours),
         timezone=ours or zone,
-        location=_clean(text_of(vevent, "LOCATION"), "location"),
-        description=_clean(description, "description"),
-        tags=_tags(vevent),
-        urls=_urls([text_of(vevent, "URL"), *listed], read.our_host),
+        location=clean(text_of(vevent, "LOCATION"), "location"),
+        description=clean(description, "description"),
+        tags=tags_of(vevent),
+        urls=urls_of([text_of(vevent, "URL"), *listed], read.our_host),
         status=status,
         created=now,
         updated=now,
     )
 
 
-def _title_and_status(vevent: Component) -> tuple[str, Status]:
-    """The title without our status prefix, and the status (see ``roundtrip.read_status``)."""
-    exact = text_of(vevent, STATUS_PROPERTY) if STATUS_PROPERTY in vevent else None
-    title = _clean(text_of(vevent, "SUMMARY"), "title").strip()
-    return read_status(title, text_of(vevent, "STATUS"), exact)
+def _ours(vevent: Component) -> str | None:
+    """The zone our own feed names for an event (where its all-day dates begin)."""
+    return zone_for_tzid(text_of(vevent, ZONE_PROPERTY)) if ZONE_PROPERTY in vevent else None
 
 
 def _event_id(vevent: Component, start: date | datetime, our_host: str | None) -> str:
@@ -320,28 +314,3 @@ def _occurrence_id(vevent: Component, uid: str, recurrence_id: str) -> str:
         uid = f"{text_of(vevent, 'SUMMARY')}|"
     key = f"{uid}\n{recurrence_id}"
     return "ics-" + hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:16]
-
-
-def _tags(vevent: Component) -> tuple[str, ...]:
-    """CATEGORIES as tags; names that cannot be tags are dropped, not refused."""
-    props: Any = vevent.get("CATEGORIES", [])
-    tags: dict[str, None] = {}
-    for prop in props if isinstance(props, list) else [props]:
-        for category in getattr(prop, "cats", ()):
-            try:
-                tags[normalise_tag("-".join(clean_text(str(category)).split()))] = None
-            except InvalidEvent:
-                continue
-    return tuple(tags)[:20]
-
-
-def _urls(candidates: list[str], our_host: str | None) -> tuple[str, ...]:
-    """http(s) addresses elsewhere (our own feed links back to itself), each once."""
-    urls: dict[str, None] = {}
-    for url in (candidate.strip() for candidate in candidates):
-        if not is_http_url(url):
-            continue
-        if our_host and (urlsplit(url).hostname or "").lower() == our_host.lower():
-            continue
-        urls[url] = None
-    return tuple(urls)[:20]

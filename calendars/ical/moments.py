@@ -25,7 +25,16 @@ from calendars.ical.reading import FileZones, parse_duration, zone_for_tzid
 from calendars.text import clean_text
 from calendars.time.when import EARLIEST_YEAR, LATEST_YEAR
 
-__all__ = ["NO_ZONE", "FileContext", "SkipEvent", "event_end", "moment", "text_of", "zone_of"]
+__all__ = [
+    "NO_ZONE",
+    "FileContext",
+    "SkipEvent",
+    "event_end",
+    "moment",
+    "placed",
+    "text_of",
+    "zone_of",
+]
 
 NO_ZONE = (
     "its times carry no time zone; name the zone the calendar is written in, "
@@ -101,6 +110,13 @@ def zone_of(tzid: str, read: FileContext) -> tzinfo:
     if read.cal_zone is None:
         raise SkipEvent(f"its time zone {clean_text(tzid)[:60]!r} is not one we know")
     return ZoneInfo(read.cal_zone)
+
+
+def placed(value: date, read: FileContext, ours: str | None) -> tuple[date | datetime, str]:
+    """An occurrence's start or end (a date, or aware) and the IANA zone it is shown in."""
+    if isinstance(value, datetime):
+        return _aware(value, read, ours)
+    return value, ours or read.fallback(times=False)
 
 
 def _aware(value: datetime, read: FileContext, ours: str | None) -> tuple[datetime, str]:
