@@ -184,3 +184,19 @@ async def test_a_discarded_change_is_not_read_again_and_a_new_one_is_held_afresh
     assert len(held_notices(fake)) == 2
     assert live == {"a"}
     assert all(e.status is Status.CONFIRMED for e in app.store.events.all())
+
+
+async def test_a_calendar_over_the_reading_budget_fails_its_poll_saying_so(
+    settings: Settings, fake: FakeTelegram, site: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(limits, "UPSTREAM_PARSE_SECONDS", 0.05)
+    site.publish("c.ics", meetings(3000, prefix="a"), content_type=ICS)
+    # Real time here: the worker's deadline is pebble's, on the wall clock.
+    async with bot_running(configured(settings, fake)) as app:
+        added = await say(fake, ADMIN, f"/addsource {site.url('c.ics')}")
+        listed = await say(fake, ADMIN, "/sources")
+        events = len(app.store.events)
+    expected = "reading the calendar took over 0.05 s (too many or too complex events"
+    assert expected in added
+    assert expected in listed
+    assert events == 0
