@@ -49,9 +49,10 @@ def _skipped(summary: PollSummary) -> list[str]:
 
 def held_lines(source: UpstreamSource, held: HeldChange) -> list[str]:
     return [
-        f"⏸ Held: this poll would change {held.total} of its {held.base} events "
+        f"⏸ Held: this poll would make {held.total} changes to its {held.base} events "
         f"({held.adds} new, {held.updates} changed, {held.cancels} cancelled, "
-        f"{held.missing} missing) — over {HOLD_SHARE:.0%} and at least {HOLD_MIN}.",
+        f"{held.missing} missing): more than {HOLD_SHARE:.0%} and at least {HOLD_MIN}, "
+        "so nothing was applied.",
         f"Apply it: /applysource {escape(source.id)} · keep things as they are: "
         f"/discardsource {escape(source.id)}",
     ]

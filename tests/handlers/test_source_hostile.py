@@ -147,7 +147,10 @@ async def test_a_calendar_that_changes_every_uid_is_held_reported_once_then_appl
             app.reminders.wake()
             await app.wait_background()
     (notice,) = held_notices(fake)
-    assert "would change 60 of its 30 events (30 new, 0 changed, 0 cancelled, 30 missing)" in notice
+    assert (
+        "would make 60 changes to its 30 events (30 new, 0 changed, 0 cancelled, 30 missing)"
+        in notice
+    )
     assert f"/applysource {source.id}" in notice
     assert f"/discardsource {source.id}" in notice
     assert "⏸ Held" in listed
