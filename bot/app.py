@@ -26,6 +26,7 @@ from bot.delivery.notifier import ConsoleNotifier, Notifier
 from bot.fetch.client import http_client
 from bot.news.reading import SourceReader
 from bot.news.service import NewsService
+from bot.news.suggesting import SuggestionService
 from bot.services.alerts import ChangeAlerts
 from bot.services.briefings import BriefingService
 from bot.services.events import EventService
@@ -49,6 +50,7 @@ from config.news_sources import load_news_sources
 from config.seed import load_seed
 from config.settings import Settings
 from config.upstream_sources import load_upstream_sources
+from config.watch import load_watch
 from handlers import menus as command_menus
 from handlers import register as register_handlers
 
@@ -143,6 +145,11 @@ class SummitWatch:
         self._spawn(self.alerts.resume(), "change-alerts-resume")
         self._spawn(self.briefings.check(), "briefing-catch-up")
         self._spawn(self.news.notices.send_pending(), "news-resume")
+        self._spawn(self.suggestions.resume(), "suggestions-resume")
+        self.suggestions.prune()
+        self.reminders.call_every("suggestions-prune", timedelta(days=1), self.suggestions.prune)
+        suggesting = asyncio.create_task(self.suggestions.run_forever(), name="suggestions")
+        stack.push_async_callback(_cancelled, suggesting)
         if self._poll_news:
             poller = asyncio.create_task(self.news.poller.run_forever(), name="news-poller")
             stack.push_async_callback(self._stop_poller, poller)
@@ -183,6 +190,15 @@ class SummitWatch:
         )
         self.parsers = SourceReader()  # one worker pool for every untrusted parse
         self._stack.push_async_callback(self.parsers.close)
+        self.suggestions = SuggestionService(
+            store=store,
+            events=self.events,
+            broadcaster=self.broadcaster,
+            admin_ids=settings.admin_ids,
+            configured=load_watch(),
+            clock=clock,
+        )
+        self._stack.push_async_callback(self.suggestions.close)
         self.news = NewsService(
             store=store,
             http=self.http,
@@ -193,6 +209,7 @@ class SummitWatch:
             digest_over=settings.news_digest_over,
             retention=settings.news_retention,
             reader=self.parsers,
+            on_articles=self.suggestions.consider,
         )
         self._stack.push_async_callback(self.news.close)
         if settings.news_sources_path is not None:
@@ -266,6 +283,7 @@ class SummitWatch:
             calendar_feeds=self.calendar_feeds,
             stats=self.stats,
             imports=self.imports,
+            suggestions=self.suggestions,
             http=self.http,
             meta=self.meta,
             default_offsets=self.settings.reminder_offsets,
@@ -316,3 +334,9 @@ class SummitWatch:
             "feeds": stats.news.sources,
             "last_news_poll": stats.news.last_cycle.isoformat() if stats.news.last_cycle else None,
         }
+
+
+async def _cancelled(task: asyncio.Task[Any]) -> None:
+    """Stop a background task for good (at shutdown)."""
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)

@@ -1,30 +1,51 @@
 """``/addevent``: one line with ``|`` between the parts, or a guided dialogue.
 
 The dialogue keeps each answer under its own name and builds the event from them
-directly, so an answer may contain any character, ``|`` included.
+directly, so an answer may contain any character, ``|`` included. A suggestion's Edit
+button opens it filled in: each question shows the suggested answer, and ``.`` keeps it.
 """
 
 from __future__ import annotations
 
+import warnings
 from html import escape
 from typing import Any
 
 from telegram import Update
-from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
 
 from bot.telegram.context import BotContext
 from bot.wording.replies import event_details, time_notes
+from bot.wording.suggestions import SUGGESTION_PREFIX
 from calendars.commands import EventDraft, build_event, parse_addevent
 from calendars.errors import InvalidInput
 from calendars.events import Event
+from calendars.news.suggested_events import suggested_draft
 from calendars.time.when import WHEN_EXAMPLE, parse_when
-from handlers.common import Handler, actor_of, chat_zone, command_text, problem, reply, user_errors
+from handlers.common import (
+    Handler,
+    actor_of,
+    admin_only,
+    chat_zone,
+    command_text,
+    problem,
+    reply,
+    user_errors,
+)
 
 __all__ = ["conversation", "start"]
 
 WHEN, TITLE, LOCATION, TAGS, DESCRIPTION = range(5)
 _FIELDS = {WHEN: "when", TITLE: "title", LOCATION: "location", TAGS: "tags"}
 _DRAFT = "addevent_draft"
+_SUGGESTED = "addevent_suggested"  # {"id": suggestion id, field: suggested answer, ...}
 _PROMPTS = {
     TITLE: "Title? (e.g. <i>Modi–Putin talks</i>)",
     LOCATION: "Where? (e.g. <i>Hyderabad House, New Delhi</i>; <code>-</code> for none)",
@@ -41,8 +62,27 @@ def _answers(context: BotContext) -> dict[str, str]:
     return answers
 
 
+def _suggested(context: BotContext) -> dict[str, str]:
+    """What the suggestion being edited proposes, by field (empty for a plain /addevent)."""
+    if context.user_data is None:
+        raise RuntimeError("the /addevent dialogue needs a user")
+    suggested: dict[str, str] = context.user_data.setdefault(_SUGGESTED, {})
+    return suggested
+
+
+def _prompt(context: BotContext, state: int) -> str:
+    proposed = _suggested(context).get(_FIELDS.get(state, ""), "")
+    if not proposed:
+        return _PROMPTS[state]
+    return f"{_PROMPTS[state]}\nSuggested: <code>{escape(proposed)}</code> (send . to keep it)"
+
+
 async def _added(update: Update, context: BotContext, event: Event) -> None:
-    added = await context.events.add(event, actor=actor_of(update))
+    suggestion_id = _suggested(context).pop("id", "")
+    if suggestion_id:  # rumoured, with the suggestion's articles; the suggestion is done
+        added = await context.services.suggestions.add(suggestion_id, event, actor=actor_of(update))
+    else:
+        added = await context.events.add(event, actor=actor_of(update))
     details = event_details(
         added, zone=chat_zone(update, context), now=context.now(), meta=context.meta
     )
@@ -57,6 +97,7 @@ async def _added(update: Update, context: BotContext, event: Event) -> None:
 async def start(update: Update, context: BotContext) -> int:
     """Add an event from one line, or start the guided dialogue when there is none."""
     text = command_text(update)
+    _suggested(context).clear()
     if text:
         event = parse_addevent(
             text,
@@ -77,12 +118,37 @@ async def start(update: Update, context: BotContext) -> int:
     return WHEN
 
 
+async def edit_suggestion(update: Update, context: BotContext) -> int:
+    """A suggestion's Edit button: the dialogue, each answer filled in from the news."""
+    query = update.callback_query
+    if query is None or not query.data:
+        return ConversationHandler.END
+    suggestion_id = query.data.rsplit(":", 1)[-1]
+    try:
+        suggestion = context.services.suggestions.get(suggestion_id)
+    except LookupError as exc:
+        await query.answer(str(exc)[:190], show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    draft = suggested_draft(suggestion, zone=chat_zone(update, context))
+    _answers(context).clear()
+    suggested = _suggested(context)
+    suggested.clear()
+    fields = {"title": draft.title, "location": draft.location, "tags": draft.tags}
+    suggested.update({"id": suggestion.id, "when": draft.when, **fields})
+    when = f"When is it?\nSuggested: <code>{escape(draft.when)}</code> (send . to keep it)"
+    await reply(update, f"Let's add <b>{escape(suggestion.title)}</b> (/cancel stops).\n{when}")
+    return WHEN
+
+
 def _answering(state: int) -> Handler:
     """The handler of one question: keep the answer, ask the next; a bad *when* is asked again."""
 
     async def answer(update: Update, context: BotContext) -> int:
         message = update.effective_message
         text = (message.text or "").strip() if message else ""
+        if text == ".":  # keep the suggested answer
+            text = _suggested(context).get(_FIELDS.get(state, ""), "") or text
         if state == WHEN:
             try:
                 parse_when(text, default_zone=chat_zone(update, context), periods=True)
@@ -92,7 +158,7 @@ def _answering(state: int) -> Handler:
         if state == DESCRIPTION:
             return await _finish(update, context, description=text)
         _answers(context)[_FIELDS[state]] = text
-        await reply(update, _PROMPTS[state + 1])
+        await reply(update, _prompt(context, state + 1))
         return state + 1
 
     return answer
@@ -123,15 +189,28 @@ async def _finish(update: Update, context: BotContext, *, description: str) -> i
 
 async def cancel(update: Update, context: BotContext) -> int:
     _answers(context).clear()
+    _suggested(context).clear()
     await reply(update, "Cancelled; nothing was added.")
     return ConversationHandler.END
 
 
 def conversation(entry: Handler) -> ConversationHandler[Any]:
-    """The dialogue, entered through ``entry`` (``start`` behind the admin check)."""
+    """The dialogue, entered through ``entry`` (``start`` behind the admin check) or a
+    suggestion's Edit button (an admin's too)."""
     answer = filters.TEXT & ~filters.COMMAND
+    edit = CallbackQueryHandler(admin_only(edit_suggestion), pattern=f"^{SUGGESTION_PREFIX}:edit:")
+    with warnings.catch_warnings():
+        # PTB warns that per_message=False does not track a button per message: the button
+        # only opens the dialogue, whose answers are messages in the same chat.
+        warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
+        return _dialogue(entry, edit, answer)
+
+
+def _dialogue(
+    entry: Handler, edit: CallbackQueryHandler[Any, Any], answer: filters.BaseFilter
+) -> ConversationHandler[Any]:
     return ConversationHandler(
-        entry_points=[CommandHandler("addevent", entry)],
+        entry_points=[CommandHandler("addevent", entry), edit],
         states={
             WHEN: [MessageHandler(answer, _answering(WHEN))],
             TITLE: [MessageHandler(answer, _answering(TITLE))],

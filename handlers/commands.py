@@ -29,6 +29,7 @@ from bot.wording.replies import help_text
 from calendars.follows import FOLLOW_PREFIX
 from handlers import addevent, admin, follows, inline, membership, news, preferences, user
 from handlers import sources as upstream
+from handlers import suggestions as suggested
 from handlers.common import Handler, admin_only, chat_manager_only, reply, user_errors
 from handlers.errors import on_error
 
@@ -168,6 +169,8 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "discardsource", upstream.discardsource, "discard a held change: /discardsource <id>", A
     ),
+    Command("suggestions", suggested.suggestions, "meetings the news announced: add or ignore", A),
+    Command("watch", suggested.watch, "names the news is read for: /watch add|rm <name>", A),
 )
 
 
@@ -196,6 +199,11 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(
         CallbackQueryHandler(
             chat_manager_only(follows.follow_button), pattern=f"^{FOLLOW_PREFIX}[:#]"
+        )
+    )
+    application.add_handler(
+        CallbackQueryHandler(
+            admin_only(suggested.suggestion_button), pattern=suggested.SUGGESTION_PATTERN
         )
     )
     application.add_handler(InlineQueryHandler(inline.search))  # @bot <words>, in any chat

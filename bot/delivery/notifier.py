@@ -35,6 +35,8 @@ class Outgoing:
 
     html: str
     document: tuple[str, bytes] | None = None
+    # Inline buttons under the message, one row of (label, callback data) pairs.
+    buttons: tuple[tuple[str, str], ...] = ()
 
 
 class Notifier(Protocol):

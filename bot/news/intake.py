@@ -24,8 +24,11 @@ class ArticleIntake:
         events: EventService,
         notices: NewsNotices,
         clock: Callable[[], datetime],
+        on_taken: Callable[[list[Article]], object] | None = None,
     ) -> None:
+        """``on_taken``: also hand each batch of new articles on (to suggestions)."""
         self._store = store
+        self._on_taken = on_taken
         self._events = events
         self._notices = notices
         self._clock = clock
@@ -49,6 +52,7 @@ class ArticleIntake:
                 **article.to_record(),
                 "events": event_ids,
                 "pending": notify and bool(event_ids),
+                "detect": self._on_taken is not None,  # until suggestions have read it
             }
             self._store.articles.add(article.key, record, at=now)
             if event_ids:
@@ -58,6 +62,8 @@ class ArticleIntake:
                     coverage.setdefault(event_id, []).insert(0, item)  # newest first
         for event_id, items in coverage.items():  # one revision per event per poll
             self._events.record_coverage(event_id, items)
+        if self._on_taken is not None:
+            self._on_taken(articles)
         if notify and matched:
             await self._notices.send_pending([a.key for a in articles])
         return matched

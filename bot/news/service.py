@@ -21,6 +21,7 @@ from bot.news.sources import NewsSources
 from bot.services.events import EventService
 from bot.store import Store
 from calendars.errors import InvalidInput
+from calendars.news.articles import Article
 from calendars.news.sources import NewsSource
 
 __all__ = ["NewsService", "NewsStatus"]
@@ -49,6 +50,7 @@ class NewsService:
         digest_over: int,
         retention: timedelta,
         reader: SourceReader | None = None,
+        on_articles: Callable[[list[Article]], object] | None = None,
     ) -> None:
         """``reader``: the app's parser worker pool, shared with upstream calendars."""
         self._store = store
@@ -56,7 +58,9 @@ class NewsService:
             store=store, broadcaster=broadcaster, clock=clock, digest_over=digest_over
         )
         self._reader = reader or SourceReader()
-        intake = ArticleIntake(store=store, events=events, notices=self.notices, clock=clock)
+        intake = ArticleIntake(
+            store=store, events=events, notices=self.notices, clock=clock, on_taken=on_articles
+        )
         self.poller = NewsPoller(
             store=store,
             http=http,

@@ -17,6 +17,7 @@ from bot.store.logs import AuditLog, BroadcastLog, DeliveryLog
 from bot.store.migrations import migrate_topic_subscribers
 from bot.store.news import ArticleLog, HeldNotices, NewsSourceRegistry
 from bot.store.repositories import EventRepository, SubscriberRepository
+from bot.store.suggestions import SuggestionLog, WatchAdditions
 from bot.store.updates import UpdateLog
 from bot.store.upstream import UpstreamSourceRegistry
 
@@ -53,6 +54,8 @@ class Store:
         self.held_notices = HeldNotices(self._db.table("held_notices"))
         self.pending_alerts = PendingAlerts(self._db.table("change_alerts"))
         self.upstream_sources = UpstreamSourceRegistry(self._db.table("upstream_sources"))
+        self.suggestions = SuggestionLog(self._db.table("suggestions"))
+        self.watch_additions = WatchAdditions(self._db.table("watch_additions"))
         if any(s.is_legacy_topic for s in self.subscribers.all()):
             storage = self._db.storage
             assert isinstance(storage, JournalStorage)

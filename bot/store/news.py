@@ -66,6 +66,16 @@ class ArticleLog:
     def settle(self, key: str) -> None:
         self._table.update({"pending": False}, doc_ids=[cast(Any, key)])
 
+    def undetected(self) -> list[dict[str, Any]]:
+        """Articles taken in but not yet read by the suggestion detector (a stop came first)."""
+        return [dict(d) for d in self._table if d.get("detect")]
+
+    def detected(self, keys: Iterable[str]) -> None:
+        """The detector has read these: a restart does not queue them again."""
+        ids = [key for key in keys if peek(self._table, key) is not None]
+        if ids:
+            self._table.update({"detect": False}, doc_ids=cast(Any, ids))
+
     def add(self, key: str, record: dict[str, Any], *, at: datetime) -> None:
         self._table.upsert(keyed({**record, "seen_at": at.astimezone(UTC).isoformat()}, key))
 

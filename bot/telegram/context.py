@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.delivery.broadcaster import Broadcaster
 from bot.news.service import NewsService
+from bot.news.suggesting import SuggestionService
 from bot.services.events import EventService
 from bot.services.imports import ImportService
 from bot.services.stats import StatsService
@@ -35,6 +36,7 @@ class Services:
     calendar_feeds: CalendarFeeds
     stats: StatsService
     imports: ImportService
+    suggestions: SuggestionService
     http: httpx.AsyncClient
     meta: CalendarMeta
     default_offsets: tuple[timedelta, ...]

@@ -16,7 +16,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import Bot, LinkPreviewOptions
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
@@ -104,8 +104,11 @@ class TelegramNotifier:
 
     async def send(self, subscriber: Subscriber, message: Outgoing) -> Outcome:
         chat_id = chat_id_of(subscriber)
-        for chunk in split_message(message.html):
-            outcome = await self._deliver(chat_id, self._text_sender(subscriber, chat_id, chunk))
+        chunks = split_message(message.html)
+        for number, chunk in enumerate(chunks, start=1):
+            buttons = message.buttons if number == len(chunks) else ()  # under the last part
+            sender = self._text_sender(subscriber, chat_id, chunk, buttons)
+            outcome = await self._deliver(chat_id, sender)
             if outcome is not Outcome.SENT:
                 return outcome
         if message.document is not None:
@@ -122,8 +125,15 @@ class TelegramNotifier:
         return Outcome.SENT
 
     def _text_sender(
-        self, subscriber: Subscriber, chat_id: int | str, text: str
+        self,
+        subscriber: Subscriber,
+        chat_id: int | str,
+        text: str,
+        buttons: tuple[tuple[str, str], ...] = (),
     ) -> Callable[[], Awaitable[Any]]:
+        keyboard = [InlineKeyboardButton(label, callback_data=data) for label, data in buttons]
+        markup = InlineKeyboardMarkup([keyboard]) if keyboard else None
+
         def send() -> Awaitable[Any]:
             return self._bot.send_message(
                 chat_id=chat_id,
@@ -131,6 +141,7 @@ class TelegramNotifier:
                 parse_mode=ParseMode.HTML,
                 message_thread_id=subscriber.thread_id,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
+                reply_markup=markup,
             )
 
         return send
