@@ -24,6 +24,7 @@ from typing import Any
 from bot.delivery.broadcaster import Broadcaster
 from bot.delivery.notifier import ConsoleNotifier, Notifier
 from bot.fetch.client import http_client
+from bot.news.reading import SourceReader
 from bot.news.service import NewsService
 from bot.news.suggesting import SuggestionService
 from bot.services.alerts import ChangeAlerts
@@ -39,6 +40,7 @@ from bot.telegram.application import TelegramRunner, build_application
 from bot.telegram.context import Services
 from bot.telegram.intake import UpdateIntake
 from bot.telegram.notifier import TelegramNotifier
+from bot.upstream.service import UpstreamService
 from bot.web.metrics import instance_metrics
 from bot.web.pages import PageSite
 from bot.web.publishing import PUBLISH_EVERY, FeedPublisher
@@ -49,6 +51,7 @@ from calendars.ical.routes import calendar_routes
 from config.news_sources import load_news_sources
 from config.seed import load_seed
 from config.settings import Settings
+from config.upstream_sources import load_upstream_sources
 from config.watch import load_watch
 from handlers import menus as command_menus
 from handlers import register as register_handlers
@@ -71,11 +74,14 @@ class SummitWatch:
         clock: Callable[[], datetime] = utc_now,
         listen_socket: socket.socket | None = None,
         poll_news: bool = True,
+        poll_sources: bool | None = None,
     ) -> None:
         """``listen_socket``: an already bound socket to serve on (else host:port is bound);
-        ``poll_news=False`` leaves polling to explicit ``news.poller.poll`` calls (tests)."""
+        ``poll_news=False`` leaves polling to explicit ``news.poller.poll`` calls (tests);
+        ``poll_sources`` the same for upstream calendars (default: as ``poll_news``)."""
         self.settings = settings
         self._poll_news = poll_news
+        self._poll_sources = poll_news if poll_sources is None else poll_sources
         self._listen_socket = listen_socket
         self._notifier = notifier
         self._clock = clock
@@ -158,6 +164,9 @@ class SummitWatch:
         if self._poll_news:
             poller = asyncio.create_task(self.news.poller.run_forever(), name="news-poller")
             stack.push_async_callback(self._stop_poller, poller)
+        if self._poll_sources:
+            polling = asyncio.create_task(self.upstream.poller.run_forever(), name="sources")
+            stack.push_async_callback(self._stop_upstream, polling)
 
     def _build_services(self) -> None:
         settings, clock, store = self.settings, self._clock, self.store
@@ -190,6 +199,8 @@ class SummitWatch:
         self.subscriptions.prepare_console(
             console=isinstance(notifier, ConsoleNotifier), zone=settings.timezone
         )
+        self.parsers = SourceReader()  # one worker pool for every untrusted parse
+        self._stack.push_async_callback(self.parsers.close)
         self.suggestions = SuggestionService(
             store=store,
             events=self.events,
@@ -208,11 +219,24 @@ class SummitWatch:
             interval=settings.news_interval,
             digest_over=settings.news_digest_over,
             retention=settings.news_retention,
+            reader=self.parsers,
             on_articles=self.suggestions.consider,
         )
         self._stack.push_async_callback(self.news.close)
         if settings.news_sources_path is not None:
             self.news.sources.sync_configured(load_news_sources(settings.news_sources_path))
+        self.upstream = UpstreamService(
+            store=store,
+            http=self.http,
+            reader=self.parsers,
+            events=self.events,
+            broadcaster=self.broadcaster,
+            admins=lambda: settings.admin_ids,
+            clock=clock,
+            interval=settings.source_interval,
+        )
+        if settings.sources_path is not None:
+            self.upstream.sources.sync_configured(load_upstream_sources(settings.sources_path))
         self.imports = ImportService(
             events=self.events, http=self.http, meta=self.meta, clock=clock
         )
@@ -246,6 +270,11 @@ class SummitWatch:
         poller.cancel()
         await asyncio.gather(poller, return_exceptions=True)
 
+    async def _stop_upstream(self, polling: asyncio.Task[None]) -> None:
+        self.upstream.poller.stop()
+        polling.cancel()
+        await asyncio.gather(polling, return_exceptions=True)
+
     def _telegram_runner(self) -> TelegramRunner | None:
         if not self.settings.telegram_token:
             return None
@@ -270,6 +299,7 @@ class SummitWatch:
             meta=self.meta,
             default_offsets=self.settings.reminder_offsets,
             now=self._clock,
+            upstream=self.upstream,
         )
 
     def _publish_if_changed(self) -> None:

@@ -41,6 +41,7 @@ from calendars.event_fields import (
     _unique,
 )
 from calendars.history import MAX_HISTORY, Change, check_note, check_source, tracked_changes
+from calendars.origins import Origin, check_pinned
 from calendars.time.precision import Precision
 from calendars.time.zones import zone_or_none
 
@@ -52,6 +53,7 @@ __all__ = [
     "TEXT_LIMITS",
     "Coverage",
     "Event",
+    "Origin",
     "Status",
     "instant_in",
     "normalise_tag",
@@ -152,6 +154,8 @@ class Event:
     history: tuple[Change, ...] = ()  # oldest first, at most MAX_HISTORY (calendars.history)
     created: datetime = field(default_factory=lambda: datetime.now(UTC))
     updated: datetime = field(default_factory=lambda: datetime.now(UTC))
+    origin: Origin | None = None  # the upstream calendar entry it comes from (issue 12)
+    pinned: frozenset[str] = frozenset()  # fields an admin edited since: the source's no more
 
     def __post_init__(self) -> None:
         validate_slug(self.id)
@@ -186,6 +190,7 @@ class Event:
             stamp = getattr(self, name)
             if not isinstance(stamp, datetime) or stamp.tzinfo is None:
                 raise InvalidEvent(f"{name} must be an aware datetime")
+        self._set("pinned", check_pinned(self.pinned))
 
     def _set(self, name: str, value: object) -> None:
         object.__setattr__(self, name, value)
@@ -303,6 +308,8 @@ class Event:
             "history": [change.to_record() for change in self.history],
             "created": self.created.astimezone(UTC).isoformat(),
             "updated": self.updated.astimezone(UTC).isoformat(),
+            "origin": self.origin.to_record() if self.origin else None,
+            "pinned": sorted(self.pinned),
         }
 
     @classmethod
@@ -328,6 +335,8 @@ class Event:
             history=tuple(Change.from_record(c) for c in record.get("history", ())),
             created=datetime.fromisoformat(record["created"]),
             updated=datetime.fromisoformat(record["updated"]),
+            origin=Origin.from_record(record["origin"]) if record.get("origin") else None,
+            pinned=frozenset(record.get("pinned", ())),
         )
 
 

@@ -20,6 +20,7 @@ from calendars.time.zones import zone_or_none
 from calendars.urls import FetchAllow, is_http_url, parse_fetch_allow
 from config.news_sources import DEFAULT_NEWS_SOURCES
 from config.seed import DEFAULT_SEED
+from config.upstream_sources import DEFAULT_UPSTREAM_SOURCES
 
 __all__ = ["SETTINGS_DOC", "Settings", "load_settings"]
 
@@ -51,6 +52,8 @@ class Settings:
     news_interval: timedelta = timedelta(minutes=10)
     news_digest_over: int = 5
     news_retention: timedelta = timedelta(days=90)
+    sources_path: Path | None = DEFAULT_UPSTREAM_SOURCES
+    source_interval: timedelta = timedelta(minutes=30)
     fetch_timeout: float = 15.0
     fetch_allow: FetchAllow = field(default_factory=FetchAllow)  # private hosts allowed anyway
     calendar_name: str = "SummitWatch"
@@ -202,6 +205,8 @@ _SPEC: tuple[tuple[str, str, Callable[[str], Any], str], ...] = (
     ("SUMMITWATCH_NEWS_INTERVAL", "news_interval", _duration, "How often a feed is polled (10m)"),
     ("SUMMITWATCH_NEWS_DIGEST", "news_digest_over", _count, "More new articles: one digest (5)"),
     ("SUMMITWATCH_NEWS_RETENTION", "news_retention", _days, "Keep seen articles this long (90d)"),
+    ("SUMMITWATCH_SOURCES", "sources_path", _optional_path, "Upstream calendars file; 'off'"),
+    ("SUMMITWATCH_SOURCE_INTERVAL", "source_interval", _duration, "Calendar poll interval (30m)"),
     ("SUMMITWATCH_FETCH_TIMEOUT", "fetch_timeout", _seconds, "Seconds to wait for a feed (15)"),
     (
         "SUMMITWATCH_FETCH_ALLOW",

@@ -28,6 +28,7 @@ from bot.telegram.context import BotContext
 from bot.wording.replies import help_text
 from calendars.follows import FOLLOW_PREFIX
 from handlers import addevent, admin, follows, inline, membership, news, preferences, user
+from handlers import sources as upstream
 from handlers import suggestions as suggested
 from handlers.common import Handler, admin_only, chat_manager_only, reply, user_errors
 from handlers.errors import on_error
@@ -152,6 +153,22 @@ COMMANDS: tuple[Command, ...] = (
         takes_file=True,
     ),
     Command("exportopml", news.exportopml, "the watched feeds as an OPML file", A),
+    Command(
+        "addsource",
+        upstream.addsource,
+        "poll an upstream calendar: /addsource <.ics url> [topics…] [tz=Area/City]",
+        A,
+    ),
+    Command("sources", upstream.sources, "upstream calendars and their health", A),
+    Command(
+        "rmsource", upstream.rmsource, "stop polling a calendar (events stay): /rmsource <id>", A
+    ),
+    Command(
+        "applysource", upstream.applysource, "apply a calendar's held change: /applysource <id>", A
+    ),
+    Command(
+        "discardsource", upstream.discardsource, "discard a held change: /discardsource <id>", A
+    ),
     Command("suggestions", suggested.suggestions, "meetings the news announced: add or ignore", A),
     Command("watch", suggested.watch, "names the news is read for: /watch add|rm <name>", A),
 )

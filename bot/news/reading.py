@@ -20,6 +20,8 @@ import logging
 import multiprocessing
 import resource
 import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pebble
 
@@ -30,6 +32,8 @@ from calendars.news.parsing import ParsedArticles, SourceUnreadable, parse_artic
 __all__ = ["SourceReader", "SourceTooCostly"]
 
 logger = logging.getLogger(__name__)
+
+R = TypeVar("R")
 
 
 class SourceTooCostly(InvalidInput):
@@ -53,37 +57,50 @@ class SourceReader:
         Budgets are read per call, from :mod:`calendars.limits`."""
         if len(content) > limits.NEWS_FEED_BYTES:  # before the body is copied to the worker
             parse_articles(content, source_url=source_url)  # raises the parser's own refusal
-        seconds, memory = limits.NEWS_PARSE_SECONDS, limits.NEWS_PARSE_MEMORY_BYTES
-        try:
-            future = await asyncio.to_thread(
-                self._schedule, content, source_url, content_type, seconds
-            )
-            outcome = await asyncio.wrap_future(future)
-        except TimeoutError:  # an OSError too: caught first
-            raise SourceTooCostly(
-                f"reading the feed took over {seconds:g} s (too much markup for one feed)"
-            ) from None
-        except MemoryError:
-            raise SourceTooCostly(
-                f"reading the feed needed over {memory // 1_048_576:,} MB of memory"
-            ) from None
-        except pebble.ProcessExpired as exc:  # killed from outside, or crashed in C
-            raise SourceTooCostly(
-                f"the feed reader died reading this feed (exit code {exc.exitcode})"
-            ) from None
-        except Exception as exc:  # a broken pool (the next read starts a new one), a bug
-            logger.warning("feed.read_failed url=%s error=%r", source_url, exc)
-            raise FetchFailed(f"the feed reader failed ({type(exc).__name__})") from exc
+        outcome = await self.run(
+            _read,
+            content,
+            source_url,
+            content_type,
+            seconds=limits.NEWS_PARSE_SECONDS,
+            what="the feed",
+            why="too much markup for one feed",
+        )
         if isinstance(outcome, ParsedArticles):
             return outcome
         message, example = outcome
         raise SourceUnreadable(message, example=example)
 
+    async def run(
+        self, function: Callable[..., R], *args: Any, seconds: float, what: str, why: str
+    ) -> R:
+        """``function(*args)`` in the worker (a module-level function: it is pickled by
+        name), killed after ``seconds``; ``what`` and ``why`` word the refusal. Other
+        untrusted parsers (upstream calendars) share this one pool rather than start a
+        second: the host has two cores, and one worker at a time is plenty."""
+        memory = limits.NEWS_PARSE_MEMORY_BYTES
+        try:
+            future = await asyncio.to_thread(self._schedule, function, args, seconds)
+            return await asyncio.wrap_future(future)
+        except TimeoutError:  # an OSError too: caught first
+            raise SourceTooCostly(f"reading {what} took over {seconds:g} s ({why})") from None
+        except MemoryError:
+            raise SourceTooCostly(
+                f"reading {what} needed over {memory // 1_048_576:,} MB of memory"
+            ) from None
+        except pebble.ProcessExpired as exc:  # killed from outside, or crashed in C
+            raise SourceTooCostly(
+                f"the reader died reading {what} (exit code {exc.exitcode})"
+            ) from None
+        except Exception as exc:  # a broken pool (the next read starts a new one), a bug
+            logger.warning("reader.failed what=%s error=%r", what, exc)
+            raise FetchFailed(f"the reader failed ({type(exc).__name__})") from exc
+
     def _schedule(
-        self, content: bytes, source_url: str, content_type: str | None, seconds: float
-    ) -> pebble.ProcessFuture[ParsedArticles | tuple[str, str | None]]:
+        self, function: Callable[..., R], args: tuple[Any, ...], seconds: float
+    ) -> pebble.ProcessFuture[R]:
         pool = self._the_pool()
-        return pool.schedule(_read, args=(content, source_url, content_type), timeout=seconds)
+        return pool.schedule(function, args=args, timeout=seconds)
 
     def _the_pool(self) -> pebble.ProcessPool:
         with self._lock:

@@ -49,13 +49,15 @@ class NewsService:
         interval: timedelta,
         digest_over: int,
         retention: timedelta,
+        reader: SourceReader | None = None,
         on_articles: Callable[[list[Article]], object] | None = None,
     ) -> None:
+        """``reader``: the app's parser worker pool, shared with upstream calendars."""
         self._store = store
         self.notices = NewsNotices(
             store=store, broadcaster=broadcaster, clock=clock, digest_over=digest_over
         )
-        self._reader = SourceReader()
+        self._reader = reader or SourceReader()
         intake = ArticleIntake(
             store=store, events=events, notices=self.notices, clock=clock, on_taken=on_articles
         )

@@ -15,6 +15,7 @@ from bot.services.reminders import ReminderService, utc_now
 from bot.store import Store
 from calendars.errors import InvalidEvent, NotFound
 from calendars.events import MAX_COVERAGE, Coverage, Event, Status, same_moment
+from calendars.origins import FOLLOWED_FIELDS
 from calendars.search import SearchIndex
 
 __all__ = ["IMPORTED_FIELDS", "EventService"]
@@ -85,13 +86,20 @@ class EventService:
         return "updated"
 
     async def edit(
-        self, event_id: str, *, actor: str, by: str | None = None, **changes: Any
+        self, event_id: str, *, actor: str, by: str | None = None, pin: bool = True, **changes: Any
     ) -> Event:
         """Apply ``changes`` (``note`` and ``source`` say why, for the history); the
-        history names ``by`` (default: the actor), and followers get one alert."""
+        history names ``by`` (default: the actor), and followers get one alert.
+
+        An event from an upstream calendar keeps the fields edited here as they are now
+        (``pinned``): the source no longer changes them. Its own sync passes ``pin=False``.
+        """
         current = self.get(event_id)
+        detail = sorted(changes)
+        if pin:
+            changes.update(_pinning(current, changes))
         revised = current.revised(now=self._clock(), by=by or actor, **changes)
-        saved = await self._commit(revised, actor=actor, action="edit", detail=sorted(changes))
+        saved = await self._commit(revised, actor=actor, action="edit", detail=detail)
         self._alerts.noted(current, saved)
         return saved
 
@@ -99,7 +107,8 @@ class EventService:
         current = self.get(event_id)
         if current.cancelled:
             return current
-        revised = current.revised(now=self._clock(), by=actor, status=Status.CANCELLED)
+        pins = _pinning(current, {"status": Status.CANCELLED})
+        revised = current.revised(now=self._clock(), by=actor, status=Status.CANCELLED, **pins)
         saved = await self._commit(revised, actor=actor, action="cancel")
         self._alerts.noted(current, saved)
         return saved
@@ -145,6 +154,14 @@ class EventService:
         self._reminders.reschedule(event.id)
         await self._reminders.dispatch(event.id)  # a start moved earlier may owe a reminder now
         return event
+
+
+def _pinning(event: Event, changes: dict[str, Any]) -> dict[str, Any]:
+    """``{"pinned": ...}`` when an admin's change touches fields its source would follow."""
+    edited = set(changes) & set(FOLLOWED_FIELDS)
+    if event.origin is None or edited <= event.pinned:
+        return {}
+    return {"pinned": event.pinned | edited}
 
 
 def _same(name: str, first: Any, second: Any) -> bool:

@@ -19,6 +19,7 @@ from bot.store.news import ArticleLog, HeldNotices, NewsSourceRegistry
 from bot.store.repositories import EventRepository, SubscriberRepository
 from bot.store.suggestions import SuggestionLog, WatchAdditions
 from bot.store.updates import UpdateLog
+from bot.store.upstream import UpstreamSourceRegistry
 
 __all__ = ["Store"]
 
@@ -52,6 +53,7 @@ class Store:
         self.updates = UpdateLog(self._db.table("updates"))
         self.held_notices = HeldNotices(self._db.table("held_notices"))
         self.pending_alerts = PendingAlerts(self._db.table("change_alerts"))
+        self.upstream_sources = UpstreamSourceRegistry(self._db.table("upstream_sources"))
         self.suggestions = SuggestionLog(self._db.table("suggestions"))
         self.watch_additions = WatchAdditions(self._db.table("watch_additions"))
         if any(s.is_legacy_topic for s in self.subscribers.all()):
@@ -76,6 +78,15 @@ class Store:
                 yield
             finally:
                 self.updates.finish(update_id, at=clock())
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Writes made meanwhile (this task and tasks it starts) commit in one journal line:
+        a sync of hundreds of events costs one fsync, and a crash keeps all or none."""
+        storage = self._db.storage
+        assert isinstance(storage, JournalStorage)
+        with storage.transaction():
+            yield
 
     def dump(self) -> dict[str, dict[str, dict[str, Any]]]:
         """Every table's documents by id, as stored: a deep copy (for backups)."""

@@ -16,6 +16,7 @@ from bot.services.events import EventService
 from bot.services.imports import ImportService
 from bot.services.stats import StatsService
 from bot.services.subscriptions import SubscriptionService
+from bot.upstream.service import UpstreamService
 from calendars.ical.feeds import CalendarFeeds
 from calendars.ical.render import CalendarMeta
 from config.settings import Settings
@@ -40,6 +41,7 @@ class Services:
     meta: CalendarMeta
     default_offsets: tuple[timedelta, ...]
     now: Any  # Callable[[], datetime]: the app's clock
+    upstream: UpstreamService  # upstream calendars (issue 12)
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.settings.admin_ids

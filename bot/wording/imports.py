@@ -1,9 +1,11 @@
 """The reply to /importics: what happened to every event of the file, in one message.
 
-Skips are grouped by reason with a count and a few examples, so a file with 300 recurring
-events reads as one line, not 300 (nor the first 20 of them); events over the per-import
-limit are named by their date range with what to do about them; and when times without a
-zone were read in a zone we chose, the reply says which, and how to choose another.
+Skips are grouped by reason with a count and a few examples, so 300 events in a zone we do
+not know read as one line, not 300 (nor the first 20 of them); a repeating event counts one
+event per occurrence it gives, and one cut short at its cap is a skip line saying so;
+events over the per-import limit are named by their date range with what to do about
+them; and when times without a zone were read in a zone we chose, the reply says which,
+and how to choose another.
 """
 
 from __future__ import annotations

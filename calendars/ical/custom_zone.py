@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any
 
 from dateutil.rrule import rrule, rrulestr
 from icalendar import Component, vRecur
 
-__all__ = ["Budget", "CustomZone"]
+__all__ = ["Budget", "CustomZone", "FileZone"]
 
 _RULE_PARTS = {"FREQ", "INTERVAL", "UNTIL", "COUNT", "WKST", "BYMONTH", "BYDAY", "BYMONTHDAY"}
 _RULE_PARTS |= {"BYYEARDAY", "BYWEEKNO", "BYSETPOS"}
@@ -196,3 +196,31 @@ class CustomZone:
         onsets, offsets = self._table(wall.year)
         index = bisect.bisect_right(onsets, wall)
         return offsets[index - 1] if index else self._before_all
+
+
+class FileZone(tzinfo):
+    """A file's own zone as a ``tzinfo``, so a series repeats at its wall time there.
+
+    The repeat-rule library and dateutil do wall-clock arithmetic with whatever tzinfo a
+    start carries; this one answers from :class:`CustomZone` (bounded, first pass when a
+    wall time repeats), so the file's definition, not a guessed IANA zone, decides.
+    """
+
+    def __init__(self, zone: CustomZone, tzid: str) -> None:
+        self.zone = zone
+        self.tzid = tzid
+
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        return None if dt is None else self.zone.offset(dt.replace(tzinfo=None))
+
+    def dst(self, dt: datetime | None) -> timedelta | None:
+        return None
+
+    def tzname(self, dt: datetime | None) -> str:
+        return self.tzid
+
+    def fromutc(self, dt: datetime) -> datetime:
+        utc = dt.replace(tzinfo=None)
+        wall = utc + self.zone.offset(utc)
+        wall = utc + self.zone.offset(wall)  # settles within two steps: offsets differ by hours
+        return wall.replace(tzinfo=self)

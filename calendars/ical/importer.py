@@ -1,9 +1,14 @@
-"""Importing .ics files that admins upload: other people's calendars, so untrusted bytes.
+"""Importing .ics files (uploaded, or polled from upstream calendars): untrusted bytes.
 
 Google, Outlook, Apple and Thunderbird each export differently (Windows zone names, custom
 VTIMEZONEs, floating times, X-WR-TIMEZONE). Every VEVENT becomes an :class:`Event` or a
 skipped entry that says why; one bad event, or one bad property, never spoils the file:
-only a file that is not iCalendar at all is refused. Ids come from the UID alone, so
+only a file that is not iCalendar at all is refused. A repeating event (RRULE, RDATE,
+EXDATE, RECURRENCE-ID overrides) becomes its occurrences within a window around ``now``
+(1 month back, 12 ahead by default; see ``recurrence``), capped per series and per file.
+
+Ids are stable: a single event's comes from its UID alone, an occurrence's from its UID
+and RECURRENCE-ID (its original start, which an override that moves it keeps), so
 importing the same file again updates the same events instead of adding copies, and
 importing our own feed gives back exactly the events it was written from.
 """
@@ -13,22 +18,21 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
-from urllib.parse import urlsplit
 
 from icalendar import Component
 
 from calendars.errors import InvalidCalendarFile, InvalidEvent
-from calendars.events import SLUG_RE, TEXT_LIMITS, Event, Status, normalise_tag
-from calendars.ical.moments import FileContext, SkipEvent, event_end, moment, text_of
+from calendars.events import SLUG_RE, Event
+from calendars.ical.moments import FileContext, SkipEvent, event_end, moment, placed, text_of
 from calendars.ical.reading import FileZones, parse_calendars, zone_for_tzid
-from calendars.ical.roundtrip import STATUS_PROPERTY, ZONE_PROPERTY, read_status, split_description
+from calendars.ical.recurrence import Allowance, Window, expand, series_of
+from calendars.ical.roundtrip import ZONE_PROPERTY, split_description
 from calendars.ical.selection import within_limit
+from calendars.ical.vevent_text import clean, tags_of, title_and_status, urls_of
 from calendars.limits import ICAL_FILE_BYTES
 from calendars.text import clean_text
-from calendars.urls import is_http_url
 
 __all__ = ["ImportReport", "Skipped", "SourceKey", "parse_ics", "zone_for_tzid"]
 
@@ -80,16 +84,21 @@ def parse_ics(
     *,
     now: datetime,
     our_host: str | None = None,
-    default_zone: str = "UTC",
+    default_zone: str | None = "UTC",
     max_bytes: int = ICAL_FILE_BYTES,
     max_events: int = 500,
     max_vevents: int = 5000,
+    months_back: int = 1,
+    months_ahead: int = 12,
 ) -> ImportReport:
     """The events in an .ics file; raises :class:`InvalidCalendarFile` for the whole file.
 
-    At most ``max_events`` are returned (upcoming first, see ``selection``); the file may
-    hold up to ``max_vevents`` VEVENTs (a bound on parsing time) of which the rest are
-    skipped with reasons or left out over the limit.
+    At most ``max_events`` are returned, occurrences of series counted one by one
+    (upcoming first, see ``selection``); the file may hold up to ``max_vevents`` VEVENTs
+    (a bound on parsing time) of which the rest are skipped with reasons or left out over
+    the limit. ``default_zone`` reads times given in no zone (when the file names none);
+    None skips such events saying how to name one. Series give their occurrences from
+    ``months_back`` before ``now`` to ``months_ahead`` after.
     """
     if len(data) > max_bytes:
         raise InvalidCalendarFile(
@@ -120,19 +129,27 @@ def parse_ics(
         vevents += [(vevent, read) for vevent in cal.subcomponents if vevent.name == "VEVENT"]
     if not vevents:
         raise InvalidCalendarFile("the file has no events (no VEVENT)", example=_EXAMPLE)
+    window = Window.around(now, months_back=months_back, months_ahead=months_ahead)
+    series = series_of(vevents)
+    allowance = Allowance()
     events: dict[str, Event] = {}
     keys: dict[str, SourceKey] = {}
     skipped: list[Skipped] = []
     for number, (vevent, read) in enumerate(vevents, 1):
         label = _label(vevent, number)
+        group = series.get(id(vevent))
+        if group is not None:
+            if group[0] is vevent:  # a series is read once, at its first VEVENT
+                found = _occurrences(group, read, label, window, allowance, now=now)
+                for event, key in found[0]:
+                    events.setdefault(event.id, event)
+                    keys.setdefault(event.id, key)
+                skipped += found[1]
+            continue
         try:
             event = _event(vevent, read, now=now)
-        except (SkipEvent, InvalidEvent) as exc:
-            skipped.append(Skipped(label, str(exc)))
-        except (OverflowError, ArithmeticError):  # a DURATION of a million days, say
-            skipped.append(Skipped(label, "its times are out of range"))
-        except (ValueError, TypeError, LookupError, AttributeError) as exc:  # odd values
-            skipped.append(Skipped(label, f"it could not be read ({_short(exc)})"))
+        except _SKIPS as exc:
+            skipped.append(Skipped(label, _reason(exc)))
         else:
             if event.id in events:
                 reason = "its UID appears twice in the file; the first was kept"
@@ -140,7 +157,10 @@ def parse_ics(
             else:
                 events[event.id] = event
                 keys[event.id] = SourceKey(text_of(vevent, "UID").strip())
-    kept, left_out = within_limit(tuple(events.values()), now=now, limit=max_events)
+    in_series = {eid: key.uid or eid for eid, key in keys.items() if key.recurrence_id}
+    kept, left_out = within_limit(
+        tuple(events.values()), now=now, limit=max_events, series=in_series
+    )
     used_default = any(read.used_default for read in files)
     return ImportReport(
         events=kept,
@@ -150,6 +170,66 @@ def parse_ics(
         floating_zone=default_zone if used_default else None,
         keys={event.id: keys[event.id] for event in kept},
     )
+
+
+# What one event's odd values raise; never the whole file's failure.
+_SKIPS: tuple[type[Exception], ...] = (SkipEvent, InvalidEvent, ArithmeticError, ValueError)
+_SKIPS += (TypeError, LookupError, AttributeError)
+
+
+def _reason(exc: BaseException) -> str:
+    """Why an event was skipped, from what stopped it."""
+    if isinstance(exc, SkipEvent | InvalidEvent):
+        return str(exc)
+    if isinstance(exc, ArithmeticError):  # a DURATION of a million days, say
+        return "its times are out of range"
+    return f"it could not be read ({_short(exc)})"  # odd values
+
+
+def _occurrences(
+    group: list[Component],
+    read: FileContext,
+    label: str,
+    window: Window,
+    allowance: Allowance,
+    *,
+    now: datetime,
+) -> tuple[list[tuple[Event, SourceKey]], list[Skipped]]:
+    """One series as events with their keys, and what was skipped or cut, and why."""
+    uid = text_of(group[0], "UID").strip()
+    try:
+        expanded = expand(group, read, window, allowance)
+    except _SKIPS as exc:
+        return [], [Skipped(label, _reason(exc))]
+    found: list[tuple[Event, SourceKey]] = []
+    skipped = [Skipped(label, expanded.trimmed)] if expanded.trimmed else []
+    if not expanded.occurrences and not expanded.trimmed:
+        when = f"{window.start:%Y-%m-%d} to {window.end:%Y-%m-%d}"
+        skipped.append(Skipped(label, f"it does not occur within the import window ({when})"))
+    made: dict[int, Event | None] = {}  # by source VEVENT: its fields, read once
+    for occurrence in expanded.occurrences:
+        rid, source = occurrence.recurrence_id, occurrence.source
+        try:
+            if id(source) not in made:
+                made[id(source)] = None
+                made[id(source)] = _event(source, read, now=now, occurrence=(uid, rid))
+            template = made[id(source)]
+            if template is None:
+                continue  # skipped once, with the reason, for all of its occurrences
+            ours = _ours(source)
+            start, zone = placed(occurrence.start, read, ours)
+            event = replace(
+                template,
+                id=_occurrence_id(source, uid, rid),
+                start=start,
+                end=placed(occurrence.end, read, ours)[0],
+                timezone=ours or zone,
+            )
+        except _SKIPS as exc:
+            skipped.append(Skipped(f"{label} on {rid}", _reason(exc)))
+        else:
+            found.append((event, SourceKey(uid, rid)))
+    return found, skipped
 
 
 def _short(exc: BaseException) -> str:
@@ -179,46 +259,42 @@ def _label(vevent: Component, number: int) -> str:
     return f"{name} (UID {uid[:60]})" if uid else name
 
 
-def _clean(value: str, field: str) -> str:
-    """Text as Event accepts it: no control or format characters, cut at its limit."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    value = clean_text(value)
-    limit = TEXT_LIMITS[field]
-    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
-
-
-def _event(vevent: Component, read: FileContext, *, now: datetime) -> Event:
-    if "RRULE" in vevent or "RDATE" in vevent:
-        raise SkipEvent("recurring events are not imported")
-    if "RECURRENCE-ID" in vevent:
-        raise SkipEvent("changed occurrences of recurring events are not imported")
-    title, status = _title_and_status(vevent)
+def _event(
+    vevent: Component,
+    read: FileContext,
+    *,
+    now: datetime,
+    occurrence: tuple[str, str] | None = None,  # (UID, RECURRENCE-ID) of a series' one
+) -> Event:
+    title, status = title_and_status(vevent)
     if not title:
         raise SkipEvent("it has no title (SUMMARY)")
-    ours = zone_for_tzid(text_of(vevent, ZONE_PROPERTY)) if ZONE_PROPERTY in vevent else None
+    ours = _ours(vevent)
     start, zone = moment(vevent, "DTSTART", read, ours)
     description, listed = split_description(text_of(vevent, "DESCRIPTION"))
+    if occurrence is not None:
+        event_id = _occurrence_id(vevent, *occurrence)
+    else:
+        event_id = _event_id(vevent, start, read.our_host)
     return Event(
-        id=_event_id(vevent, start, read.our_host),
+        id=event_id,
         title=title,
         start=start,
         end=event_end(vevent, start, read, ours),
         timezone=ours or zone,
-        location=_clean(text_of(vevent, "LOCATION"), "location"),
-        description=_clean(description, "description"),
-        tags=_tags(vevent),
-        urls=_urls([text_of(vevent, "URL"), *listed], read.our_host),
+        location=clean(text_of(vevent, "LOCATION"), "location"),
+        description=clean(description, "description"),
+        tags=tags_of(vevent),
+        urls=urls_of([text_of(vevent, "URL"), *listed], read.our_host),
         status=status,
         created=now,
         updated=now,
     )
 
 
-def _title_and_status(vevent: Component) -> tuple[str, Status]:
-    """The title without our status prefix, and the status (see ``roundtrip.read_status``)."""
-    exact = text_of(vevent, STATUS_PROPERTY) if STATUS_PROPERTY in vevent else None
-    title = _clean(text_of(vevent, "SUMMARY"), "title").strip()
-    return read_status(title, text_of(vevent, "STATUS"), exact)
+def _ours(vevent: Component) -> str | None:
+    """The zone our own feed names for an event (where its all-day dates begin)."""
+    return zone_for_tzid(text_of(vevent, ZONE_PROPERTY)) if ZONE_PROPERTY in vevent else None
 
 
 def _event_id(vevent: Component, start: date | datetime, our_host: str | None) -> str:
@@ -232,26 +308,9 @@ def _event_id(vevent: Component, start: date | datetime, our_host: str | None) -
     return "ics-" + hashlib.sha256(uid.encode("utf-8", "replace")).hexdigest()[:16]
 
 
-def _tags(vevent: Component) -> tuple[str, ...]:
-    """CATEGORIES as tags; names that cannot be tags are dropped, not refused."""
-    props: Any = vevent.get("CATEGORIES", [])
-    tags: dict[str, None] = {}
-    for prop in props if isinstance(props, list) else [props]:
-        for category in getattr(prop, "cats", ()):
-            try:
-                tags[normalise_tag("-".join(clean_text(str(category)).split()))] = None
-            except InvalidEvent:
-                continue
-    return tuple(tags)[:20]
-
-
-def _urls(candidates: list[str], our_host: str | None) -> tuple[str, ...]:
-    """http(s) addresses elsewhere (our own feed links back to itself), each once."""
-    urls: dict[str, None] = {}
-    for url in (candidate.strip() for candidate in candidates):
-        if not is_http_url(url):
-            continue
-        if our_host and (urlsplit(url).hostname or "").lower() == our_host.lower():
-            continue
-        urls[url] = None
-    return tuple(urls)[:20]
+def _occurrence_id(vevent: Component, uid: str, recurrence_id: str) -> str:
+    """One occurrence's id: the same for the same UID and original start, in every import."""
+    if not uid:
+        uid = f"{text_of(vevent, 'SUMMARY')}|"
+    key = f"{uid}\n{recurrence_id}"
+    return "ics-" + hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:16]

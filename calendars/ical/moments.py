@@ -3,23 +3,43 @@
 Zones come from, in order: an IANA, Windows or ``/vendor/`` TZID; the file's own VTIMEZONE
 for a TZID of its own (Outlook's "Customized Time Zone"), matched to the IANA zone with
 the same offsets; the calendar's X-WR-TIMEZONE; and, for times and dates given in no zone
-at all, the zone the admin named (``default_zone``), which the report then mentions.
+at all, the zone the admin named (``default_zone``), which the report then mentions. When
+no zone was named (None), such times cannot be placed and the event is skipped saying so;
+all-day dates need none (they are read as UTC days).
+
+Values may also arrive already aware: occurrences of a series are expanded with a
+``ZoneInfo`` or the file's own :class:`FileZone` attached (see ``recurrence``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from icalendar import Component
 from icalendar.prop import vBroken
 
+from calendars.ical.custom_zone import FileZone
 from calendars.ical.reading import FileZones, parse_duration, zone_for_tzid
 from calendars.text import clean_text
 from calendars.time.when import EARLIEST_YEAR, LATEST_YEAR
 
-__all__ = ["FileContext", "SkipEvent", "event_end", "moment", "text_of"]
+__all__ = [
+    "NO_ZONE",
+    "FileContext",
+    "SkipEvent",
+    "event_end",
+    "moment",
+    "placed",
+    "text_of",
+    "zone_of",
+]
+
+NO_ZONE = (
+    "its times carry no time zone; name the zone the calendar is written in, "
+    "such as tz=Asia/Kolkata"
+)
 
 
 class SkipEvent(Exception):
@@ -31,18 +51,24 @@ class FileContext:
     """What one VCALENDAR tells about reading its events."""
 
     cal_zone: str | None  # X-WR-TIMEZONE: where Google and Apple put floating times
-    default_zone: str  # the admin's, for times and dates given in no zone at all
+    default_zone: str | None  # the admin's, for times and dates given in no zone at all
     zones: FileZones
     our_host: str | None
     used_default: bool = field(default=False)
 
     def iana(self, tzid: str, wall: datetime, preferred: list[str]) -> str | None:
         """The IANA zone for the file's own ``tzid`` at ``wall``, worked out once a year."""
-        return self.zones.iana(tzid, wall, [*preferred, self.cal_zone or "", self.default_zone])
+        zones = [*preferred, self.cal_zone or "", self.default_zone or ""]
+        return self.zones.iana(tzid, wall, zones)
 
-    def fallback(self) -> str:
+    def fallback(self, *, times: bool = True) -> str:
+        """The zone for a value given in none; raises SkipEvent for times none fits."""
         if self.cal_zone is not None:
             return self.cal_zone
+        if self.default_zone is None:
+            if times:
+                raise SkipEvent(NO_ZONE)
+            return "UTC"  # an all-day date is the same day everywhere
         self.used_default = True
         return self.default_zone
 
@@ -62,24 +88,45 @@ def moment(
     if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
         raise SkipEvent(f"its {name} is outside the years {EARLIEST_YEAR}-{LATEST_YEAR}")
     if not isinstance(value, datetime):
-        return value, ours or read.fallback()
-    if value.tzinfo is not None:  # a UTC time, written with Z
-        return value.astimezone(UTC), "UTC"
+        return value, ours or read.fallback(times=False)
+    if value.tzinfo is not None:  # a UTC time written with Z, or an expanded occurrence
+        return _aware(value, read, ours)
     tzid = str(prop.params.get("TZID", "")).strip()
     if not tzid:  # floating: "the same wall time everywhere", read in the best zone known
         zone = read.fallback()
         return value.replace(tzinfo=ZoneInfo(zone), fold=0), zone
+    return _aware(value.replace(tzinfo=zone_of(tzid, read), fold=0), read, ours)
+
+
+def zone_of(tzid: str, read: FileContext) -> tzinfo:
+    """The zone a TZID names: IANA, Windows or ``/vendor/`` names, the file's own VTIMEZONE
+    (Outlook's "Customized Time Zone"), else the calendar's X-WR-TIMEZONE."""
     zone_name = zone_for_tzid(tzid)
     if zone_name is not None:
-        return value.replace(tzinfo=ZoneInfo(zone_name), fold=0), zone_name
-    custom = read.zones.zone(tzid)  # Outlook's "Customized Time Zone": the file defines it
+        return ZoneInfo(zone_name)
+    custom = read.zones.zone(tzid)
     if custom is not None:
-        instant = (value - custom.offset(value)).replace(tzinfo=UTC)
-        zone_name = read.iana(tzid, value, [ours or ""]) or "UTC"
-        return instant.astimezone(ZoneInfo(zone_name)), zone_name
+        return FileZone(custom, tzid.strip())
     if read.cal_zone is None:
         raise SkipEvent(f"its time zone {clean_text(tzid)[:60]!r} is not one we know")
-    return value.replace(tzinfo=ZoneInfo(read.cal_zone), fold=0), read.cal_zone
+    return ZoneInfo(read.cal_zone)
+
+
+def placed(value: date, read: FileContext, ours: str | None) -> tuple[date | datetime, str]:
+    """An occurrence's start or end (a date, or aware) and the IANA zone it is shown in."""
+    if isinstance(value, datetime):
+        return _aware(value, read, ours)
+    return value, ours or read.fallback(times=False)
+
+
+def _aware(value: datetime, read: FileContext, ours: str | None) -> tuple[datetime, str]:
+    zone = value.tzinfo
+    if isinstance(zone, FileZone):  # shown in the IANA zone with the same offsets
+        zone_name = read.iana(zone.tzid, value.replace(tzinfo=None), [ours or ""]) or "UTC"
+        return value.astimezone(ZoneInfo(zone_name)), zone_name
+    if isinstance(zone, ZoneInfo) and zone.key != "UTC":
+        return value, zone.key
+    return value.astimezone(UTC), "UTC"
 
 
 def event_end(

@@ -15,11 +15,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from calendars.news.articles import normalise_link
+from calendars.polling import FAILING_AFTER, MAX_BACKOFF, backoff
 
 __all__ = ["FAILING_AFTER", "MAX_BACKOFF", "NewsSource", "source_id_for"]
-
-MAX_BACKOFF = timedelta(days=1)
-FAILING_AFTER = 3  # consecutive errors before /feeds flags the source
 
 
 def source_id_for(url: str) -> str:
@@ -103,14 +101,13 @@ class NewsSource:
 
     def failed(self, error: str, *, at: datetime, interval: timedelta) -> NewsSource:
         errors = self.errors + 1
-        backoff = min(interval * 2 ** min(errors, 12), MAX_BACKOFF)
         return dataclasses.replace(
             self,
             errors=errors,
             last_error=error,
             last_error_at=at,
             last_poll=at,
-            next_poll=at + backoff,
+            next_poll=at + backoff(interval, errors),
             polls=self.polls + 1,
         )
 

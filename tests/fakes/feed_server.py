@@ -40,6 +40,7 @@ class _Resource:
     declare_length: bool = True
     content_encoding: str | None = None  # the body is sent as it is, labelled with this
     drip: float = 0.0  # send one byte every this many seconds, for ever
+    validators: bool = True  # False: no ETag, never 304 (a server that ignores them)
 
 
 class FeedServer:
@@ -94,6 +95,11 @@ class FeedServer:
         with self._lock:
             self._resources[path].content_encoding = content_encoding
 
+    def without_validators(self, path: str) -> None:
+        """Answer every GET with the whole body, no ETag: only the bytes tell it is unchanged."""
+        with self._lock:
+            self._resources.setdefault(path, _Resource()).validators = False
+
     def drip(self, path: str, *, every: float) -> None:
         """A body that never ends: one byte every ``every`` seconds (a slow-loris server)."""
         with self._lock:
@@ -141,12 +147,12 @@ class FeedServer:
         if resource.drip:
             return self._dripping(resource.drip)
         etag = '"' + hashlib.sha1(resource.body).hexdigest()[:16] + '"'
-        headers = {"etag": etag}
+        headers = {"etag": etag} if resource.validators else {}
         if resource.content_encoding is not None:
             headers["content-encoding"] = resource.content_encoding
         if resource.last_modified:
             headers["last-modified"] = resource.last_modified
-        if request.headers.get("if-none-match") == etag:
+        if resource.validators and request.headers.get("if-none-match") == etag:
             return Response(status_code=304, headers=headers)
         return Response(resource.body, headers=headers, media_type=resource.content_type)
 

@@ -11,7 +11,8 @@ NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 
 def test_every_reason_is_listed_once_with_its_count_and_examples() -> None:
     skipped = [
-        Skipped(f"'Call {n}' (UID c{n})", "recurring events are not imported") for n in range(40)
+        Skipped(f"'Call {n}' (UID c{n})", "its time zone 'Mars' is not one we know")
+        for n in range(40)
     ]
     skipped.insert(3, Skipped("'Bad <b>' (UID x)", "its DTSTART could not be read"))
     report = ImportReport(events=(), skipped=tuple(skipped))
@@ -19,7 +20,7 @@ def test_every_reason_is_listed_once_with_its_count_and_examples() -> None:
     assert text.splitlines() == [
         "Imported: 2 added, 0 updated, 0 unchanged, 41 skipped.",
         "Skipped:",
-        "• 40 × recurring events are not imported: &#x27;Call 0&#x27; (UID c0), "
+        "• 40 × its time zone &#x27;Mars&#x27; is not one we know: &#x27;Call 0&#x27; (UID c0), "
         "&#x27;Call 1&#x27; (UID c1), &#x27;Call 2&#x27; (UID c2) and 37 more",
         "• 1 × its DTSTART could not be read: &#x27;Bad &lt;b&gt;&#x27; (UID x)",
     ]

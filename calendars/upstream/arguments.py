@@ -1,0 +1,53 @@
+"""What an admin types after /addsource: ``<url> [topics…] [tz=Area/City]``, checked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from calendars.errors import InvalidInput
+from calendars.events import normalise_tag
+from calendars.time.zones import zone_or_none
+
+__all__ = ["ADDSOURCE_USAGE", "AddSource", "parse_addsource"]
+
+ADDSOURCE_USAGE = "/addsource https://example.org/summits.ics sco india-russia tz=Asia/Kolkata"
+
+
+@dataclass(frozen=True, slots=True)
+class AddSource:
+    url: str
+    topics: tuple[str, ...]
+    zone: str | None
+
+
+def parse_addsource(text: str) -> AddSource:
+    """The URL (checked when the source is added), topics as tags, and the zone of
+    floating times; every mistake is an InvalidInput with a correct example."""
+    words = text.split()
+    if not words:
+        raise InvalidInput(
+            "which calendar? Give its .ics URL, then any topics and tz=Area/City",
+            example=ADDSOURCE_USAGE,
+        )
+    url, topics, zone = words[0], [], None
+    for word in words[1:]:
+        key, sep, value = word.partition("=")
+        if not sep:
+            try:
+                topics.append(normalise_tag(word))
+            except InvalidInput as exc:
+                raise InvalidInput(exc.message, example=ADDSOURCE_USAGE) from None
+            continue
+        if key.lower() != "tz":
+            raise InvalidInput(
+                f"unknown option {key[:30]!r}: only tz=Area/City is known (after the topics)",
+                example=ADDSOURCE_USAGE,
+            )
+        found = zone_or_none(value)
+        if found is None:
+            raise InvalidInput(
+                f"unknown time zone {value[:60]!r}: give an IANA name such as Asia/Kolkata",
+                example=ADDSOURCE_USAGE,
+            )
+        zone = found.key
+    return AddSource(url, tuple(dict.fromkeys(topics)), zone)
