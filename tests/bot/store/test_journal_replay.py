@@ -167,3 +167,16 @@ def test_any_journal_loads_or_is_refused_as_corrupt_never_crashes(
             store.updates.prune(older_than=datetime(2030, 1, 1, tzinfo=UTC))
     except StoreCorrupted as exc:
         assert str(journal_of(path)) in str(exc) or str(path) in str(exc)
+
+
+def test_an_update_record_with_a_number_for_its_time_is_pruned_not_a_crash(
+    tmp_path: Path,
+) -> None:
+    """Hypothesis found it: ``"at": {}`` compared with a date string raised TypeError."""
+    path = tmp_path / "db.json"
+    change = {"table": "updates", "set": {"1": {"done": True, "at": {}}, "2": {"done": True}}}
+    change["delete"] = []
+    journal_of(path).write_bytes(json.dumps({"seq": 1, **change}).encode() + b"\n")
+    with Store(path) as store:
+        assert store.updates.prune(older_than=datetime(2030, 1, 1, tzinfo=UTC)) == 1
+        assert store.updates.next_offset() == 3
