@@ -53,7 +53,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -219,14 +219,19 @@ def bot_limits_off() -> Iterator[None]:
 
 @dataclass
 class WriteMeter:
-    """Counts delivery records and the time the event loop spent writing them."""
+    """Counts delivery records and the time the event loop spent writing them.
+
+    Outcomes are written in groups (``DeliveryLog.record_many``, one fsynced journal line
+    per group); ``seconds`` has one entry per journal write, ``records`` its size.
+    """
 
     outcomes: Counter[str] = field(default_factory=Counter)
     seconds: list[float] = field(default_factory=list)
+    records: list[int] = field(default_factory=list)
 
     @contextlib.contextmanager
     def installed(self) -> Iterator[None]:
-        original = DeliveryLog.record
+        original, original_many = DeliveryLog.record, DeliveryLog.record_many
         meter = self
 
         def record(
@@ -235,9 +240,20 @@ class WriteMeter:
             started = time.perf_counter()
             original(self, key, status, at=at, detail=detail)
             meter.seconds.append(time.perf_counter() - started)
+            meter.records.append(1)
             meter.outcomes[status] += 1
 
-        with patch.object(DeliveryLog, "record", record):
+        def record_many(self: DeliveryLog, outcomes: Mapping[str, tuple[str, datetime]]) -> None:
+            started = time.perf_counter()
+            original_many(self, outcomes)
+            meter.seconds.append(time.perf_counter() - started)
+            meter.records.append(len(outcomes))
+            meter.outcomes.update(status for status, _ in outcomes.values())
+
+        with (
+            patch.object(DeliveryLog, "record", record),
+            patch.object(DeliveryLog, "record_many", record_many),
+        ):
             yield
 
     @property
@@ -371,7 +387,9 @@ def describe_writes(meter: WriteMeter) -> str:
     if not seconds:
         return "none"
     return (
-        f"{len(seconds)} writes, {sum(seconds):.2f} s in total on the event loop; "
+        f"{len(seconds)} journal writes for {sum(meter.records)} records "
+        f"(~{sum(meter.records) / len(seconds):.0f} per write), "
+        f"{sum(seconds):.2f} s in total on the event loop; "
         f"median {statistics.median(seconds) * 1e3:.2f} ms, "
         f"p99 {percentile(seconds, 0.99) * 1e3:.2f} ms, max {max(seconds) * 1e3:.1f} ms"
     )

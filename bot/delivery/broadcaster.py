@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from bot.delivery.notifier import Notifier, Outcome, Outgoing
+from bot.delivery.recording import OutcomeRecorder
 from bot.store import Store
 from calendars.subscribers import Subscriber
 
@@ -41,10 +42,15 @@ class Broadcaster:
         self._clock = clock
         self._concurrency = concurrency
         self._slots = asyncio.Semaphore(concurrency)
+        self._records = OutcomeRecorder(store)
 
     async def deliver(self, key: str, subscriber: Subscriber, message: Outgoing) -> Outcome:
-        """Send once per key; record the outcome; forget chats (and topics) that are gone."""
-        if self._store.deliveries.is_done(key):
+        """Send once per key; record the outcome; forget chats (and topics) that are gone.
+
+        The slot is held until the outcome is durable (recorded in a group with others,
+        see ``bot.delivery.recording``): sends in flight stay bounded by ``concurrency``.
+        """
+        if self._is_done(key):
             return Outcome.SENT
         async with self._slots:
             try:
@@ -52,13 +58,19 @@ class Broadcaster:
             except Exception:  # a bug for one chat must not stop the others
                 logger.exception("delivery.error key=%s subscriber=%s", key, subscriber.id)
                 outcome = Outcome.FAILED
-        self._store.deliveries.record(key, outcome.value, at=self._clock())
+            await self._records.record(key, outcome.value, at=self._clock())
         if outcome is Outcome.GONE:
             for removed in self._store.subscribers.remove_chat(subscriber.chat_id):
                 logger.info("subscriber.removed id=%s reason=gone", removed)
         elif outcome is Outcome.TOPIC_GONE and self._store.subscribers.remove(subscriber.id):
             logger.info("subscriber.removed id=%s reason=topic_gone", subscriber.id)
         return outcome
+
+    def _is_done(self, key: str) -> bool:
+        pending = self._records.pending_status(key)
+        if pending is not None:
+            return pending in self._store.deliveries.DONE
+        return self._store.deliveries.is_done(key)
 
     async def deliver_all(self, deliveries: Iterable[Delivery]) -> Counter[Outcome]:
         """A fixed pool of workers: starting 10,000 sends at once made the first ones bunch up.

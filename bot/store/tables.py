@@ -120,6 +120,15 @@ class JournalTable(Table):
         """
         return self._read_table().get(str(doc_id))
 
+    def put_many(self, documents: Mapping[str, Doc]) -> None:
+        """Write (insert or replace) these documents by key: one journal line, one fsync."""
+
+        def put(view: MutableMapping[str, Doc]) -> None:
+            for key, document in documents.items():
+                view[key] = document
+
+        self._update_table(put)
+
     def _update_table(self, updater: Callable[[Any], None]) -> None:
         storage = self._storage
         assert isinstance(storage, ChangeSink), "JournalTable needs a JournalStorage"
