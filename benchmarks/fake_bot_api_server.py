@@ -38,8 +38,8 @@ class CountingFakeTelegram(FakeTelegram):
         self.admitted_at: list[float] = []
         self.admitted: list[tuple[float, str]] = []
 
-    def _admit(self, chat_id: int | str) -> None:
-        super()._admit(chat_id)  # raises the 429 (and counts it) when over a limit
+    def _admit(self, chat_id: int | str, params: dict[str, Any] | None = None) -> None:
+        super()._admit(chat_id, params)  # raises the 429 (and counts it) when over a limit
         now = time.monotonic()  # CLOCK_MONOTONIC: the same clock as the bot's process
         self.admitted_at.append(now)
         self.admitted.append((now, str(chat_id)))

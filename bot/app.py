@@ -144,9 +144,15 @@ class SummitWatch:
     def _build_services(self) -> None:
         settings, clock, store = self.settings, self._clock, self.store
         notifier = self._notifier or (
-            TelegramNotifier(self.telegram.application.bot) if self.telegram else ConsoleNotifier()
+            TelegramNotifier(self.telegram.application.bot, paid_broadcast=settings.paid_broadcast)
+            if self.telegram
+            else ConsoleNotifier()
         )
-        self.broadcaster = Broadcaster(store=store, notifier=notifier, clock=clock)
+        # 1,000/s at Telegram's ~0.1 s per send needs ~100 in flight, not 32.
+        in_flight = 128 if settings.paid_broadcast else 32
+        self.broadcaster = Broadcaster(
+            store=store, notifier=notifier, clock=clock, concurrency=in_flight
+        )
         self.reminders = ReminderService(
             store=store,
             broadcaster=self.broadcaster,

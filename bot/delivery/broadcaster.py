@@ -43,6 +43,7 @@ class Broadcaster:
         self._concurrency = concurrency
         self._slots = asyncio.Semaphore(concurrency)
         self._records = OutcomeRecorder(store)
+        self._running: set[str] = set()  # broadcasts being sent now: resume leaves them
 
     async def deliver(self, key: str, subscriber: Subscriber, message: Outgoing) -> Outcome:
         """Send once per key; record the outcome; forget chats (and topics) that are gone.
@@ -99,6 +100,7 @@ class Broadcaster:
         """
         broadcast_id = f"{self._clock():%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
         self._store.broadcasts.start(broadcast_id, html=html, actor=actor, at=self._clock())
+        self._running.add(broadcast_id)  # ``send`` follows; a resume meanwhile leaves it
         self._store.audit.append(
             actor=actor, action="broadcast", detail=broadcast_id, at=self._clock()
         )
@@ -110,7 +112,11 @@ class Broadcaster:
 
     async def resume(self) -> int:
         """Finish broadcasts a restart interrupted; returns how many were resumed."""
-        unfinished = self._store.broadcasts.unfinished()
+        unfinished = [
+            (broadcast_id, html)
+            for broadcast_id, html in self._store.broadcasts.unfinished()
+            if broadcast_id not in self._running  # begun since the start, being sent
+        ]
         for broadcast_id, html in unfinished:
             logger.info("broadcast.resume id=%s", broadcast_id)
             await self._run(broadcast_id, html)
@@ -119,9 +125,13 @@ class Broadcaster:
     async def _run(self, broadcast_id: str, html: str) -> Counter[Outcome]:
         message = Outgoing(html)
         audience = self._store.subscribers.all()
-        outcomes = await self.deliver_all(
-            (f"broadcast:{broadcast_id}/{s.id}", s, message) for s in audience
-        )
+        self._running.add(broadcast_id)
+        try:
+            outcomes = await self.deliver_all(
+                (f"broadcast:{broadcast_id}/{s.id}", s, message) for s in audience
+            )
+        finally:
+            self._running.discard(broadcast_id)
         self._store.broadcasts.finish(broadcast_id)
         logger.info("broadcast.done id=%s %s", broadcast_id, dict(outcomes))
         return outcomes

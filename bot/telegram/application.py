@@ -70,7 +70,7 @@ def build_application(
         ApplicationBuilder()
         .token(settings.telegram_token)
         .context_types(ContextTypes(context=BotContext))
-        .rate_limiter(rate_limiter())
+        .rate_limiter(rate_limiter(paid_broadcast=settings.paid_broadcast))
         .request(AiohttpRequest())  # sends cost a tenth of httpx's CPU (see transport)
     )
     if store is not None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from telegram.ext import AIORateLimiter
 
-__all__ = ["MessageRateLimiter", "rate_limiter"]
+__all__ = ["PAID_PER_SECOND", "MessageRateLimiter", "rate_limiter"]
 
 
 class MessageRateLimiter(AIORateLimiter):
@@ -46,7 +46,11 @@ class MessageRateLimiter(AIORateLimiter):
         )
 
 
-def rate_limiter() -> AIORateLimiter:
+# Telegram's paid broadcasts (``allow_paid_broadcast``): up to 1,000 messages/s overall.
+PAID_PER_SECOND = 1000
+
+
+def rate_limiter(*, paid_broadcast: bool = False) -> AIORateLimiter:
     """Telegram's limits as even spacing: a leaky bucket's burst would trip a sliding window.
 
     28.8/s overall with a bucket of 1.05: a timer that wakes up to ~1.7 ms late keeps its
@@ -54,7 +58,19 @@ def rate_limiter() -> AIORateLimiter:
     28.8 rather than 29 keeps any 31 sends spread over more than a second even when one
     delayed send reaches Telegram together with the next. One message per 3.1 s per group
     (20/min); up to three waits on RetryAfter, during which every request pauses.
+
+    With ``paid_broadcast`` the overall limit is 960/s, in a bucket of 20: one slot per
+    millisecond would mean a timer per message, and 20 at once plus 960/s still keeps any
+    second under Telegram's 1,000. The per-group limit is the same.
     """
+    if paid_broadcast:
+        return MessageRateLimiter(
+            overall_max_rate=20,
+            overall_time_period=20 / (PAID_PER_SECOND * 0.96),
+            group_max_rate=1,
+            group_time_period=3.1,
+            max_retries=3,
+        )
     return MessageRateLimiter(
         overall_max_rate=1.05,
         overall_time_period=1.05 / 28.8,
