@@ -79,6 +79,7 @@ from config.settings import Settings  # noqa: E402
 
 LAUNCHER = Path(__file__).resolve().with_name("fake_bot_api_server.py")
 CAP = 30.0  # Telegram's ~30 messages/s overall
+PAID_CAP = 1000.0  # with allow_paid_broadcast
 FIRST_CHAT = 10_000_000
 AT = datetime(2030, 1, 1, tzinfo=UTC)
 TEXT = (
@@ -181,8 +182,9 @@ def prefill(path: Path, count: int) -> None:
             raise RuntimeError(f"pre-fill wrote {len(store.subscribers)} subscribers")
 
 
-def settings_for(fake: FakeServer, db_path: Path) -> Settings:
+def settings_for(fake: FakeServer, db_path: Path, *, paid: bool = False) -> Settings:
     return Settings(
+        paid_broadcast=paid,
         telegram_token=fake.token,
         telegram_api_base_url=fake.base_url,
         db_path=db_path,
@@ -331,7 +333,13 @@ async def progress(
 
 
 async def run_mode(
-    *, limits: bool, subscribers: int, workdir: Path, every: float, label: str
+    *,
+    limits: bool,
+    subscribers: int,
+    workdir: Path,
+    every: float,
+    label: str,
+    paid: bool = False,
 ) -> Result:
     db_path = workdir / f"{label}.json"
     prefill(db_path, subscribers)
@@ -340,7 +348,7 @@ async def run_mode(
         meter, lag = WriteMeter(), LagMeter()
         pacing = contextlib.nullcontext() if limits else bot_limits_off()
         with pacing, meter.installed():
-            async with SummitWatch(settings_for(fake, db_path)) as app:
+            async with SummitWatch(settings_for(fake, db_path, paid=paid)) as app:
                 await app.wait_background()
                 ticker = asyncio.create_task(progress(label, subscribers, meter, fake, every))
                 lag_task = asyncio.create_task(lag.run()) if limits else None
@@ -428,6 +436,48 @@ def report_limits_on(result: Result) -> None:
     )
 
 
+def report_paid(result: Result) -> None:
+    server = result.server
+    admitted = int(server["admitted"])
+    first, last = server["first_admitted"], server["last_admitted"]
+    span = (last - first) if first is not None and last is not None else 0.0
+    server_rate = (admitted - 1) / span if span > 0 else 0.0
+    per_message = result.cpu / result.sent if result.sent else 0.0
+    print(
+        f"\nPaid broadcast: {result.subscribers} subscribers, SUMMITWATCH_PAID_BROADCAST=on, "
+        "fake enforcing 1,000/s for allow_paid_broadcast (30/s without), 1/s/chat"
+    )
+    print(f"  messages sent            {result.sent}")
+    print(f"  failures                 {describe_outcomes(result)}")
+    print(f"  sends with the flag      {server['paid_sends']} of {admitted} admitted")
+    print(f"  wall time                {result.wall:.1f} s")
+    print(
+        f"  achieved                 {result.rate:.0f} msg/s ({result.rate / PAID_CAP:.3f} of cap)"
+    )
+    print(f"  429s answered by fake    {server['flood_429s']}   (target 0)")
+    print(
+        f"  server saw               {server_rate:.0f} msg/s first to last admitted; "
+        f"busiest 1 s window {server['busiest_second']} (cap {PAID_CAP:.0f})"
+    )
+    print(
+        f"  bot CPU per message      {per_message * 1e6:.0f} µs "
+        f"({result.cpu:.2f} s CPU over {result.wall:.2f} s wall, {result.cpu / result.wall:.0%}"
+        " of a core, the lag probe included)"
+    )
+    lags = result.lags
+    if lags:
+        print(
+            f"  event loop lag           median {statistics.median(lags) * 1e3:.2f} ms, "
+            f"p99 {percentile(lags, 0.99) * 1e3:.2f} ms, max {max(lags) * 1e3:.1f} ms"
+        )
+    print(f"  delivery-log writes      {describe_writes(result.writes)}")
+    print(
+        f"  fake server CPU          {result.server_cpu / max(result.sent, 1) * 1e6:.0f} µs per "
+        f"message ({result.server_cpu:.2f} s over {result.wall:.1f} s: "
+        f"{result.server_cpu / result.wall:.0%} of a core)"
+    )
+
+
 def report_limits_off(result: Result) -> None:
     per_message = result.cpu / result.sent if result.sent else 0.0
     write_share = sum(result.writes.seconds)
@@ -476,6 +526,17 @@ async def main_async(args: argparse.Namespace) -> None:
                 limits=True, subscribers=count, workdir=workdir, every=args.every, label="on"
             )
             report_limits_on(result)
+        if args.mode in ("both", "paid"):
+            print("\npaid broadcast ...", flush=True)
+            result = await run_mode(
+                limits=True,
+                subscribers=count,
+                workdir=workdir,
+                every=args.every,
+                label="paid",
+                paid=True,
+            )
+            report_paid(result)
         if args.mode in ("both", "off"):
             print("\nlimits OFF ...", flush=True)
             result = await run_mode(
@@ -489,7 +550,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--subscribers", type=int, help="how many subscribers (default 10000)")
     parser.add_argument("--quick", action="store_true", help="1000 subscribers")
     parser.add_argument(
-        "--mode", choices=("both", "on", "off"), default="both", help="limits on, off or both"
+        "--mode",
+        choices=("both", "on", "off", "paid"),
+        default="both",
+        help="limits on, paid broadcast, off, or all three (both)",
     )
     parser.add_argument("--every", type=float, default=10.0, help="progress every N seconds")
     parser.add_argument("--workdir", help="where the temporary database goes (default: $TMPDIR)")

@@ -8,7 +8,8 @@ GIL (and the event loop's latency) with the code being measured.
 Protocol, one line at a time: on start it prints ``{"base_url": ..., "token": ...}`` (port 0,
 loopback only); then it reads commands from stdin: ``stats`` prints one JSON line of
 counters, ``quit`` (or end of input) stops the server and exits. ``--limits`` turns on
-``enforce_limits()`` with Telegram's numbers (30/s overall, 1/s per chat, 20/min per group).
+``enforce_limits()`` with Telegram's numbers (30/s overall, or 1,000/s for sends with
+``allow_paid_broadcast``; 1/s per chat, 20/min per group).
 
 Counters come from a subclass that only observes: every send the flood limiter admits is
 timestamped (``_admit`` returned without raising), so the benchmark can report the rate the
@@ -37,9 +38,11 @@ class CountingFakeTelegram(FakeTelegram):
         super().__init__()
         self.admitted_at: list[float] = []
         self.admitted: list[tuple[float, str]] = []
+        self.paid_sends = 0
 
     def _admit(self, chat_id: int | str, params: dict[str, Any] | None = None) -> None:
         super()._admit(chat_id, params)  # raises the 429 (and counts it) when over a limit
+        self.paid_sends += bool(params and params.get("allow_paid_broadcast") is True)
         now = time.monotonic()  # CLOCK_MONOTONIC: the same clock as the bot's process
         self.admitted_at.append(now)
         self.admitted.append((now, str(chat_id)))
@@ -55,6 +58,7 @@ class CountingFakeTelegram(FakeTelegram):
             "send_message_requests": methods["sendMessage"],
             "admitted": len(times),
             "flood_429s": flood,
+            "paid_sends": self.paid_sends,
             "first_admitted": times[0] if times else None,
             "last_admitted": times[-1] if times else None,
             "busiest_second": busiest_window(times, 1.0),
