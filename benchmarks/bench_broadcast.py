@@ -125,6 +125,18 @@ class FakeServer:
             reply: dict[str, Any] = json.loads(await self.process.stdout.readline())
             return reply
 
+    async def ask(self, chat_id: int, text: str) -> float | None:
+        """A user in ``chat_id`` sends ``text``; seconds until the bot's reply reached the
+        server (the server's clock), None if it never came."""
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        async with self._lock:
+            self.process.stdin.write(f"ask {chat_id} {text}\n".encode())
+            await self.process.stdin.drain()
+            reply = json.loads(await self.process.stdout.readline())
+        seconds = reply["seconds"]
+        return None if seconds is None else float(seconds)
+
     async def admitted(self) -> list[tuple[float, str]]:
         """Every send the server admitted: (its monotonic time, chat id), in order."""
         assert self.process.stdin is not None

@@ -64,6 +64,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.bench_broadcast import FakeServer, fake_server  # noqa: E402
 from benchmarks.feed_farm import DEVANAGARI, ENTITIES, make_feed  # noqa: E402
 from bot.app import SummitWatch  # noqa: E402
 from bot.delivery.notifier import ConsoleNotifier  # noqa: E402
@@ -200,6 +201,20 @@ class Cycle:
     notices: int
     writes: int
     max_lag: float
+    replies: list[float | None]
+
+
+USER_CHAT = 2002  # a user who asks /upcoming while the cycle runs
+
+
+async def ask_meanwhile(fake: FakeServer, replies: list[float | None], stop: asyncio.Event) -> None:
+    """A user's /upcoming through the fake Bot API every 0.25 s until ``stop``: how long
+    each reply took. Never cancelled mid-question (the answer would be left in the pipe)."""
+    while not stop.is_set():
+        replies.append(await fake.ask(USER_CHAT, "/upcoming"))
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(0.25):
+                await stop.wait()
 
 
 class LoopLag:
@@ -232,6 +247,7 @@ async def timed_cycle(
     farm: httpx.AsyncClient,
     console: io.StringIO,
     *,
+    telegram: FakeServer,
     trace: bool,
     profile: cProfile.Profile | None = None,
 ) -> Cycle:
@@ -242,6 +258,9 @@ async def timed_cycle(
         tracemalloc.start()
     lag = LoopLag()
     watcher = asyncio.create_task(lag.watch())
+    replies: list[float | None] = []
+    stop_asking = asyncio.Event()
+    asker = asyncio.create_task(ask_meanwhile(telegram, replies, stop_asking))
     cpu = time.process_time()
     started = time.perf_counter()
     if profile is not None:
@@ -254,6 +273,8 @@ async def timed_cycle(
     watcher.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await watcher
+    stop_asking.set()
+    await asker  # the question under way, if any, is answered (and counted) first
     heap_peak = None
     if trace:
         heap_peak = tracemalloc.get_traced_memory()[1] / 1e6
@@ -276,6 +297,7 @@ async def timed_cycle(
         notices=console.getvalue().count("📰") - notices_before,
         writes=journal_writes(app) - writes,
         max_lag=lag.worst,
+        replies=replies,
     )
 
 
@@ -306,13 +328,21 @@ def store_size(path: Path) -> str:
 
 
 async def bench_polling(args: argparse.Namespace, base_url: str) -> tuple[list[Cycle], str]:
+    async with fake_server(limits=False) as telegram:
+        return await _bench_polling(args, base_url, telegram)
+
+
+async def _bench_polling(
+    args: argparse.Namespace, base_url: str, telegram: FakeServer
+) -> tuple[list[Cycle], str]:
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(
+            telegram_token=telegram.token,
+            telegram_api_base_url=telegram.base_url,
             db_path=Path(folder) / "db" / "summitwatch.json",
             port=0,
             seed_path=None,
             news_sources_path=None,
-            telegram_token=None,
             log_level="WARNING",
             fetch_allow=parse_fetch_allow("127.0.0.1"),  # the feed farm is on loopback
         )
@@ -331,19 +361,41 @@ async def bench_polling(args: argparse.Namespace, base_url: str) -> tuple[list[C
             rss_start = rss_mb()
             fsync_s = fsync_latency(Path(folder))
             cycles.append(
-                await timed_cycle("1 new", app, farm, console, trace=trace, profile=profiles.get(1))
+                await timed_cycle(
+                    "1 new",
+                    app,
+                    farm,
+                    console,
+                    telegram=telegram,
+                    trace=trace,
+                    profile=profiles.get(1),
+                )
             )
             make_all_due(app)
             cycles.append(
                 await timed_cycle(
-                    "2 all 304", app, farm, console, trace=trace, profile=profiles.get(2)
+                    "2 all 304",
+                    app,
+                    farm,
+                    console,
+                    telegram=telegram,
+                    trace=trace,
+                    profile=profiles.get(2),
                 )
             )
             await farm_call(farm, f"/_farm/publish?n={args.new_items}")
             make_all_due(app)
             name = f"3 +{args.new_items}/feed"
             cycles.append(
-                await timed_cycle(name, app, farm, console, trace=trace, profile=profiles.get(3))
+                await timed_cycle(
+                    name,
+                    app,
+                    farm,
+                    console,
+                    telegram=telegram,
+                    trace=trace,
+                    profile=profiles.get(3),
+                )
             )
             counts = (
                 f"articles {len(app.store.articles):,}, events {len(app.store.events)}, "
@@ -398,6 +450,18 @@ def report_polling(
         if c.heap_peak is not None:
             line += f"{c.heap_peak:8.0f} MB"
         print(line)
+    print(f"  {'cycle':<12}  a user's /upcoming during the cycle (fake Bot API, reply time)")
+    for c in cycles:
+        answered = [r for r in c.replies if r is not None]
+        unanswered = len(c.replies) - len(answered)
+        if answered:
+            print(
+                f"  {c.name:<12}  {len(answered)} answered, median "
+                f"{statistics.median(answered) * 1e3:.0f} ms, max {max(answered) * 1e3:.0f} ms"
+                + (f", {unanswered} unanswered within 30 s" if unanswered else "")
+            )
+        else:
+            print(f"  {c.name:<12}  none answered ({unanswered} asked)")
     print(summary)
 
 

@@ -4,6 +4,10 @@ Why: recording each outcome alone cost one fsync per message, on the event loop.
 outcomes that finish while one group is being written form the next group (a group
 commit), so the group grows with the send rate and costs one fsync however large it is.
 
+The line is written and fsynced from a worker thread (``Store.batch``): the event loop
+goes on sending meanwhile, and the next group gathers. If that write fails, the store
+refuses writes until restarted, and the outcomes of the group are not on disk.
+
 The guarantee is unchanged: ``record`` returns only once the outcome is on disk, and the
 broadcaster holds a send's slot until then. So a crash can repeat only sends still in
 flight (sent, or being sent, and not yet durably recorded: at most the broadcaster's
@@ -64,7 +68,8 @@ class OutcomeRecorder:
         self._pending, self._written = {}, None
         assert written is not None  # set by the first ``record`` of the group
         try:
-            self._store.deliveries.record_many(group)
+            async with self._store.batch():  # fsynced from a worker thread, loop free
+                self._store.deliveries.record_many(group)
         except Exception as exc:  # every waiter sees the store's error, as before
             written.set_exception(exc)
         else:
