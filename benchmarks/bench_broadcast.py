@@ -207,7 +207,7 @@ def settings_for(fake: FakeServer, db_path: Path, *, paid: bool = False) -> Sett
     )
 
 
-def unlimited_rate_limiter() -> AIORateLimiter:
+def unlimited_rate_limiter(*, paid_broadcast: bool = False) -> AIORateLimiter:
     """PTB's rate limiter with both limits disabled (0), for the overhead run."""
     return AIORateLimiter(overall_max_rate=0, group_max_rate=0)
 

@@ -37,6 +37,7 @@ import asyncio
 import contextlib
 import cProfile
 import dataclasses
+import gc
 import io
 import json
 import os
@@ -202,6 +203,10 @@ class Cycle:
     writes: int
     max_lag: float
     replies: list[float | None]
+    step_cpu: float
+    step_wall: float
+    step_what: str
+    gc_worst: float
 
 
 USER_CHAT = 2002  # a user who asks /upcoming while the cycle runs
@@ -215,6 +220,49 @@ async def ask_meanwhile(fake: FakeServer, replies: list[float | None], stop: asy
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(0.25):
                 await stop.wait()
+
+
+class StepMeter:
+    """The most CPU one step of the event loop took (a callback or a task's step).
+
+    The lag probe's number includes time the OS gave other processes (on a shared 2-core
+    machine, tens of ms); a step's own thread CPU time is what the code itself blocked.
+    """
+
+    def __init__(self) -> None:
+        self.worst_cpu = 0.0
+        self.worst_wall = 0.0
+        self.worst_what = ""
+        self.gc_worst = 0.0  # the longest garbage collection, which any step may trigger
+        self._gc_started = 0.0
+
+    def _gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        else:
+            self.gc_worst = max(self.gc_worst, time.perf_counter() - self._gc_started)
+
+    @contextmanager
+    def installed(self) -> Iterator[None]:
+        original = asyncio.events.Handle._run
+        meter = self
+
+        def run(handle: asyncio.events.Handle) -> None:
+            wall, cpu = time.perf_counter(), time.thread_time()
+            original(handle)
+            cpu = time.thread_time() - cpu
+            if cpu > meter.worst_cpu:
+                meter.worst_cpu, meter.worst_wall = cpu, time.perf_counter() - wall
+                meter.worst_what = repr(handle)[:160]
+
+        gc.callbacks.append(self._gc)
+
+        asyncio.events.Handle._run = run  # type: ignore[method-assign,assignment]
+        try:
+            yield
+        finally:
+            asyncio.events.Handle._run = original  # type: ignore[method-assign]
+            gc.callbacks.remove(self._gc)
 
 
 class LoopLag:
@@ -265,7 +313,9 @@ async def timed_cycle(
     started = time.perf_counter()
     if profile is not None:
         profile.enable()
-    results = await app.news.poller.poll_due()
+    steps = StepMeter()
+    with steps.installed():
+        results = await app.news.poller.poll_due()
     if profile is not None:
         profile.disable()
     wall = time.perf_counter() - started
@@ -298,6 +348,10 @@ async def timed_cycle(
         writes=journal_writes(app) - writes,
         max_lag=lag.worst,
         replies=replies,
+        step_cpu=steps.worst_cpu,
+        step_wall=steps.worst_wall,
+        step_what=steps.worst_what,
+        gc_worst=steps.gc_worst,
     )
 
 
@@ -440,7 +494,7 @@ def report_polling(
     heap = "  heap peak" if args.tracemalloc else ""
     print(
         f"  {'cycle':<12}{'bot cpu s':>10}{'farm cpu s':>11}{'fsyncs':>8}"
-        f"{'max loop lag':>14}{'peak RSS':>10}{heap}"
+        f"{'max loop lag':>14}{'peak RSS':>10}{heap}{'longest step: CPU (wall)':>27}"
     )
     for c in cycles:
         line = (
@@ -449,7 +503,13 @@ def report_polling(
         )
         if c.heap_peak is not None:
             line += f"{c.heap_peak:8.0f} MB"
+        line += f"{c.step_cpu * 1e3:16.0f} ms ({c.step_wall * 1e3:.0f} ms)"
         print(line)
+    for c in cycles:
+        print(
+            f"  {c.name:<12}  longest GC pause {c.gc_worst * 1e3:.0f} ms; "
+            f"longest step: {c.step_what}"
+        )
     print(f"  {'cycle':<12}  a user's /upcoming during the cycle (fake Bot API, reply time)")
     for c in cycles:
         answered = [r for r in c.replies if r is not None]

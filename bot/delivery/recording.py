@@ -70,6 +70,9 @@ class OutcomeRecorder:
         try:
             async with self._store.batch():  # fsynced from a worker thread, loop free
                 self._store.deliveries.record_many(group)
+        except asyncio.CancelledError:  # shutting down: this group stays "in flight" too
+            written.cancel()
+            raise
         except Exception as exc:  # every waiter sees the store's error, as before
             written.set_exception(exc)
         else:
