@@ -16,10 +16,15 @@ mention, and watches every feed (``backfill=False``). Timed: ``await app.news.po
 * cycle 2: every feed due again (``next_poll`` set to now) and every one answers 304;
 * cycle 3: every feed has ``--new-items`` new items: stored, matched, notices printed.
 
+During each cycle a user sends ``/upcoming`` through the fake Bot API (its own process,
+``fake_bot_api_server.py``) every 0.25 s; the time to each reply is reported.
+
 Reported per cycle: wall time, feeds/s, new articles/s, requests the farm answered, the
 bot's CPU time (``process_time``) and the farm's, the store's journal writes (each an
-fsync on the event loop), the longest the event loop was blocked (a 5 ms timer's worst
-lateness), peak RSS (``ru_maxrss``, the process's high-water mark) after the cycle and,
+fsync), the longest the event loop was blocked (a 5 ms timer's worst lateness, which
+includes time the OS ran other processes), the longest single loop step by its own CPU
+time and the longest garbage-collector pause, peak RSS (``ru_maxrss``, the process's
+high-water mark) after the cycle and,
 with ``--tracemalloc`` (which roughly triples the cycle times), the Python heap peak.
 Wall minus CPU is mostly time spent waiting in fsync: the median/mean latency of an
 append + fsync on the database's disk is printed, to read the wall times against.
@@ -280,7 +285,7 @@ class LoopLag:
 
 
 def journal_writes(app: SummitWatch) -> int:
-    """Journal appends so far: each one is a write + fsync on the event loop."""
+    """Journal appends so far: each one is a write + fsync."""
     storage = app.store._db.storage
     return storage._seq if isinstance(storage, JournalStorage) else 0
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import gc
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -112,6 +113,9 @@ class NewsPoller:
             logger.info("news.pruned articles=%d", pruned)
         if self._on_cycle is not None:
             await self._on_cycle()
+        # What a cycle kept (articles, coverage) is long-lived: out of the collector's full
+        # passes, which otherwise rescan every stored record and stall the loop as it grows.
+        gc.freeze()
         return results
 
     async def poll(self, source_id: str) -> PollResult:

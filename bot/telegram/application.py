@@ -70,7 +70,9 @@ def build_application(
         ApplicationBuilder()
         .token(settings.telegram_token)
         .context_types(ContextTypes(context=BotContext))
-        .rate_limiter(rate_limiter(paid_broadcast=settings.paid_broadcast))
+        .rate_limiter(
+            rate_limiter(paid_broadcast=True) if settings.paid_broadcast else rate_limiter()
+        )
         .request(AiohttpRequest())  # sends cost a tenth of httpx's CPU (see transport)
     )
     if store is not None:
