@@ -7,8 +7,10 @@ GIL (and the event loop's latency) with the code being measured.
 
 Protocol, one line at a time: on start it prints ``{"base_url": ..., "token": ...}`` (port 0,
 loopback only); then it reads commands from stdin: ``stats`` prints one JSON line of
-counters, ``quit`` (or end of input) stops the server and exits. ``--limits`` turns on
-``enforce_limits()`` with Telegram's numbers (30/s overall, 1/s per chat, 20/min per group).
+counters, ``ask <chat id> <text>`` pushes a user's message and prints the seconds until the
+bot replied in that chat, ``quit`` (or end of input) stops the server and exits.
+``--limits`` turns on ``enforce_limits()`` with Telegram's numbers (30/s overall, or
+1,000/s for sends with ``allow_paid_broadcast``; 1/s per chat, 20/min per group).
 
 Counters come from a subclass that only observes: every send the flood limiter admits is
 timestamped (``_admit`` returned without raising), so the benchmark can report the rate the
@@ -37,9 +39,11 @@ class CountingFakeTelegram(FakeTelegram):
         super().__init__()
         self.admitted_at: list[float] = []
         self.admitted: list[tuple[float, str]] = []
+        self.paid_sends = 0
 
-    def _admit(self, chat_id: int | str) -> None:
-        super()._admit(chat_id)  # raises the 429 (and counts it) when over a limit
+    def _admit(self, chat_id: int | str, params: dict[str, Any] | None = None) -> None:
+        super()._admit(chat_id, params)  # raises the 429 (and counts it) when over a limit
+        self.paid_sends += bool(params and params.get("allow_paid_broadcast") is True)
         now = time.monotonic()  # CLOCK_MONOTONIC: the same clock as the bot's process
         self.admitted_at.append(now)
         self.admitted.append((now, str(chat_id)))
@@ -55,11 +59,32 @@ class CountingFakeTelegram(FakeTelegram):
             "send_message_requests": methods["sendMessage"],
             "admitted": len(times),
             "flood_429s": flood,
+            "paid_sends": self.paid_sends,
             "first_admitted": times[0] if times else None,
             "last_admitted": times[-1] if times else None,
             "busiest_second": busiest_window(times, 1.0),
             "cpu_seconds": time.process_time(),
         }
+
+
+def ask(fake: FakeTelegram, chat_id: int, text: str, timeout: float = 30.0) -> dict[str, Any]:
+    """Push ``text`` from a user in ``chat_id``; seconds until the bot sent that chat a reply
+    (its sendMessage reached the server), or ``None`` after ``timeout``."""
+    before = len(fake.requests)
+    started = time.monotonic()
+    fake.push_message(chat_id=chat_id, text=text)
+
+    def replied(requests: list[tuple[str, dict[str, Any]]]) -> bool:
+        return any(
+            method == "sendMessage" and params.get("chat_id") == chat_id
+            for method, params in requests[before:]
+        )
+
+    try:
+        fake.wait_for_sync(replied, timeout)
+    except AssertionError:
+        return {"seconds": None}
+    return {"seconds": time.monotonic() - started}
 
 
 def busiest_window(times: list[float], span: float) -> int:
@@ -89,6 +114,9 @@ def main(argv: list[str] | None = None) -> None:
             elif command == "admitted":  # every admitted send: (server monotonic time, chat)
                 with fake._lock:
                     print(json.dumps(fake.admitted), flush=True)
+            elif command.startswith("ask "):  # ask <chat id> <text>: a user's command
+                _, chat, text = command.split(" ", 2)
+                print(json.dumps(ask(fake, int(chat), text)), flush=True)
             elif command == "quit":
                 break
             elif command:

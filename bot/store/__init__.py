@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -79,14 +80,25 @@ class Store:
             finally:
                 self.updates.finish(update_id, at=clock())
 
-    @contextlib.contextmanager
-    def batch(self) -> Iterator[None]:
-        """Writes made meanwhile (this task and tasks it starts) commit in one journal line:
-        a sync of hundreds of events costs one fsync, and a crash keeps all or none."""
+    @contextlib.asynccontextmanager
+    async def batch(self) -> AsyncIterator[None]:
+        """Writes made in this block (this task, and tasks it starts meanwhile) become
+        durable together when it ends: one journal line and one fsync, written from a
+        worker thread so the event loop does not wait for the disk.
+
+        Visible at once, as always; a crash before the end loses them all (so, say, the
+        articles of a poll are taken in again by the next poll, never half of them).
+        Never around sends: an outcome recorded here is not on disk until the end.
+        """
         storage = self._db.storage
         assert isinstance(storage, JournalStorage)
-        with storage.transaction():
+        transaction = storage.begin()
+        try:
             yield
+        finally:
+            storage.end(transaction)
+            # The storage's lock keeps other writers out meanwhile; readers read memory.
+            await asyncio.to_thread(storage.commit, transaction)
 
     def dump(self) -> dict[str, dict[str, dict[str, Any]]]:
         """Every table's documents by id, as stored: a deep copy (for backups)."""
