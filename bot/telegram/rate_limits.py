@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -45,37 +44,6 @@ class MessageRateLimiter(AIORateLimiter):
         return await super().process_request(
             callback, args, kwargs, endpoint, data, rate_limit_args
         )
-
-    async def _run_request(
-        self,
-        chat: bool,
-        group: str | int | bool,
-        allow_paid_broadcast: bool,
-        callback: Callable[..., Coroutine[Any, Any, Any]],
-        args: Any,
-        kwargs: dict[str, Any],
-    ) -> Any:
-        """PTB's, except that a slot taken during a RetryAfter pause is not kept.
-
-        PTB takes a slot, then waits out a pause holding it: the sends queued meanwhile
-        kept taking slots at the full rate and all left together when the pause ended,
-        over the limit, which paused everything again (one 429 made 27 more in
-        tests/bot/telegram/test_flood_recovery.py; the soak saw 2,400). Here a send
-        waits for the pause first, and one whose slot came up during a pause takes a
-        fresh slot after it, so sending resumes at the paced rate.
-        """
-        if allow_paid_broadcast:
-            return await super()._run_request(
-                chat, group, allow_paid_broadcast, callback, args, kwargs
-            )
-        paused = self._retry_after_event
-        while True:
-            await paused.wait()
-            base = self._base_limiter if (chat and self._base_limiter) else None
-            by_group = self._get_group_limiter(group) if group and self._group_max_rate else None
-            async with by_group or contextlib.nullcontext(), base or contextlib.nullcontext():
-                if paused.is_set():
-                    return await callback(*args, **kwargs)
 
 
 # Telegram's paid broadcasts (``allow_paid_broadcast``): up to 1,000 messages/s overall.
