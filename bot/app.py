@@ -30,6 +30,7 @@ from bot.services.briefings import BriefingService
 from bot.services.events import EventService
 from bot.services.imports import ImportService
 from bot.services.reminders import ReminderService, utc_now
+from bot.services.retention import PRUNE_EVERY, RetentionService
 from bot.services.stats import StatsService
 from bot.services.subscriptions import SubscriptionService
 from bot.store import Store
@@ -123,6 +124,8 @@ class SummitWatch:
         # A job on the reminders' scheduler: it stops with them (their stop is above).
         self.events.conclude_due()
         self.reminders.call_every("conclude", CONCLUDE_EVERY, self.events.conclude_due)
+        self._spawn(self.retention.prune(), "prune-at-start")
+        self.reminders.call_every("prune", PRUNE_EVERY, self._prune)
         self.briefings.start()
         stack.push_async_callback(self.briefings.stop)
         self.web = WebServer(self._web_app(), sock, limits=HttpLimits.from_settings(settings))
@@ -188,6 +191,7 @@ class SummitWatch:
         self.imports = ImportService(
             events=self.events, http=self.http, meta=self.meta, clock=clock
         )
+        self.retention = RetentionService(store=store, clock=clock)
         self.stats = StatsService(
             store=store, news=self.news, reminders=self.reminders, clock=clock
         )
@@ -242,6 +246,9 @@ class SummitWatch:
             default_offsets=self.settings.reminder_offsets,
             now=self._clock,
         )
+
+    def _prune(self) -> None:
+        self._spawn(self.retention.prune(), "prune")
 
     def _spawn(self, work: Coroutine[Any, Any, Any], name: str) -> None:
         task = asyncio.create_task(work, name=name)

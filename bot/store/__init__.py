@@ -17,6 +17,8 @@ from bot.store.logs import AuditLog, BroadcastLog, DeliveryLog
 from bot.store.migrations import migrate_topic_subscribers
 from bot.store.news import ArticleLog, HeldNotices, NewsSourceRegistry
 from bot.store.repositories import EventRepository, SubscriberRepository
+from bot.store.retention import RecordPruner
+from bot.store.tally import DeliveryTally
 from bot.store.updates import UpdateLog
 
 __all__ = ["Store"]
@@ -51,6 +53,17 @@ class Store:
         self.updates = UpdateLog(self._db.table("updates"))
         self.held_notices = HeldNotices(self._db.table("held_notices"))
         self.pending_alerts = PendingAlerts(self._db.table("change_alerts"))
+        self.delivery_tally = DeliveryTally(self._db.table("deliveries"), self._db.table("tallies"))
+        self.pruner = RecordPruner(
+            deliveries=self._db.table("deliveries"),
+            broadcasts=self._db.table("broadcasts"),
+            audit=self._db.table("audit"),
+            articles=self._db.table("articles"),
+            held_notices=self._db.table("held_notices"),
+            events=self.events,
+            pending_alerts=self.pending_alerts,
+            tally=self.delivery_tally,
+        )
         if any(s.is_legacy_topic for s in self.subscribers.all()):
             storage = self._db.storage
             assert isinstance(storage, JournalStorage)
