@@ -171,6 +171,7 @@ class ReminderService:
         sent = 0
         for event in self._store.events.upcoming(self._clock()):
             sent += await self.dispatch(event.id)
+            await asyncio.sleep(0)  # nothing owed means no await above: let requests in
         return sent
 
     async def dispatch(self, event_id: str) -> int:

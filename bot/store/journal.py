@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb import Storage
 
 from bot.store.files import DatabaseLock, open_private
@@ -240,7 +241,8 @@ class JournalStorage(Storage):
         with self._lock:
             snapshot = {"format": FORMAT, "version": VERSION, "seq": self._seq}
             snapshot["tables"] = self._tables
-            _atomic_write(self.path, json.dumps(snapshot, ensure_ascii=False).encode("utf-8"))
+            # orjson: ~5x json's speed; the loop waits on it (UTF-8, as json wrote it here).
+            _atomic_write(self.path, orjson.dumps(snapshot))
             # Replay skips entries at or below the snapshot's seq, so a crash between
             # the rename above and this truncation loses nothing and repeats nothing.
             if not self._closed and not self._journal.closed:

@@ -18,7 +18,13 @@ they ended), judged by what its key names:
   what was held and is released with it; a briefing's period is kept on the chat);
 - a key of any other kind is kept: a new kind of message must be added here first.
 
-And in every case the record itself is at least ``keep`` old. Finished broadcasts go
+And in every case the record itself is at least ``keep`` old.
+
+An article's text is kept ``keep`` after it was first seen, and for as long as its notices
+are pending or held for a chat (the only readers of it); then it is cut down to its
+first-seen time, which is all that stops it being taken for new until the news retention
+(``SUMMITWATCH_NEWS_RETENTION``) forgets it. A year's articles were most of what a start
+had to read. Finished broadcasts go
 ``keep`` after they started; audit entries after ``AUDIT_KEEP``, except the removal of a
 news source, which is what keeps a configured source from coming back. (Articles and
 handled Telegram updates are pruned where they are written: ``bot.news.poller``,
@@ -90,6 +96,7 @@ class RecordPruner:
                 and self._settled(key, cutoff, ended, unfinished)
             ]
             yield self._remove(expired, docs)
+        yield from self._shorten_articles(iso)
         yield self._prune_broadcasts(iso) + self._prune_audit(now - AUDIT_KEEP)
 
     def _settled(
@@ -128,6 +135,28 @@ class RecordPruner:
             self.deliveries.remove(doc_ids=cast(Any, expired))
             self.tally.add_pruned(removed)
         return len(expired)
+
+    def _shorten_articles(self, iso: str) -> Iterator[int]:
+        held = {str(d.get("article")) for d in self._docs(self.held_notices).values()}
+        keys = list(self._docs(self.articles))
+        for first in range(0, len(keys), CHUNK):
+            docs = self._docs(self.articles)
+            stubs = {
+                key: {"seen_at": doc["seen_at"]}
+                for key in keys[first : first + CHUNK]
+                if (doc := docs.get(key)) is not None
+                and len(doc) > 1
+                and "seen_at" in doc
+                and str(doc.get("seen_at", "")) <= iso
+                and not doc.get("pending")
+                and key not in held
+            }
+            if stubs:
+                storage = self.articles.storage
+                assert isinstance(storage, JournalStorage)
+                storage.apply(self.articles.name, stubs, [])  # whole documents replaced
+                self.articles.clear_cache()
+            yield 0
 
     def _prune_broadcasts(self, iso: str) -> int:
         old = [k for k, d in self._docs(self.broadcasts).items() if d.get("done") and d["at"] < iso]

@@ -29,10 +29,16 @@ class DeliveryTally:
 
     def __init__(self, deliveries: Table, tallies: Table) -> None:
         self._tallies = tallies
-        self.live: Counter[str] = Counter(str(doc.get("status")) for doc in deliveries)
+        storage = deliveries.storage
+        # The stored dicts, not TinyDB's Document copies: a third of the time at 300k.
+        docs = (
+            storage.table_data(deliveries.name).values()
+            if isinstance(storage, JournalStorage)
+            else deliveries
+        )
+        self.live: Counter[str] = Counter(str(doc.get("status")) for doc in docs)
         pruned = peek(tallies, PRUNED) or {}
         self.pruned: Counter[str] = Counter({str(k): int(v) for k, v in pruned.items()})
-        storage = deliveries.storage
         if isinstance(storage, JournalStorage):
             storage.watch(deliveries.name, self._changed)
 

@@ -157,3 +157,21 @@ def test_live_counts_always_equal_a_scan(
         assert +store.delivery_tally.live == scan(store)
         assert sum(store.delivery_tally.totals().values()) == before
         assert sum(store.delivery_tally.pruned.values()) == removed
+
+
+def test_an_articles_text_goes_once_nothing_can_send_it_but_it_is_still_known(
+    tmp_path: Path,
+) -> None:
+    with Store(tmp_path / "db.json") as store:
+        record = {"key": "a1", "title": "Talks", "link": "https://x.example/1", "pending": False}
+        store.articles.add("a1", record, at=T0)
+        store.articles.add("a2", {**record, "key": "a2", "pending": True}, at=T0)
+        store.articles.add("a3", {**record, "key": "a3"}, at=T0)
+        store.held_notices.hold("7", "a3", at=T0)
+        store.articles.add("a4", {**record, "key": "a4"}, at=T0 + timedelta(days=1))
+        prune(store, T0 + KEEP)
+        assert store.articles.get("a1") == {"seen_at": T0.isoformat()}
+        assert store.articles.seen("a1")  # never taken for new while the news retention lasts
+        for kept in ("a2", "a3", "a4"):  # pending, held, or too recent: its text stays
+            assert (store.articles.get(kept) or {}).get("title") == "Talks"
+        assert [key for key, _ in store.articles.pending()] == ["a2"]
