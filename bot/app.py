@@ -134,6 +134,7 @@ class SummitWatch:
         if self.telegram is not None:
             stack.push_async_callback(self.telegram.stop)
             await self.telegram.start()
+        stack.push_async_callback(self.broadcaster.drain)  # runs before Telegram stops
         self._spawn(asyncio.to_thread(self.calendar_feeds.warm), "warm-feed-cache")
         self._spawn(self.reminders.catch_up(), "reminder-catch-up")
         self._spawn(self.broadcaster.resume(), "broadcast-resume")
