@@ -49,12 +49,21 @@ class CountingFakeTelegram(FakeTelegram):
         super().__init__()
         self.admitted_at: list[float] = []
         self.admitted: list[tuple[float, str]] = []
+        self.delivered: list[tuple[float, Any, str]] = []  # (monotonic, chat, text)
 
     def _admit(self, chat_id: int | str) -> None:
         super()._admit(chat_id)  # raises the 429 (and counts it) when over a limit
         now = time.monotonic()  # CLOCK_MONOTONIC: the same clock as the bot's process
         self.admitted_at.append(now)
         self.admitted.append((now, str(chat_id)))
+
+    def _call(self, method: str, params: dict[str, Any]) -> Any:
+        result = super()._call(method, params)  # raises when the send was refused
+        if method == "sendMessage":
+            self.delivered.append(
+                (time.monotonic(), params.get("chat_id"), str(params.get("text")))
+            )
+        return result
 
     def stats(self) -> dict[str, Any]:
         """Counters so far; safe from any thread (holds the state lock)."""
@@ -152,6 +161,9 @@ def main(argv: list[str] | None = None) -> None:
             elif command == "sent":  # every delivered message: [chat_id, text]
                 rows = [[m.get("chat_id"), m.get("text", "")] for m in fake.sent_messages()]
                 print(json.dumps(rows), flush=True)
+            elif command == "delivered":  # [server monotonic time, chat_id, text]
+                with fake._lock:
+                    print(json.dumps(fake.delivered), flush=True)
             elif command == "faults":
                 print(json.dumps(dict(getattr(fake, "injected", {}))), flush=True)
             elif command == "quit":

@@ -14,14 +14,19 @@ fetch timeout), new items published every minute. The bot is paced as shipped (2
 The clock is compressed with time-machine: every 100 ms the app's clock is moved to
 ``T0 + elapsed x factor`` and the scheduler woken (the event loop, HTTP timeouts and
 Telegram pacing keep real time). 10,000 chats; 500 events starting one every ~2.8 virtual
-minutes from T0 + 1 day, each the topic of 8 chats, reminders at 1 day and 1 hour: so
+minutes from T0 + 1 day, each the topic of 5 chats, reminders at 1 day and 1 hour: so
 reminders fall due all through the run, the 1-day ones in its first half and the 1-hour
-ones in its second. 47 virtual hours in ``--minutes``.
+ones in its second. 47 virtual hours in ``--minutes``; then the clock runs on until the
+fake has had nothing new for 20 s (what was queued is delivered), and the app stops. The
+retention margin is cut to ``--keep-hours`` (6) so that pruning reaches its steady state
+within the run (7 days would outlast it); the rule is otherwise the shipped one.
 
 Reported (``soak-report.json`` and ``soak-memory.png`` in ``--out``): reminders due
 (followers x offsets, chats that blocked the bot excluded), sent (what the fake delivered,
-per chat and event), lost, duplicated; news notices delivered; faults injected; the
-resident memory of this process over time; the event loop's lag (a 50 ms probe).
+per chat and event), lost, duplicated, and how late they arrived in virtual minutes (the
+server's delivery time mapped onto the compressed clock); news notices delivered; faults
+injected; the resident memory of this process over time; the event loop's lag (a 50 ms
+probe).
 """
 
 from __future__ import annotations
@@ -59,7 +64,7 @@ from calendars.urls import parse_fetch_allow  # noqa: E402
 from config.settings import Settings  # noqa: E402
 
 FIRST_CHAT = 10_000_000
-TOPICS = 1250  # chat i follows topic t(i % 1250); event n is topic t(n): 8 chats each
+TOPICS = 2000  # chat i follows topic t(i % 2000); event n is topic t(n): 5 chats each
 OFFSETS = (timedelta(days=1), timedelta(hours=1))
 SPAN = timedelta(hours=47)
 EVENT_ID = re.compile(r"id <code>([^<]+)</code>")
@@ -171,8 +176,9 @@ class Probe:
             await asyncio.sleep(2)
 
 
-async def clock_driver(app: SummitWatch, traveller: Any, t0: datetime, factor: float) -> None:
-    started = time.monotonic()
+async def clock_driver(
+    app: SummitWatch, traveller: Any, t0: datetime, factor: float, started: float
+) -> None:
     while True:
         traveller.move_to(t0 + timedelta(seconds=(time.monotonic() - started) * factor))
         app.reminders.wake()
@@ -186,6 +192,20 @@ async def publisher(farm_url: str) -> None:
         while True:
             await asyncio.sleep(60)
             await client.get(f"{farm_url}/_farm/publish?n=3")
+
+
+async def quiet(fake: asyncio.subprocess.Process, *, seconds: float, limit: float) -> float:
+    """Wait until the fake has seen no new send for ``seconds`` (at most ``limit``)."""
+    began = time.monotonic()
+    last, since = -1, began
+    while time.monotonic() - began < limit:
+        count = (await ask(fake, "stats"))["send_message_requests"]
+        if count != last:
+            last, since = count, time.monotonic()
+        elif time.monotonic() - since >= seconds:
+            break
+        await asyncio.sleep(1)
+    return round(time.monotonic() - began, 1)
 
 
 def plot(memory: list[tuple[float, float, float]], path: Path) -> None:
@@ -248,23 +268,24 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
         with time_machine.travel(t0, tick=False) as traveller:
             app = SummitWatch(settings)
             await app.start()
+            app.retention.keep = timedelta(hours=args.keep_hours)
             started = time.monotonic()
             tasks = [
                 asyncio.create_task(probe.lag()),
                 asyncio.create_task(probe.rss(started)),
-                asyncio.create_task(clock_driver(app, traveller, t0, factor)),
+                asyncio.create_task(clock_driver(app, traveller, t0, factor, started)),
                 asyncio.create_task(publisher(str(farm_hello["base_url"]))),
             ]
             await asyncio.sleep(args.minutes * 60)
             end = datetime.now(UTC)
-            await asyncio.sleep(10)  # sends already handed out finish (the clock runs on)
+            drained = await quiet(fake, seconds=20, limit=300)
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             records = Counter(str(doc.get("status")) for doc in app.store._db.table("deliveries"))
             subscribed = len(app.store.subscribers)
             await app.stop()
-    sent_rows = await ask(fake, "sent")
+    sent_rows = await ask(fake, "delivered")
     faults = await ask(fake, "faults")
     stats = await ask(fake, "stats")
     for process in (fake, farm):
@@ -273,21 +294,31 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
         await process.wait()
     got: Counter[tuple[str, str]] = Counter()
     notices = 0
-    for chat, text in sent_rows:
-        found = EVENT_ID.search(text)
-        if text.startswith("⏰") and found:
-            got[(str(chat), found.group(1))] += 1
-        else:
+    starts = {e.id: e.starts_at for e in events}
+    late: list[float] = []  # virtual minutes after the reminder fell due
+    after_start = 0
+    for at, chat, text in sent_rows:
+        found = EVENT_ID.search(text or "")
+        if not (text or "").startswith("⏰") or not found:
             notices += 1
+            continue
+        pair = (str(chat), found.group(1))
+        offset = OFFSETS[min(got[pair], len(OFFSETS) - 1)]  # 1 day first, then 1 hour
+        got[pair] += 1
+        delivered = t0 + timedelta(seconds=(at - started) * factor)
+        late.append((delivered - (starts[pair[1]] - offset)).total_seconds() / 60)
+        after_start += delivered >= starts[pair[1]]
+    late.sort()
     due = expected_reminders(events, subscribers, blocked, end)
     pairs = set(due) | set(got)
     lags = sorted(probe.lags)
     memory = probe.memory
-    warm = [m[2] for m in memory if m[0] >= 60]
+    warm = [m[2] for m in memory if m[0] >= args.minutes * 60 / 4]  # a quarter in
     return {
         "minutes": args.minutes,
         "factor": round(factor),
         "virtual_hours": round((end - t0).total_seconds() / 3600, 1),
+        "retention_keep_hours": args.keep_hours,
         "chats": args.chats,
         "events": args.events,
         "news_sources": args.sources,
@@ -295,6 +326,17 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
         "reminders_sent": sum(got.values()),
         "reminders_lost": sum(max(0, due[p] - got[p]) for p in pairs),
         "reminders_duplicated": sum(max(0, got[p] - due[p]) for p in pairs),
+        "late_virtual_minutes": {
+            "p50": round(late[len(late) // 2], 1) if late else None,
+            "p99": round(late[int(len(late) * 0.99)], 1) if late else None,
+            "max": round(late[-1], 1) if late else None,
+        },
+        "late_real_seconds": {  # the same lateness on the real clock
+            "p50": round(late[len(late) // 2] * 60 / factor, 1) if late else None,
+            "max": round(late[-1] * 60 / factor, 1) if late else None,
+        },
+        "delivered_after_the_event_began": after_start,
+        "drained_in_seconds": drained,
         "notices_sent": notices,
         "delivery_records": dict(records),
         "chats_left_subscribed": subscribed,
@@ -323,6 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chats", type=int, default=10_000)
     parser.add_argument("--events", type=int, default=500)
     parser.add_argument("--sources", type=int, default=200)
+    parser.add_argument("--keep-hours", type=float, default=6.0, help="retention margin")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     args = parser.parse_args(argv)
     report = asyncio.run(soak(args))

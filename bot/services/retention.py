@@ -27,7 +27,7 @@ class RetentionService:
     ) -> None:
         self._store = store
         self._clock = clock
-        self._keep = keep
+        self.keep = keep  # the rule's margin (a soak shortens it to reach steady state)
         self._lock = asyncio.Lock()
         self.last_pass: datetime | None = None
 
@@ -38,7 +38,7 @@ class RetentionService:
         async with self._lock:
             removed = 0
             now = self._clock()
-            for count in self._store.pruner.chunks(now, self._keep):
+            for count in self._store.pruner.chunks(now, self.keep):
                 removed += count
                 await asyncio.sleep(0)  # let sends and requests run between chunks
             self.last_pass = now
