@@ -33,6 +33,7 @@ from bot.services.briefings import BriefingService
 from bot.services.events import EventService
 from bot.services.imports import ImportService
 from bot.services.reminders import ReminderService, utc_now
+from bot.services.retention import PRUNE_EVERY, RetentionService
 from bot.services.stats import StatsService
 from bot.services.subscriptions import SubscriptionService
 from bot.store import Store
@@ -143,6 +144,8 @@ class SummitWatch:
         self.events.conclude_due()
         self.reminders.call_every("conclude", CONCLUDE_EVERY, self.events.conclude_due)
         self.reminders.call_every("publish-feeds", PUBLISH_EVERY, self._publish_if_changed)
+        self._spawn(self.retention.prune(), "prune-at-start")
+        self.reminders.call_every("prune", PRUNE_EVERY, self._prune)
         self.briefings.start()
         stack.push_async_callback(self.briefings.stop)
         self.web = WebServer(self._web_app(), sock, limits=HttpLimits.from_settings(settings))
@@ -151,6 +154,7 @@ class SummitWatch:
         if self.telegram is not None:
             stack.push_async_callback(self.telegram.stop)
             await self.telegram.start()
+        stack.push_async_callback(self.broadcaster.drain)  # runs before Telegram stops
         # What start-up built lives as long as the process: keep it out of the cyclic
         # collector's full passes (one took ~200 ms of a news cycle; bench_news).
         gc.freeze()
@@ -250,6 +254,7 @@ class SummitWatch:
         self.imports = ImportService(
             events=self.events, http=self.http, meta=self.meta, clock=clock
         )
+        self.retention = RetentionService(store=store, clock=clock)
         self.stats = StatsService(
             store=store, news=self.news, reminders=self.reminders, clock=clock
         )
@@ -315,6 +320,9 @@ class SummitWatch:
     def _publish_if_changed(self) -> None:
         if self.publisher.due():
             self._spawn(asyncio.to_thread(self.publisher.publish), "publish-feeds")
+
+    def _prune(self) -> None:
+        self._spawn(self.retention.prune(), "prune")
 
     def _spawn(self, work: Coroutine[Any, Any, Any], name: str) -> None:
         task = asyncio.create_task(work, name=name)

@@ -44,6 +44,19 @@ class Broadcaster:
         self._slots = asyncio.Semaphore(concurrency)
         self._records = OutcomeRecorder(store)
         self._running: set[str] = set()  # broadcasts being sent now: resume leaves them
+        self.stopping = False
+
+    async def drain(self) -> None:
+        """At shutdown, before Telegram closes: start no new send; sends under way finish
+        and are recorded. The rest stay unrecorded (a broadcast cut short stays unfinished),
+        so the next start sends them. Closing Telegram first made every remaining send
+        fail, be recorded failed, and the broadcast count as done: those chats never got it.
+        """
+        self.stopping = True
+        for _ in range(self._concurrency):  # every slot back: nothing is in flight
+            await self._slots.acquire()
+        for _ in range(self._concurrency):
+            self._slots.release()
 
     async def deliver(self, key: str, subscriber: Subscriber, message: Outgoing) -> Outcome:
         """Send once per key; record the outcome; forget chats (and topics) that are gone.
@@ -54,6 +67,8 @@ class Broadcaster:
         if self._is_done(key):
             return Outcome.SENT
         async with self._slots:
+            if self.stopping:
+                return Outcome.FAILED  # not sent, not recorded: the next start sends it
             try:
                 outcome = await self._notifier.send(subscriber, message)
             except Exception:  # a bug for one chat must not stop the others
@@ -83,6 +98,8 @@ class Broadcaster:
 
         async def worker() -> None:
             for delivery in pending:
+                if self.stopping:
+                    return
                 outcomes[await self.deliver(*delivery)] += 1
 
         await asyncio.gather(*(worker() for _ in range(self._concurrency)))
@@ -132,6 +149,9 @@ class Broadcaster:
             )
         finally:
             self._running.discard(broadcast_id)
+        if self.stopping:  # cut short by a shutdown: the next start resumes it
+            logger.info("broadcast.paused id=%s %s", broadcast_id, dict(outcomes))
+            return outcomes
         self._store.broadcasts.finish(broadcast_id)
         logger.info("broadcast.done id=%s %s", broadcast_id, dict(outcomes))
         return outcomes

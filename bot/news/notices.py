@@ -57,6 +57,8 @@ class NewsNotices:
         items = [self._item(record) for _key, record in pending]
         if items:
             await self._broadcaster.deliver_all(self._deliveries(items))
+        if self._broadcaster.stopping:
+            return  # cut short by a shutdown: still pending, so the next start sends the rest
         for key, _record in pending:
             articles.settle(key)
 

@@ -112,6 +112,8 @@ class ChangeAlerts:
                 for subscriber in self._store.subscribers.following(event)
             ]
             outcomes = await self._broadcaster.deliver_all(deliveries)
+            if self._broadcaster.stopping:
+                return outcomes[Outcome.SENT]  # cut short: still pending, resumed at start
             self._settle(event_id, sent_version=event)
             logger.info("alerts.sent event=%s %s", event_id, dict(outcomes))
             return outcomes[Outcome.SENT]

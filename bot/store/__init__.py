@@ -18,7 +18,9 @@ from bot.store.logs import AuditLog, BroadcastLog, DeliveryLog
 from bot.store.migrations import migrate_topic_subscribers
 from bot.store.news import ArticleLog, HeldNotices, NewsSourceRegistry
 from bot.store.repositories import EventRepository, SubscriberRepository
+from bot.store.retention import RecordPruner
 from bot.store.suggestions import SuggestionLog, WatchAdditions
+from bot.store.tally import DeliveryTally
 from bot.store.updates import UpdateLog
 from bot.store.upstream import UpstreamSourceRegistry
 
@@ -57,6 +59,17 @@ class Store:
         self.upstream_sources = UpstreamSourceRegistry(self._db.table("upstream_sources"))
         self.suggestions = SuggestionLog(self._db.table("suggestions"))
         self.watch_additions = WatchAdditions(self._db.table("watch_additions"))
+        self.delivery_tally = DeliveryTally(self._db.table("deliveries"), self._db.table("tallies"))
+        self.pruner = RecordPruner(
+            deliveries=self._db.table("deliveries"),
+            broadcasts=self._db.table("broadcasts"),
+            audit=self._db.table("audit"),
+            articles=self._db.table("articles"),
+            held_notices=self._db.table("held_notices"),
+            events=self.events,
+            pending_alerts=self.pending_alerts,
+            tally=self.delivery_tally,
+        )
         if any(s.is_legacy_topic for s in self.subscribers.all()):
             storage = self._db.storage
             assert isinstance(storage, JournalStorage)

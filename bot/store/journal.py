@@ -32,10 +32,11 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb import Storage
 
 from bot.store.files import DatabaseLock, open_private
@@ -50,6 +51,8 @@ logger = logging.getLogger(__name__)
 
 Doc = dict[str, Any]
 Tables = dict[str, dict[str, Doc]]
+# Told of each change to a table before it is applied: (the table now, sets, deletes).
+Watcher = Callable[[dict[str, Doc], dict[str, Doc], list[str]], None]
 
 
 class JournalStorage(Storage):
@@ -73,6 +76,7 @@ class JournalStorage(Storage):
         self._closed = False
         self._broken: str | None = None
         self._open_transactions: set[Transaction] = set()
+        self._watchers: dict[str, Watcher] = {}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock_file = DatabaseLock(self.path)
         self._lock_file.acquire()  # before reading: another process may be writing
@@ -118,6 +122,11 @@ class JournalStorage(Storage):
             self._lock_file.release()
 
     # ---- what JournalTable calls ---------------------------------------------------------
+
+    def watch(self, table: str, watcher: Watcher) -> None:
+        """Tell ``watcher`` of every change to ``table`` from now on, however it is written
+        (one write, a transaction, a batch): running counts stay right without a scan."""
+        self._watchers[table] = watcher
 
     def table_data(self, name: str) -> dict[str, Doc]:
         return self._tables.get(name, {})
@@ -265,7 +274,8 @@ class JournalStorage(Storage):
         with self._lock:
             snapshot = {"format": FORMAT, "version": VERSION, "seq": self._seq}
             snapshot["tables"] = self._tables
-            _atomic_write(self.path, json.dumps(snapshot, ensure_ascii=False).encode("utf-8"))
+            # orjson: ~5x json's speed; the loop waits on it (UTF-8, as json wrote it here).
+            _atomic_write(self.path, orjson.dumps(snapshot))
             # Replay skips entries at or below the snapshot's seq, so a crash between
             # the rename above and this truncation loses nothing and repeats nothing.
             with self._io:  # a committer's line (numbered, so in the snapshot) lands first
@@ -292,6 +302,11 @@ class JournalStorage(Storage):
         self._records = sum(len(t) for t in self._tables.values())
 
     def _apply_entry(self, entry: dict[str, Any]) -> None:
+        if self._watchers:
+            for change in entry.get("changes", [entry]):
+                watcher = self._watchers.get(change["table"])
+                if watcher is not None:
+                    watcher(self._tables.get(change["table"], {}), change["set"], change["delete"])
         self._records += apply_entry(self._tables, entry)
 
 
