@@ -189,7 +189,7 @@ def environment(db: Path, port: int) -> dict[str, str]:
 
 def cpu_seconds(pid: int) -> float | None:
     try:
-        import psutil  # type: ignore[import-untyped]  # the [bench] extra
+        import psutil  # the [bench] extra
     except ImportError:
         return None
     times = psutil.Process(pid).cpu_times()

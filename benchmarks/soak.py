@@ -51,7 +51,7 @@ os.environ["PTB_TIMEDELTA"] = "true"  # before telegram is imported: RetryAfter 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import psutil  # type: ignore[import-untyped]  # noqa: E402
+import psutil  # noqa: E402
 import time_machine  # noqa: E402
 from tinydb.table import Document  # noqa: E402
 
