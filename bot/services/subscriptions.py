@@ -18,6 +18,7 @@ from bot.store import Store
 from calendars.briefings import parse_briefing, settled_period
 from calendars.errors import InvalidInput, NotFound
 from calendars.events import Event, normalise_tag
+from calendars.i18n import DEFAULT_LANGUAGE, language_of, parse_language
 from calendars.ical.personal import FeedSelection
 from calendars.news.filters import parse_filter
 from calendars.quiet import parse_quiet_hours
@@ -42,6 +43,7 @@ class ChatRef:
     kind: str
     title: str = ""
     thread_id: int | None = None
+    language: str | None = None  # the asking user's (an IETF tag such as ru-RU), if known
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,6 +111,7 @@ class SubscriptionService:
             kind=chat.kind,
             title=chat.title,
             thread_id=chat.thread_id,
+            language=language_of(chat.language) or DEFAULT_LANGUAGE,
             subscribed_at=now,
             reminders_since=now,
         )
@@ -173,6 +176,10 @@ class SubscriptionService:
         updated = subscriber.replace(zone=zone.key)
         self._store.subscribers.save(updated)
         return updated
+
+    def set_language(self, chat_id: str, text: str) -> Subscriber:
+        """/lang: the language this chat's messages are worded in."""
+        return self._change(chat_id, language=parse_language(text))
 
     def set_offsets(self, chat_id: str, text: str) -> Subscriber:
         subscriber = self.require(chat_id)

@@ -13,6 +13,7 @@ from bot.wording.local_time import is_shared
 from bot.wording.notices import event_lines
 from bot.wording.telegram_html import link
 from calendars.events import Event
+from calendars.i18n import LANGUAGE_NAMES, N_, _, current_language
 from calendars.ical.personal import private_feed_url
 from calendars.ical.render import CalendarMeta
 from calendars.links import GOOGLE_ADD_BY_URL, SubscribeLinks, subscribe_links
@@ -211,18 +212,25 @@ def calendar_links(
 def settings_summary(subscriber: Subscriber, *, default_offsets: Sequence[timedelta]) -> str:
     offsets = subscriber.offsets if subscriber.offsets is not None else default_offsets
     topics = (
-        "all topics"
+        _("all topics")
         if subscriber.topics is None
-        else ", ".join(sorted(subscriber.topics)) or "no topics"
+        else ", ".join(sorted(subscriber.topics)) or _("no topics")
     )
-    return (
-        f"Time zone: <b>{escape(subscriber.zone)}</b> (/tz to change)\n"
-        f"Reminders: <b>{escape(describe_offsets(offsets))}</b> (/remind to change)\n"
-        f"Following: <b>{escape(topics)}</b> (/topics to change)"
+    reminders = describe_offsets(offsets, current_language())
+    return "\n".join(
+        [
+            _("Time zone: {zone} (/tz to change)", zone=f"<b>{escape(subscriber.zone)}</b>"),
+            _("Reminders: {offsets} (/remind to change)", offsets=f"<b>{escape(reminders)}</b>"),
+            _("Following: {topics} (/topics to change)", topics=f"<b>{escape(topics)}</b>"),
+            _(
+                "Language: {language} (/lang to change)",
+                language=f"<b>{escape(LANGUAGE_NAMES[subscriber.language])}</b>",
+            ),
+        ]
     )
 
 
-FORUM_TOPIC_NOTE = (
+FORUM_TOPIC_NOTE = N_(
     "This forum topic has a subscription of its own: its topics, time zone and reminders "
     "(the group's other topics and General are set up apart)."
 )
@@ -237,31 +245,39 @@ def welcome(
     default_offsets: Sequence[timedelta],
     new: bool,
 ) -> str:
-    place = "topic" if subscriber.thread_id is not None else "chat"
-    head = "Welcome to <b>SummitWatch</b>!" if new else f"This {place} is already subscribed."
+    if new:
+        head = _("Welcome to {name}!", name="<b>SummitWatch</b>")
+    elif subscriber.thread_id is not None:
+        head = _("This topic is already subscribed.")
+    else:
+        head = _("This chat is already subscribed.")
     lines = [
         head,
-        *([FORUM_TOPIC_NOTE] if subscriber.thread_id is not None and new else []),
-        "I track summits, state visits and diplomatic meetings, remind you before they start "
-        "and publish them as a calendar you can subscribe to.",
+        *([_(FORUM_TOPIC_NOTE)] if subscriber.thread_id is not None and new else []),
+        _(
+            "I track summits, state visits and diplomatic meetings, remind you before they "
+            "start and publish them as a calendar you can subscribe to."
+        ),
         "",
         settings_summary(subscriber, default_offsets=default_offsets),
         "",
     ]
     if next_event is not None:
         shared = is_shared(subscriber.kind)
-        lines += ["Next event:", *event_lines(next_event, subscriber.zone, shared=shared, now=now)]
-        lines.append(
-            f"starts {escape(format_until(next_event, now))} · /event {escape(next_event.id)}"
-        )
+        lines += [
+            _("Next event:"),
+            *event_lines(next_event, subscriber.zone, shared=shared, now=now),
+        ]
+        until = escape(format_until(next_event, now, current_language()))
+        lines.append(_("starts {until}", until=until) + f" · /event {escape(next_event.id)}")
     else:
-        lines.append("No upcoming events right now; I will remind you when one is added.")
+        lines.append(_("No upcoming events right now; I will remind you when one is added."))
     base = meta.public_url.rstrip("/")
+    feed = link(base + "/calendar.ics", base + "/calendar.ics")
     lines += [
         "",
-        f"Calendar: {link(base + '/calendar.ics', base + '/calendar.ics')} "
-        "(/calendar for Google, Apple, Outlook)",
-        "/help lists all commands.",
+        _("Calendar: {link} (/calendar for Google, Apple, Outlook)", link=feed),
+        _("/help lists all commands."),
     ]
     return "\n".join(lines)
 
@@ -279,9 +295,10 @@ def time_notes(event: Event) -> str:
 
 def help_text(commands: Sequence[tuple[str, str]], admin: Sequence[tuple[str, str]]) -> str:
     """``commands`` for everyone; ``admin`` (empty unless the reader is an admin) below them."""
-    lines = ["<b>SummitWatch commands</b>"] + [
+    lines = ["<b>" + escape(_("SummitWatch commands")) + "</b>"] + [
         f"/{name} — {escape(text)}" for name, text in commands
     ]
     if admin:
-        lines += ["", "<b>Admin</b>"] + [f"/{name} — {escape(text)}" for name, text in admin]
+        lines += ["", "<b>" + escape(_("Admin")) + "</b>"]
+        lines += [f"/{name} — {escape(text)}" for name, text in admin]
     return "\n".join(lines)

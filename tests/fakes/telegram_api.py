@@ -323,6 +323,7 @@ class FakeTelegram(BotApiState):
         chat_title: str | None = None,
         document: JSONDict | None = None,
         message_thread_id: int | None = None,
+        language_code: str | None = None,
     ) -> JSONDict:
         """Push a user's message (a ``channel_post`` in channels) and return the Update.
 
@@ -330,7 +331,8 @@ class FakeTelegram(BotApiState):
         what PTB's CommandHandler matches on. With ``document`` the text becomes the caption.
         In groups the sender defaults to user ``DEFAULT_GROUP_USER``. ``message_thread_id``
         posts in a forum topic (``register_forum``, ``create_forum_topic``); anything else
-        is a ValueError, since Telegram sends no such message.
+        is a ValueError, since Telegram sends no such message. ``language_code`` is the
+        language of the sender's Telegram app from now on (``en`` until then).
         """
         if chat_id < 0 and chat_type == "private":
             raise ValueError("private chats have positive ids; pass chat_type='group' etc.")
@@ -342,6 +344,8 @@ class FakeTelegram(BotApiState):
             if chat_type != "private" and user_id is None:
                 sender_id = DEFAULT_GROUP_USER
             sender = self._users.setdefault(sender_id, tg.user(sender_id, username=username))
+            if language_code is not None:
+                sender["language_code"] = language_code
             fields: JSONDict = {}
             if document is not None:
                 fields["document"] = document
