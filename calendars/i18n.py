@@ -27,8 +27,6 @@ from functools import cache
 from pathlib import Path
 from typing import Final, ParamSpec, TypeVar
 
-from calendars.errors import InvalidInput
-
 __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
@@ -66,10 +64,12 @@ def language_of(code: str | None) -> str | None:
 
 def parse_language(text: str) -> str:
     """``/lang`` text (``ru``, ``RU``, ``ru-RU``) → ``ru``; anything else is refused."""
+    from calendars.errors import InvalidInput  # errors word their messages with this module
+
     lang = language_of(text)
     if lang is None:
         choices = ", ".join(f"{code} ({name})" for code, name in LANGUAGE_NAMES.items())
-        raise InvalidInput(f"choose one of {choices}", example="/lang ru")
+        raise InvalidInput(_("choose one of {choices}", choices=choices), example="/lang ru")
     return lang
 
 

@@ -18,7 +18,7 @@ from bot.store import Store
 from calendars.briefings import parse_briefing, settled_period
 from calendars.errors import InvalidInput, NotFound
 from calendars.events import Event, normalise_tag
-from calendars.i18n import DEFAULT_LANGUAGE, language_of, parse_language
+from calendars.i18n import DEFAULT_LANGUAGE, _, language_of, parse_language
 from calendars.ical.personal import FeedSelection
 from calendars.news.filters import parse_filter
 from calendars.quiet import parse_quiet_hours
@@ -95,7 +95,7 @@ class SubscriptionService:
     def require(self, chat_id: str) -> Subscriber:
         subscriber = self.get(chat_id)
         if subscriber is None:
-            raise NotFound("this chat is not subscribed yet: send /start first")
+            raise NotFound(_("this chat is not subscribed yet: send /start first"))
         return subscriber
 
     def subscribe(self, chat: ChatRef) -> tuple[Subscriber, bool]:
@@ -236,7 +236,11 @@ class SubscriptionService:
             topic = ""
         if topic not in self.topics():
             raise InvalidInput(
-                f"there is no topic {tag.strip()[:40]!r}; topics: {', '.join(self.topics())}",
+                _(
+                    "there is no topic {topic}; topics: {topics}",
+                    topic=repr(tag.strip()[:40]),
+                    topics=", ".join(self.topics()),
+                ),
                 example="/upcoming india-russia",
             )
         return topic
@@ -292,12 +296,16 @@ class SubscriptionService:
 def _zone_problem(text: str) -> str:
     """Why ``text`` is not a zone, with the zones it may mean (abbreviations, offsets, typos)."""
     if not text.strip():
-        return "give an IANA time zone name, such as Asia/Kolkata, Europe/Berlin, UTC"
+        return _("give an IANA time zone name, such as Asia/Kolkata, Europe/Berlin, UTC")
     why = explain_zone_input(text)
     if why:
         return why
     hint = ", ".join(suggest_zones(text)) or "Asia/Kolkata, Europe/Moscow, America/New_York, UTC"
-    return f"{text.strip()[:40]!r} is not a time zone I know; try one of: {hint}"
+    return _(
+        "{text} is not a time zone I know; try one of: {zones}",
+        text=repr(text.strip()[:40]),
+        zones=hint,
+    )
 
 
 def _is_off(text: str) -> bool:

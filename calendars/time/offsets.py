@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from calendars.errors import InvalidOffsets
-from calendars.i18n import DEFAULT_LANGUAGE, gettext_in, ngettext_in
+from calendars.i18n import DEFAULT_LANGUAGE, _, gettext_in, ngettext_in
 from calendars.time.language import digits
 
 __all__ = [
@@ -39,25 +39,31 @@ def parse_offsets(text: str) -> tuple[timedelta, ...]:
         return ()
     tokens = [t for t in re.split(r"[\s,;]+", cleaned) if t]
     if not tokens:
-        raise InvalidOffsets("give at least one offset, or 'off'", example=_EXAMPLE)
+        raise InvalidOffsets(_("give at least one offset, or 'off'"), example=_EXAMPLE)
     offsets: set[timedelta] = set()
     for token in tokens:
         if not _TOKEN_RE.match(token):
             raise InvalidOffsets(
-                f"{token[:20]!r} is not an offset: write a number and a unit "
-                "(w weeks, d days, h hours, m minutes)",
+                _(
+                    "{token} is not an offset: write a number and a unit "
+                    "(w weeks, d days, h hours, m minutes)",
+                    token=repr(token[:20]),
+                ),
                 example=_EXAMPLE,
             )
         seconds = sum(int(n) * _UNITS[u.lower()] for n, u in _PART_RE.findall(token))
         offset = timedelta(seconds=seconds)
         if offset < timedelta(minutes=1) or offset > MAX_OFFSET:
             raise InvalidOffsets(
-                f"{token!r} is out of range: an offset is between 1 minute and 60 days",
+                _(
+                    "{token} is out of range: an offset is between 1 minute and 60 days",
+                    token=repr(token),
+                ),
                 example=_EXAMPLE,
             )
         offsets.add(offset)
     if len(offsets) > MAX_OFFSETS:
-        raise InvalidOffsets(f"at most {MAX_OFFSETS} offsets", example=_EXAMPLE)
+        raise InvalidOffsets(_("at most {count} offsets", count=MAX_OFFSETS), example=_EXAMPLE)
     return tuple(sorted(offsets, reverse=True))
 
 

@@ -4,6 +4,7 @@ Telegram, changed with /lang, and used by everything sent to the chat afterwards
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from html import escape
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -92,6 +93,7 @@ async def test_reminder_alert_briefing_and_errors_come_in_the_chats_language(
             await say(fake, USER, "/tz Europe/Moscow")
             await say(fake, USER, "/remind 1h")
             refusal = await say(fake, USER, "/addevent")  # only the bot's admins may
+            bad_offsets = await say(fake, USER, "/remind soon")
             await say(fake, GROUP, "/start", chat_type="group", user_id=ADMIN)
             group_refusal = await say(fake, GROUP, "/tz Asia/Kolkata", chat_type="group")
             await app.events.add(timed_event("talks", DELHI_START, title="Talks"), actor="t")
@@ -114,6 +116,14 @@ async def test_reminder_alert_briefing_and_errors_come_in_the_chats_language(
     assert refusal == gettext_in(
         lang, "Sorry, only SummitWatch admins can do that. /help lists what you can do."
     )
+    problem = gettext_in(
+        lang,
+        "{token} is not an offset: write a number and a unit (w weeks, d days, h hours, m minutes)",
+        token="'soon'",
+    )
+    example = gettext_in(lang, "Example: {example}", example="7d 1d 2h 30m")
+    assert bad_offsets == "❗ " + escape(f"{problem}\n{example}")
+    assert "offset" not in bad_offsets
     # The group was started by an admin whose Telegram speaks English: English there.
     assert group_refusal == "Only this group's admins can change its SummitWatch settings."
 
