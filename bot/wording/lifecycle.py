@@ -25,6 +25,7 @@ __all__ = [
     "plain_value",
     "public_actor",
     "status_line",
+    "status_word",
 ]
 
 # English source texts (N_): each is translated where it is shown, in the chat's language.
@@ -57,6 +58,11 @@ def _day_set(change: Change) -> bool:
     return time_precision(change.old) is not Precision.DAY and (
         time_precision(change.new) is Precision.DAY
     )
+
+
+def status_word(status: Status) -> str:
+    """``postponed``, in the chat's language."""
+    return _(_STATUS_WORDS[status])
 
 
 def status_line(event: Event) -> str:
@@ -214,7 +220,7 @@ def followed_list(events: Sequence[Event], *, zone: str) -> str:
     for event in events:
         when = escape(event_clocks(event, zone, current_language()))
         lines.append(
-            f"• <b>{escape(event.title)}</b> — {when} · {_(_STATUS_WORDS[event.status])} · "
+            f"• <b>{escape(event.title)}</b> — {when} · {status_word(event.status)} · "
             f"/unfollow {escape(event.id)}"
         )
     return "\n".join(lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import string
 from pathlib import Path
@@ -156,3 +157,31 @@ def test_no_wrapped_literal_hides_inside_an_f_string() -> None:
         if hidden.search(line)
     ]
     assert offenders == []
+
+
+# Where the message is among a wrapping call's arguments (the README's -k options).
+MESSAGE_ARGUMENT = {"_": 0, "N_": 0, "ngettext": 0, "gettext_in": 1, "ngettext_in": 1}
+
+
+def wrapped_literals(path: Path) -> set[str]:
+    """Every literal the code wraps, nested calls and f-strings included."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            index = MESSAGE_ARGUMENT.get(node.func.id)
+            if index is not None and len(node.args) > index:
+                argument = node.args[index]
+                if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                    found.add(argument.value)
+    return found
+
+
+def test_every_wrapped_literal_is_in_the_template() -> None:
+    """pybabel skips a call nested in another's arguments: such a message stays English."""
+    wrapped = {
+        literal
+        for package in ("bot", "calendars", "handlers")
+        for path in (ROOT / package).rglob("*.py")
+        for literal in wrapped_literals(path)
+    }
+    assert wrapped - ids(template()) == set()

@@ -40,6 +40,8 @@ async def test_start_from_a_russian_telegram_answers_in_russian_and_lang_changes
     with time_machine.travel(T0, tick=False):
         async with bot_running(bot_settings(settings, fake)) as app:
             welcome = await say(fake, USER, "/start", language_code="ru-RU")
+            upcoming = await say(fake, USER, "/upcoming")
+            calendar = await say(fake, USER, "/calendar")
             marathi = await say(fake, USER, "/lang mr")
             help_text = await say(fake, USER, "/help")
             unknown = await say(fake, USER, "/lang de")
@@ -47,6 +49,8 @@ async def test_start_from_a_russian_telegram_answers_in_russian_and_lang_changes
             assert app.subscriptions.require(str(USER)).language == "en"
     assert welcome.startswith("Добро пожаловать в <b>SummitWatch</b>!")
     assert "Язык: <b>Русский</b> (изменить: /lang)" in welcome
+    assert upcoming.startswith("Ближайш")
+    assert "<b>Личный календарь чата</b>" in calendar
     assert marathi.startswith("✅ भाषा निवडली: <b>मराठी</b>")
     assert "/help — ही यादी" in help_text
     assert "/lang — भाषा: /lang hi, /lang mr, /lang ru, /lang en" in help_text
