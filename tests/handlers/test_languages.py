@@ -98,6 +98,7 @@ async def test_reminder_alert_briefing_and_errors_come_in_the_chats_language(
             await say(fake, USER, "/remind 1h")
             refusal = await say(fake, USER, "/addevent")  # only the bot's admins may
             bad_offsets = await say(fake, USER, "/remind soon")
+            bad_zone = await say(fake, USER, "/tz IST")
             await say(fake, GROUP, "/start", chat_type="group", user_id=ADMIN)
             group_refusal = await say(fake, GROUP, "/tz Asia/Kolkata", chat_type="group")
             await app.events.add(timed_event("talks", DELHI_START, title="Talks"), actor="t")
@@ -128,6 +129,10 @@ async def test_reminder_alert_briefing_and_errors_come_in_the_chats_language(
     example = gettext_in(lang, "Example: {example}", example="7d 1d 2h 30m")
     assert bad_offsets == "❗ " + escape(f"{problem}\n{example}")
     assert "offset" not in bad_offsets
+    assert bad_zone.startswith("❗ IST")
+    assert "Asia/Kolkata (India)" in bad_zone
+    assert "abbreviation" not in bad_zone
+    assert gettext_in(lang, "Example: {example}", example="/tz Asia/Kolkata") in bad_zone
     # The group was started by an admin whose Telegram speaks English: English there.
     assert group_refusal == "Only this group's admins can change its SummitWatch settings."
 
