@@ -67,10 +67,12 @@ def chat_ref(update: Update) -> ChatRef:
 
 
 def chat_language(update: Update, context: BotContext) -> str | None:
-    """The chat's language (/lang); for a chat not subscribed yet, its user's Telegram
-    language when it is one of ours; None (English) otherwise."""
-    if update.effective_chat is None:
-        return None
+    """The chat's language (/lang); for a chat not subscribed yet (or no chat: a button
+    under an inline card), its user's Telegram language when it is one of ours; None
+    (English) otherwise."""
+    if update.effective_chat is None:  # inline mode: the asker's own Telegram language
+        user = update.effective_user
+        return language_of(user.language_code) if user else None
     chat = chat_ref(update)
     subscriber = context.subscriptions.get(chat.id)
     return subscriber.language if subscriber else language_of(chat.language)

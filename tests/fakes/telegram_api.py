@@ -406,7 +406,13 @@ class FakeTelegram(BotApiState):
             return self.push_update({"callback_query": query})
 
     def push_inline_query(
-        self, *, user_id: int, query: str, offset: str = "", chat_type: str | None = "sender"
+        self,
+        *,
+        user_id: int,
+        query: str,
+        offset: str = "",
+        chat_type: str | None = "sender",
+        language_code: str | None = None,
     ) -> JSONDict:
         """Push what Telegram sends while a user types ``@bot <query>`` in a chat.
 
@@ -414,6 +420,7 @@ class FakeTelegram(BotApiState):
         is on, so anything else is a mistake in the test. ``chat_type`` is where the user
         types: "sender" (their chat with the bot), "private", "group", "supergroup",
         "channel", or None when unknown. The Update's ``inline_query.id`` answers it.
+        ``language_code``: the language of the user's Telegram app from now on.
         """
         if not self.inline_mode:
             raise ValueError("Telegram sends no inline queries to a bot without inline mode")
@@ -423,9 +430,12 @@ class FakeTelegram(BotApiState):
         with self._lock:
             query_id = str(next(self._ids) * 1_000_003)  # long numeric strings, as Telegram's
             self._inline_queries.add(query_id)
+            sender = self._users.setdefault(user_id, tg.user(user_id))
+            if language_code is not None:
+                sender["language_code"] = language_code
             payload: JSONDict = {
                 "id": query_id,
-                "from": self._users.setdefault(user_id, tg.user(user_id)),
+                "from": sender,
                 "query": query,
                 "offset": offset,
             }

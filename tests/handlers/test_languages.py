@@ -14,7 +14,7 @@ from calendars.i18n import gettext_in
 from config.settings import Settings
 from tests.conftest import timed_event, until
 from tests.fakes.telegram_api import FakeTelegram
-from tests.handlers.conftest import ADMIN, USER, bot_running, bot_settings, say, texts
+from tests.handlers.conftest import ADMIN, OTHER_USER, USER, bot_running, bot_settings, say, texts
 
 pytestmark = pytest.mark.asyncio
 
@@ -151,3 +151,26 @@ async def test_reminder_alert_briefing_and_errors_come_in_the_chats_language(
     assert MOSCOW_LINE[lang] in reminder.splitlines()
     assert gettext_in(lang, "Add to your calendar (.ics)") in reminder
     assert "Add to your calendar" not in reminder
+
+
+async def test_an_inline_card_is_worded_in_the_askers_telegram_language(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    public = "https://summitwatch.example"
+    with time_machine.travel(T0, tick=False):
+        async with bot_running(bot_settings(settings, fake, public_url=public)) as app:
+            await app.events.add(timed_event("talks", DELHI_START, title="Talks"), actor="t")
+            asked = fake.push_inline_query(user_id=USER, query="talks", language_code="ru")
+            russian = await fake.wait_for_inline_answer(asked["inline_query"]["id"])
+            asked = fake.push_inline_query(user_id=OTHER_USER, query="talks")
+            english = await fake.wait_for_inline_answer(asked["inline_query"]["id"])
+    (card,) = russian["results"]
+    text = card["input_message_content"]["message_text"]
+    assert "🗓 пт, 4 дек. 2026, 04:30–06:30 UTC · 10:00 IST (Kolkata)" in text.splitlines()
+    assert "Статус: ✅ подтверждено" in text.splitlines()
+    labels = [b["text"] for row in card["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels == ["Страница события", "Добавить в календарь (.ics)", "🔔 Следить"]
+    assert russian["is_personal"] is True  # not served from cache to the next asker
+    (card,) = english["results"]
+    assert "Status: ✅ confirmed" in card["input_message_content"]["message_text"]
+    assert not english.get("is_personal")
