@@ -47,6 +47,7 @@ from bot.web.metrics import instance_metrics
 from bot.web.pages import PageSite
 from bot.web.publishing import PUBLISH_EVERY, FeedPublisher
 from bot.web.server import HttpLimits, WebServer, bind_socket, build_web_app
+from calendars.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from calendars.ical.feeds import CalendarFeeds
 from calendars.ical.render import CalendarMeta, IcalRenderer
 from calendars.ical.routes import calendar_routes
@@ -297,7 +298,14 @@ class SummitWatch:
             self.settings, register=register_handlers, store=self.store, clock=self._clock
         )
         intake = UpdateIntake(application, self.store, clock=self._clock)
-        return TelegramRunner(application, self.settings, intake=intake, menus=command_menus())
+        translated = {lang: command_menus(lang) for lang in LANGUAGES if lang != DEFAULT_LANGUAGE}
+        return TelegramRunner(
+            application,
+            self.settings,
+            intake=intake,
+            menus=command_menus(),
+            translated_menus=translated,
+        )
 
     def _services(self) -> Services:
         return Services(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -105,10 +105,13 @@ class TelegramRunner:
         *,
         intake: UpdateIntake | None = None,
         menus: tuple[Menu, Menu] = ([], []),
+        translated_menus: Mapping[str, tuple[Menu, Menu]] | None = None,
     ) -> None:
-        """``menus``: the command menu for everyone, and the one for the bot's admins."""
+        """``menus``: the command menu for everyone, and the one for the bot's admins;
+        ``translated_menus``: the same per language code, for users whose Telegram speaks it."""
         self.application = application
         self._menus = menus
+        self._translated_menus = dict(translated_menus or {})
         self._settings = settings
         self._secret = settings.webhook_secret or secrets.token_urlsafe(32)
         self.connected = False
@@ -167,12 +170,21 @@ class TelegramRunner:
         logger.info("telegram.started bot=@%s mode=%s", application.bot.username, mode)
 
     async def _publish_commands(self) -> None:
+        """The default menus, then each language's (Telegram shows a user the menu of their
+        app's language when there is one, else the default)."""
+        await self._publish_menus(self._menus, None)
+        for lang, menus in self._translated_menus.items():
+            await self._publish_menus(menus, lang)
+
+    async def _publish_menus(self, menus: tuple[Menu, Menu], lang: str | None) -> None:
         bot = self.application.bot
-        users, admins = ([BotCommand(name, text[:256]) for name, text in m] for m in self._menus)
-        await bot.set_my_commands(users, scope=BotCommandScopeDefault())
+        users, admins = ([BotCommand(name, text[:256]) for name, text in m] for m in menus)
+        await bot.set_my_commands(users, scope=BotCommandScopeDefault(), language_code=lang)
         for admin_id in sorted(self._settings.admin_ids):
             try:
-                await bot.set_my_commands(admins, scope=BotCommandScopeChat(admin_id))
+                await bot.set_my_commands(
+                    admins, scope=BotCommandScopeChat(admin_id), language_code=lang
+                )
             except BadRequest as exc:  # the admin has not talked to the bot yet
                 logger.info("telegram.admin_menu_skipped admin=%s reason=%r", admin_id, exc.message)
 
