@@ -44,6 +44,11 @@ while the app is built (nothing is edited, both are restored afterwards):
 system, all threads) per message: the app's code, PTB's request building, the aiohttp
 transport, and the delivery records (written in groups, fsynced from a worker thread).
 The msg/s of this mode is bounded by the fake server (one Python process).
+
+``--transport httpx:<pool size>`` runs the same with PTB's own ``HTTPXRequest``
+(HTTP/1.1, that ``connection_pool_size``) in place of the aiohttp transport, to compare:
+
+    .venv/bin/python benchmarks/bench_broadcast.py --mode off --subscribers 5000 --transport httpx:8
 """
 
 from __future__ import annotations
@@ -72,6 +77,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from telegram.ext import AIORateLimiter  # noqa: E402
+from telegram.request import HTTPXRequest  # noqa: E402
 from tinydb.table import Document  # noqa: E402
 
 import bot.telegram.application as tg_application  # noqa: E402
@@ -230,6 +236,23 @@ def bot_limits_off() -> Iterator[None]:
     with (
         patch.object(tg_application, "rate_limiter", unlimited_rate_limiter),
         patch.object(tg_delivery, "ChatPacer", UnpacedChatPacer),
+    ):
+        yield
+
+
+@contextlib.contextmanager
+def transport(name: str) -> Iterator[None]:
+    """``aiohttp`` (as shipped) or ``httpx:<pool size>``: PTB's ``HTTPXRequest`` instead."""
+    if name == "aiohttp":
+        yield
+        return
+    kind, _, pool = name.partition(":")
+    if kind != "httpx" or not pool.isdigit():
+        raise SystemExit(f"--transport: aiohttp or httpx:<pool size>, not {name!r}")
+    with patch.object(
+        tg_application,
+        "AiohttpRequest",
+        lambda: HTTPXRequest(connection_pool_size=int(pool), http_version="1.1"),
     ):
         yield
 
@@ -531,7 +554,7 @@ async def main_async(args: argparse.Namespace) -> None:
     count = 1000 if args.quick and args.subscribers is None else (args.subscribers or 10_000)
     print(
         f"bench_broadcast: {count} subscribers, mode {args.mode}, python {sys.version.split()[0]}"
-        f", {os.cpu_count()} CPUs",
+        f", {os.cpu_count()} CPUs, transport {args.transport}",
         flush=True,
     )
     base = Path(args.workdir) if args.workdir else None
@@ -576,9 +599,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--every", type=float, default=10.0, help="progress every N seconds")
     parser.add_argument("--workdir", help="where the temporary database goes (default: $TMPDIR)")
     parser.add_argument("--log-level", default="WARNING", help="the app's log level")
+    parser.add_argument(
+        "--transport", default="aiohttp", help="aiohttp (default) or httpx:<pool size>"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level, format="%(levelname)s %(name)s %(message)s")
-    asyncio.run(main_async(args))
+    with transport(args.transport):
+        asyncio.run(main_async(args))
 
 
 if __name__ == "__main__":

@@ -14,17 +14,19 @@ import asyncio
 import functools
 import logging
 import time
+import warnings
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.warnings import PTBUserWarning
 
 from bot.delivery.notifier import Outcome, Outgoing
 from bot.wording.notices import split_message
 from calendars.subscribers import Subscriber
 
-__all__ = ["ChatPacer", "TelegramNotifier", "chat_id_of"]
+__all__ = ["ChatPacer", "TelegramNotifier", "chat_id_of", "silence_send_advice"]
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +43,18 @@ _GONE_MARKERS = (
 _NO_PREVIEW = '{"is_disabled": true}'  # LinkPreviewOptions(is_disabled=True), as JSON
 # What Telegram answers (400) for a message to a forum topic that was deleted or closed.
 _TOPIC_GONE_MARKERS = ("message thread not found", "topic_closed", "topic_deleted")
+
+
+def silence_send_advice() -> None:
+    """Sends use PTB's public ``Bot.do_api_request``, which returns the raw answer: building
+    a ``Message`` nobody reads would add ~0.15 ms to a ~0.35 ms send. PTB advises
+    ``send_message`` for an endpoint it knows, with a warning per call; only that is muted."""
+    warnings.filterwarnings(
+        "ignore", message=r"Please use 'Bot\.sendMessage' instead", category=PTBUserWarning
+    )
+
+
+silence_send_advice()
 
 
 def chat_id_of(subscriber: Subscriber) -> int | str:
@@ -155,9 +169,9 @@ class TelegramNotifier:
 
         def send() -> Awaitable[Any]:
             # ``Bot.send_message`` minus building a ``Message`` from the answer, which
-            # nobody reads here: that was a fifth of the CPU of a send. The rate limiter,
-            # the request and the mapping of errors to exceptions are PTB's, as before.
-            return self._bot._post("sendMessage", dict(fields))
+            # nobody reads here. The rate limiter, the request and the mapping of errors
+            # to exceptions are PTB's, as with ``send_message``.
+            return self._bot.do_api_request("sendMessage", api_kwargs=dict(fields))
 
         return send
 
