@@ -56,7 +56,9 @@ class SourceKey:
     """Which entry of the file an event came from: what an upstream calendar keeps stable.
 
     ``recurrence_id`` is the occurrence's original start as iCalendar text (``20251201`` or
-    ``20251201T090000Z``), None for an event that does not repeat.
+    ``20251201T090000Z``), None for an event that does not repeat. A VEVENT without a UID
+    gets its import id here instead (from its title and start), so that two of them are
+    two entries, not one.
     """
 
     uid: str
@@ -156,7 +158,7 @@ def parse_ics(
                 skipped.append(Skipped(label, reason))
             else:
                 events[event.id] = event
-                keys[event.id] = SourceKey(text_of(vevent, "UID").strip())
+                keys[event.id] = SourceKey(text_of(vevent, "UID").strip() or event.id)
     in_series = {eid: key.uid or eid for eid, key in keys.items() if key.recurrence_id}
     kept, left_out = within_limit(
         tuple(events.values()), now=now, limit=max_events, series=in_series
@@ -197,6 +199,7 @@ def _occurrences(
 ) -> tuple[list[tuple[Event, SourceKey]], list[Skipped]]:
     """One series as events with their keys, and what was skipped or cut, and why."""
     uid = text_of(group[0], "UID").strip()
+    entry = uid or _occurrence_id(group[0], uid, "")  # without a UID: one key per title
     try:
         expanded = expand(group, read, window, allowance)
     except _SKIPS as exc:
@@ -228,7 +231,7 @@ def _occurrences(
         except _SKIPS as exc:
             skipped.append(Skipped(f"{label} on {rid}", _reason(exc)))
         else:
-            found.append((event, SourceKey(uid, rid)))
+            found.append((event, SourceKey(entry, rid)))
     return found, skipped
 
 
