@@ -39,6 +39,7 @@ __all__ = [
     "plan_sync",
     "plan_unchanged",
     "summary_of",
+    "unpinned",
 ]
 
 CANCEL_AFTER = 2  # successful polls in a row an event must be missing from
@@ -198,13 +199,24 @@ def plan_unchanged(source: UpstreamSource, existing: Iterable[Event], *, now: da
     return SyncPlan(cancels=tuple(cancels), missing=missing)
 
 
+def unpinned(changes: Mapping[str, Any], pinned: Iterable[str]) -> dict[str, Any]:
+    """``changes`` without the fields an admin pinned (one of start, end, zone pins all)."""
+    held = _pinned(pinned)
+    return {name: value for name, value in changes.items() if name not in held}
+
+
+def _pinned(names: Iterable[str]) -> set[str]:
+    pinned = set(names)
+    if pinned & _TIME:
+        pinned |= _TIME
+    return pinned
+
+
 def _changes(ours: Event, theirs: Event, *, now: datetime) -> dict[str, Any]:
     """The followed fields that differ and are not pinned."""
     if ours.is_over(now) and theirs.is_over(now):
         return {}  # a past event's changes are no news
-    pinned = set(ours.pinned)
-    if pinned & _TIME:
-        pinned |= _TIME
+    pinned = _pinned(ours.pinned)
     changes: dict[str, Any] = {}
     for name in FOLLOWED_FIELDS:
         if name in pinned:

@@ -10,7 +10,10 @@ import pytest
 import time_machine
 
 from bot.app import SummitWatch
+from bot.upstream.sync import apply_plan
 from calendars.events import Event
+from calendars.ical.importer import parse_ics
+from calendars.upstream.plan import plan_sync
 from config.settings import Settings
 from tests.fakes.feed_server import FeedServer
 from tests.fakes.ical import Entry, calendar
@@ -53,3 +56,32 @@ async def test_events_without_a_uid_each_become_an_event(
     assert "Events: 3 added." in added
     assert set(events) == {"SCO summit", "BRICS summit", "G20 summit"}
     assert len({e.id for e in events.values()}) == 3
+
+
+async def test_an_admins_edit_while_a_sync_is_planned_is_not_overwritten_by_it(
+    settings: Settings, fake: FakeTelegram, site: FeedServer
+) -> None:
+    """The plan is made from the events as they were (in a thread) and applied batch by
+    batch with the loop free in between: an admin's /editevent landing in that gap pins
+    the title, and the sync's stale change of it must not overwrite the admin's title."""
+    site.publish(
+        "mea.ics", calendar([Entry("summit-1", T0 + 5 * DAY, "SCO summit")]), content_type=ICS
+    )
+    with time_machine.travel(T0, tick=False):
+        async with bot_running(configured(settings, fake)) as app:
+            await say(fake, ADMIN, f"/addsource {site.url('mea.ics')}")
+            (source,) = app.upstream.sources.all()
+            (event,) = of_source(app).values()
+            moved = Entry("summit-1", T0 + 6 * DAY, "SCO summit (25th)", location="Tianjin")
+            report = parse_ics(calendar([moved]), now=T0)
+            existing = list(of_source(app).values())
+            plan = plan_sync(source, existing, report, now=T0)  # the poll's plan ...
+            edited = await say(fake, ADMIN, f'/editevent {event.id} title="SCO Heads of State"')
+            done = await apply_plan(plan, source, events=app.events, store=app.store)  # ... applied
+            after = app.store.events.get(event.id)
+    assert "SCO Heads of State" in edited
+    assert after is not None
+    assert after.title == "SCO Heads of State"  # the admin's
+    assert after.location == "Tianjin"  # the source's, not pinned
+    assert after.start == T0 + 6 * DAY
+    assert done["updated"] == 1
