@@ -48,8 +48,7 @@ async def apply_plan(
         for update in plan.updates:
             yield "updated", update.event_id, partial(_update, events, update, actor, by)
         for event_id in plan.cancels:
-            cancel = partial(events.edit, event_id, actor=actor, by=by, pin=False)
-            yield "cancelled", event_id, partial(cancel, status=Status.CANCELLED, note=GONE_NOTE)
+            yield "cancelled", event_id, partial(_cancel, events, event_id, actor, by)
 
     queue = steps()
     while batch := list(islice(queue, BATCH)):
@@ -80,3 +79,13 @@ async def _update(events: EventService, update: FieldChanges, actor: str, by: st
     if not changes:
         return None
     return await events.edit(update.event_id, actor=actor, by=by, pin=False, **changes)
+
+
+async def _cancel(events: EventService, event_id: str, actor: str, by: str) -> object:
+    """Cancel an event gone from the source, unless an admin has set its status by now."""
+    current = events.get(event_id)
+    if current.cancelled or "status" in current.pinned:
+        return None
+    return await events.edit(
+        event_id, actor=actor, by=by, pin=False, status=Status.CANCELLED, note=GONE_NOTE
+    )

@@ -8,8 +8,9 @@ Given the events a source gave us before and a fresh parse of what it serves now
   time: pinning one pins all three). Events over in both versions are left alone;
 - an event missing from the poll is counted; missing from ``CANCEL_AFTER`` successful
   polls in a row it is cancelled (kept, with a history note); reappearing resets the
-  count. Events already over or cancelled are not counted, and nothing is counted when
-  the parse left events out over the limit (we could not tell which were there);
+  count. Events already over or cancelled are not counted, nor one whose status an
+  admin set (pinned: theirs to end), and nothing is counted when the parse left events
+  out over the limit (we could not tell which were there);
 - a plan that changes more than ``HOLD_SHARE`` of the source's live events, and at least
   ``HOLD_MIN`` of them, is *held*: reported to admins, applied only by /applysource. A
   calendar that re-issues every UID, or a publisher's botched export, must not become a
@@ -156,7 +157,7 @@ def plan_sync(
             else:
                 unchanged += 1
             continue
-        if not live:
+        if not live or "status" in event.pinned:  # an admin's status is theirs to end
             continue
         count = source.missing.get(event.id, 0) + (1 if counting else 0)
         if count >= CANCEL_AFTER:
@@ -190,7 +191,7 @@ def plan_unchanged(source: UpstreamSource, existing: Iterable[Event], *, now: da
     missing: dict[str, int] = {}
     for event in existing:
         count = source.missing.get(event.id)
-        if count is None or event.cancelled or event.is_over(now):
+        if count is None or event.cancelled or event.is_over(now) or "status" in event.pinned:
             continue
         if count + 1 >= CANCEL_AFTER:
             cancels.append(event.id)

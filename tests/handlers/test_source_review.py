@@ -11,7 +11,7 @@ import time_machine
 
 from bot.app import SummitWatch
 from bot.upstream.sync import apply_plan
-from calendars.events import Event
+from calendars.events import Event, Status
 from calendars.ical.importer import parse_ics
 from calendars.upstream.plan import plan_sync
 from config.settings import Settings
@@ -85,3 +85,27 @@ async def test_an_admins_edit_while_a_sync_is_planned_is_not_overwritten_by_it(
     assert after.location == "Tianjin"  # the source's, not pinned
     assert after.start == T0 + 6 * DAY
     assert done["updated"] == 1
+
+
+async def test_a_status_an_admin_set_is_not_cancelled_when_the_source_drops_the_event(
+    settings: Settings, fake: FakeTelegram, site: FeedServer
+) -> None:
+    """A field an admin edited stays the admin's: one who confirmed a source's event
+    (status pinned) keeps it confirmed when the source drops it; the unpinned one goes."""
+    talks = Entry("talks-7", T0 + 9 * DAY, "Modi–Putin talks")
+    summit = Entry("summit-1", T0 + 5 * DAY, "SCO summit")
+    site.publish("mea.ics", calendar([summit, talks]), content_type=ICS)
+    with time_machine.travel(T0, tick=False) as clock:
+        async with bot_running(configured(settings, fake)) as app:
+            await say(fake, ADMIN, f"/addsource {site.url('mea.ics')}")
+            ids = {title: event.id for title, event in of_source(app).items()}
+            await say(fake, ADMIN, f"/editevent {ids['Modi–Putin talks']} status=postponed")
+            site.publish(
+                "mea.ics", calendar([Entry("other", T0 + 3 * DAY, "G20")]), content_type=ICS
+            )
+            for _ in range(3):
+                clock.shift(timedelta(minutes=31))
+                await app.upstream.poller.poll_due()
+            events = of_source(app)
+    assert events["Modi–Putin talks"].status is Status.POSTPONED  # the admin's
+    assert events["SCO summit"].status is Status.CANCELLED  # the source's
