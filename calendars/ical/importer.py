@@ -27,7 +27,7 @@ from calendars.errors import InvalidCalendarFile, InvalidEvent
 from calendars.events import SLUG_RE, Event
 from calendars.ical.moments import FileContext, SkipEvent, event_end, moment, placed, text_of
 from calendars.ical.reading import FileZones, parse_calendars, zone_for_tzid
-from calendars.ical.recurrence import Allowance, Window, expand, series_of
+from calendars.ical.recurrence import Allowance, Found, Window, expand, series_of
 from calendars.ical.roundtrip import ZONE_PROPERTY, split_description
 from calendars.ical.selection import within_limit
 from calendars.ical.vevent_text import clean, tags_of, title_and_status, urls_of
@@ -225,7 +225,7 @@ def _occurrences(
                 template,
                 id=_occurrence_id(source, uid, rid),
                 start=start,
-                end=placed(occurrence.end, read, ours)[0],
+                end=_end(start, placed(occurrence.end, read, ours)[0], occurrence),
                 timezone=ours or zone,
             )
         except _SKIPS as exc:
@@ -233,6 +233,17 @@ def _occurrences(
         else:
             found.append((event, SourceKey(entry, rid)))
     return found, skipped
+
+
+def _end(start: date, end: date, occurrence: Found) -> date:
+    """The occurrence's end; one whose start a DST gap moved on (02:30 -> 03:30) keeps its
+    length, where the rule's wall-clock end (03:30) would leave it none."""
+    if not (isinstance(start, datetime) and isinstance(end, datetime) and end <= start):
+        return end
+    first, last = occurrence.start, occurrence.end
+    if isinstance(first, datetime) and isinstance(last, datetime) and last > first:
+        return start + (last - first)  # wall clock when both have one zone, as the rule
+    return end
 
 
 def _short(exc: BaseException) -> str:

@@ -125,7 +125,10 @@ def _aware(value: datetime, read: FileContext, ours: str | None) -> tuple[dateti
         zone_name = read.iana(zone.tzid, value.replace(tzinfo=None), [ours or ""]) or "UTC"
         return value.astimezone(ZoneInfo(zone_name)), zone_name
     if isinstance(zone, ZoneInfo) and zone.key != "UTC":
-        return value, zone.key
+        # Through UTC and back: a wall time a DST gap skips (02:30 on the spring-forward
+        # night, read with the offset from before the gap, RFC 5545) becomes the one that
+        # exists (03:30); every other time stays as it is.
+        return value.astimezone(UTC).astimezone(zone), zone.key
     return value.astimezone(UTC), "UTC"
 
 
