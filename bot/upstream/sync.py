@@ -6,7 +6,8 @@ alerts to followers, and the event's history says "source <name>". Writes are ba
 batches: a first sync of thousands of events neither stalls the bot nor costs thousands
 of fsyncs. One event the store refuses is counted and logged, never the end of the sync.
 The plan was made from the events as they were: each change is checked against the
-event as it is now, so an admin's edit made meanwhile keeps its fields.
+event as it is now, so an admin's edit made meanwhile keeps its fields, and a source
+removed meanwhile changes nothing more.
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ async def apply_plan(
             for number, (outcome, event_id, step) in enumerate(batch):
                 if number % 10 == 9:
                     await asyncio.sleep(0)  # each change costs ~1 ms: let the bot answer
+                if not store.upstream_sources.has(source.id):
+                    return done  # /rmsource meanwhile: its events are no longer updated
                 try:
                     result = await step()
                 except (InvalidInput, NotFound) as exc:  # an id taken, an event gone meanwhile

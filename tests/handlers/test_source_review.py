@@ -109,3 +109,28 @@ async def test_a_status_an_admin_set_is_not_cancelled_when_the_source_drops_the_
             events = of_source(app)
     assert events["Modi–Putin talks"].status is Status.POSTPONED  # the admin's
     assert events["SCO summit"].status is Status.CANCELLED  # the source's
+
+
+async def test_a_source_removed_while_its_sync_applies_changes_nothing_more(
+    settings: Settings, fake: FakeTelegram, site: FeedServer
+) -> None:
+    """/rmsource answered in a gap of a running sync (it yields to the loop between
+    changes): a removed source's events stop updating, so the rest of the plan is dropped."""
+    site.publish(
+        "mea.ics", calendar([Entry("summit-1", T0 + 5 * DAY, "SCO summit")]), content_type=ICS
+    )
+    with time_machine.travel(T0, tick=False):
+        async with bot_running(configured(settings, fake)) as app:
+            await say(fake, ADMIN, f"/addsource {site.url('mea.ics')}")
+            (source,) = app.upstream.sources.all()
+            (event,) = of_source(app).values()
+            moved = Entry("summit-1", T0 + 6 * DAY, "SCO summit", location="Tianjin")
+            report = parse_ics(calendar([moved]), now=T0)
+            plan = plan_sync(source, list(of_source(app).values()), report, now=T0)
+            removed = await say(fake, ADMIN, f"/rmsource {source.id}")
+            done = await apply_plan(plan, source, events=app.events, store=app.store)
+            after = app.store.events.get(event.id)
+    assert "stay in the calendar" in removed
+    assert after is not None
+    assert (after.start, after.location) == (T0 + 5 * DAY, "")
+    assert sum(done.values()) == 0
