@@ -25,9 +25,17 @@ from icalendar import Component
 
 from calendars.errors import InvalidCalendarFile, InvalidEvent
 from calendars.events import SLUG_RE, Event
-from calendars.ical.moments import FileContext, SkipEvent, event_end, moment, placed, text_of
+from calendars.ical.moments import (
+    FileContext,
+    SkipEvent,
+    event_end,
+    gap_end,
+    moment,
+    placed,
+    text_of,
+)
 from calendars.ical.reading import FileZones, parse_calendars, zone_for_tzid
-from calendars.ical.recurrence import Allowance, Found, Window, expand, series_of
+from calendars.ical.recurrence import Allowance, Window, expand, series_of
 from calendars.ical.roundtrip import ZONE_PROPERTY, split_description
 from calendars.ical.selection import within_limit
 from calendars.ical.vevent_text import clean, tags_of, title_and_status, urls_of
@@ -38,6 +46,7 @@ __all__ = ["ImportReport", "Skipped", "SourceKey", "parse_ics", "zone_for_tzid"]
 
 _NOT_ICS = "the file is not an iCalendar file (it should start with BEGIN:VCALENDAR)"
 _EXAMPLE = "an .ics file exported from Google Calendar, Outlook or Apple Calendar"
+_TWICE = "its UID appears twice in the file; the first was kept"
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,10 +146,15 @@ def parse_ics(
     events: dict[str, Event] = {}
     keys: dict[str, SourceKey] = {}
     skipped: list[Skipped] = []
+    mastered: set[int] = set()  # series whose master VEVENT was seen
     for number, (vevent, read) in enumerate(vevents, 1):
         label = _label(vevent, number)
         group = series.get(id(vevent))
         if group is not None:
+            if "RECURRENCE-ID" not in vevent:  # a series has one master; the first is read
+                if id(group) in mastered:
+                    skipped.append(Skipped(label, _TWICE))
+                mastered.add(id(group))
             if group[0] is vevent:  # a series is read once, at its first VEVENT
                 found = _occurrences(group, read, label, window, allowance, now=now)
                 for event, key in found[0]:
@@ -154,8 +168,7 @@ def parse_ics(
             skipped.append(Skipped(label, _reason(exc)))
         else:
             if event.id in events:
-                reason = "its UID appears twice in the file; the first was kept"
-                skipped.append(Skipped(label, reason))
+                skipped.append(Skipped(label, _TWICE))
             else:
                 events[event.id] = event
                 keys[event.id] = SourceKey(text_of(vevent, "UID").strip() or event.id)
@@ -225,7 +238,9 @@ def _occurrences(
                 template,
                 id=_occurrence_id(source, uid, rid),
                 start=start,
-                end=_end(start, placed(occurrence.end, read, ours)[0], occurrence),
+                end=gap_end(
+                    start, placed(occurrence.end, read, ours)[0], occurrence.start, occurrence.end
+                ),
                 timezone=ours or zone,
             )
         except _SKIPS as exc:
@@ -233,17 +248,6 @@ def _occurrences(
         else:
             found.append((event, SourceKey(entry, rid)))
     return found, skipped
-
-
-def _end(start: date, end: date, occurrence: Found) -> date:
-    """The occurrence's end; one whose start a DST gap moved on (02:30 -> 03:30) keeps its
-    length, where the rule's wall-clock end (03:30) would leave it none."""
-    if not (isinstance(start, datetime) and isinstance(end, datetime) and end <= start):
-        return end
-    first, last = occurrence.start, occurrence.end
-    if isinstance(first, datetime) and isinstance(last, datetime) and last > first:
-        return start + (last - first)  # wall clock when both have one zone, as the rule
-    return end
 
 
 def _short(exc: BaseException) -> str:

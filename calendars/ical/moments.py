@@ -30,6 +30,7 @@ __all__ = [
     "FileContext",
     "SkipEvent",
     "event_end",
+    "gap_end",
     "moment",
     "placed",
     "text_of",
@@ -117,6 +118,17 @@ def placed(value: date, read: FileContext, ours: str | None) -> tuple[date | dat
     if isinstance(value, datetime):
         return _aware(value, read, ours)
     return value, ours or read.fallback(times=False)
+
+
+def gap_end(start: date, end: date, first: date, last: date) -> date:
+    """An occurrence's end; one whose start a DST gap moved on (02:30 -> 03:30) keeps its
+    length, where the rule's wall-clock end (03:30) would leave it none. ``first`` and
+    ``last``: the occurrence's start and end as the rule gave them."""
+    if not (isinstance(start, datetime) and isinstance(end, datetime) and end <= start):
+        return end
+    if isinstance(first, datetime) and isinstance(last, datetime) and last > first:
+        return start + (last - first)  # wall clock when both have one zone, as the rule
+    return end
 
 
 def _aware(value: datetime, read: FileContext, ours: str | None) -> tuple[datetime, str]:

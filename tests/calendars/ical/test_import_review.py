@@ -32,3 +32,18 @@ def test_an_occurrence_in_a_dst_gap_is_kept_at_the_time_that_exists() -> None:
     gap_day = starts[datetime(2027, 3, 28, 1, 30, tzinfo=UTC)]
     assert gap_day.start.isoformat() == "2027-03-28T03:30:00+02:00"  # type: ignore[union-attr]
     assert gap_day.end - gap_day.start == timedelta(hours=1)  # type: ignore[operator]
+
+
+def test_a_second_series_with_the_same_uid_is_reported_not_silently_lost() -> None:
+    """Every VEVENT becomes events or a skipped entry that says why: two repeating events
+    sharing a UID (a botched export) keep the first, and say so for the second."""
+    data = ics(
+        "UID:dup\r\nSUMMARY:Weekly briefing\r\nDTSTART:20270310T100000Z\r\n"
+        "RRULE:FREQ=WEEKLY;COUNT=3",
+        "UID:dup\r\nSUMMARY:Daily call\r\nDTSTART:20270311T100000Z\r\nRRULE:FREQ=DAILY;COUNT=3",
+    )
+    report = parse_ics(data, now=NOW)
+    assert {e.title for e in report.events} == {"Weekly briefing"}
+    (skipped,) = report.skipped
+    assert "Daily call" in skipped.label
+    assert "UID appears twice" in skipped.reason
