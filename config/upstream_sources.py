@@ -10,6 +10,7 @@ from pathlib import Path
 from calendars.errors import ConfigError, InvalidInput
 from calendars.events import normalise_tag
 from calendars.time.zones import zone_or_none
+from calendars.upstream.arguments import MAX_TOPICS
 from calendars.urls import is_http_url
 
 __all__ = ["DEFAULT_UPSTREAM_SOURCES", "ConfiguredUpstream", "load_upstream_sources"]
@@ -53,6 +54,8 @@ def _entry(raw: dict[str, object], number: int, path: Path) -> ConfiguredUpstrea
         tags = tuple(normalise_tag(t) for t in topics)
     except InvalidInput as exc:
         raise ConfigError(_KEY, f"{where}: {exc.message}") from exc
+    if len(set(tags)) > MAX_TOPICS:
+        raise ConfigError(_KEY, f"{where}: at most {MAX_TOPICS} topics (its events' tags)")
     return ConfiguredUpstream(
         url=url,
         name=str(raw.get("name", "")),

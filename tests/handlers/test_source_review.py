@@ -134,3 +134,21 @@ async def test_a_source_removed_while_its_sync_applies_changes_nothing_more(
     assert after is not None
     assert (after.start, after.location) == (T0 + 5 * DAY, "")
     assert sum(done.values()) == 0
+
+
+async def test_more_topics_than_an_event_may_carry_are_refused_at_addsource(
+    settings: Settings, fake: FakeTelegram, site: FeedServer
+) -> None:
+    """Every event of a source carries its topics as tags, and an event takes at most 20:
+    /addsource with 21 must say so, not keep a source whose every event is refused."""
+    site.publish(
+        "mea.ics", calendar([Entry("summit-1", T0 + 5 * DAY, "SCO summit")]), content_type=ICS
+    )
+    topics = " ".join(f"topic-{n}" for n in range(21))
+    with time_machine.travel(T0, tick=False):
+        async with bot_running(configured(settings, fake)) as app:
+            refused = await say(fake, ADMIN, f"/addsource {site.url('mea.ics')} {topics}")
+            sources = app.upstream.sources.all()
+    assert "at most 20" in refused
+    assert "/addsource" in refused  # the example
+    assert sources == []
