@@ -152,3 +152,19 @@ async def test_more_topics_than_an_event_may_carry_are_refused_at_addsource(
     assert "at most 20" in refused
     assert "/addsource" in refused  # the example
     assert sources == []
+
+
+async def test_the_bots_own_calendar_as_a_source_adds_no_copies(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    """An admin who adds this bot's own /calendar.ics (or another copy of it) as a source:
+    its events are ours (UID <id>@<our host>), and reading them back would add a copy of
+    each -- then copies of the copies at the next poll, which are in the feed too."""
+    with time_machine.travel(T0, tick=False):
+        async with bot_running(configured(settings, fake)) as app:
+            await say(fake, ADMIN, "/addevent 2026-12-10 10:00 UTC | SCO summit | Tianjin | sco")
+            added = await say(fake, ADMIN, f"/addsource {app.public_url}/calendar.ics")
+            events = [e.title for e in app.store.events.all()]
+    assert events == ["SCO summit"]
+    assert "Events: nothing changed." in added
+    assert "this bot&#x27;s own events" in added
