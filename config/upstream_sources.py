@@ -48,6 +48,11 @@ def _entry(raw: dict[str, object], number: int, path: Path) -> ConfiguredUpstrea
         raise ConfigError(_KEY, f"{where}: topics must be a list of strings")
     if zone is not None and (not isinstance(zone, str) or zone_or_none(zone) is None):
         raise ConfigError(_KEY, f"{where}: tz must be an IANA zone name such as Asia/Kolkata")
+    enabled, name = raw.get("enabled", False), raw.get("name", "")
+    if not isinstance(enabled, bool):  # "false" in quotes would be true
+        raise ConfigError(_KEY, f"{where}: enabled must be true or false (without quotes)")
+    if not isinstance(name, str) or len(name) > 100:
+        raise ConfigError(_KEY, f"{where}: name must be text of at most 100 characters")
     if minutes is not None and (not isinstance(minutes, int) or not 5 <= minutes <= 10080):
         raise ConfigError(_KEY, f"{where}: interval_minutes must be a whole number, 5-10080")
     try:
@@ -58,9 +63,9 @@ def _entry(raw: dict[str, object], number: int, path: Path) -> ConfiguredUpstrea
         raise ConfigError(_KEY, f"{where}: at most {MAX_TOPICS} topics (its events' tags)")
     return ConfiguredUpstream(
         url=url,
-        name=str(raw.get("name", "")),
+        name=name,
         topics=tags,
         zone=zone,
         interval=timedelta(minutes=minutes) if minutes else None,
-        enabled=bool(raw.get("enabled", False)),
+        enabled=enabled,
     )
