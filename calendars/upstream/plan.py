@@ -226,7 +226,8 @@ def _changes(ours: Event, theirs: Event, *, now: datetime) -> dict[str, Any]:
         if name in ("start", "end"):
             same = same_moment(mine, new)
         elif name == "status":  # "concluded" is ours to say, once it is over
-            same = mine == new or (mine is Status.CONCLUDED and new in _UNSETTLED)
+            ended = mine is Status.CONCLUDED and new in _UNSETTLED and theirs.is_over(now)
+            same = mine == new or ended
         else:
             same = mine == new
         if not same:
