@@ -73,7 +73,7 @@ class UpdateLog:
         old = [
             d.doc_id
             for d in self._table
-            if d.get("done") and _older(d.get("at"), cutoff) and int(d.doc_id) != newest
+            if d.get("done") and d.get("at", "") < cutoff and int(d.doc_id) != newest
         ]
         if old:
             self._table.remove(doc_ids=old)
@@ -81,8 +81,3 @@ class UpdateLog:
 
     def __len__(self) -> int:
         return len(self._table)
-
-
-def _older(at: object, cutoff: str) -> bool:
-    """A damaged time (not text) counts as old: pruning must not fail the open."""
-    return not isinstance(at, str) or at < cutoff
