@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/bench_broadcast.py                 # 10,000 subscribers, ~7 min
     .venv/bin/python benchmarks/bench_broadcast.py --quick         # 1,000 subscribers
     .venv/bin/python benchmarks/bench_broadcast.py --mode off      # only the overhead run
+    .venv/bin/python benchmarks/bench_broadcast.py --mode paid     # SUMMITWATCH_PAID_BROADCAST=on
 
 What runs: the real app, ``SummitWatch(settings)``, started as ``run.py`` starts it (port 0,
 no seed, a temporary database) with its python-telegram-bot Application pointed at the
@@ -23,6 +24,11 @@ messages sent, wall time, msg/s and its fraction of the 30/s cap (target >= 0.95
 and last admitted send, its busiest one-second window, the event loop's lag, and the time
 the loop spent blocked in delivery-log writes (each one an fsynced journal append).
 
+Mode "paid": as "on", with ``SUMMITWATCH_PAID_BROADCAST=on``: every send carries
+``allow_paid_broadcast`` and the fake admits those up to 1,000/s overall (per chat and per
+group as before). Reported: msg/s and its fraction of 1,000/s, sends that carried the flag,
+429s, the busiest one-second window the server saw, the bot's CPU per message, loop lag.
+
 Mode "off" (limits off): the bot's own overhead per message. The fake enforces nothing, and
 the bot's pacing is switched off for this run only, with ``unittest.mock.patch.object``
 while the app is built (nothing is edited, both are restored afterwards):
@@ -35,9 +41,9 @@ while the app is built (nothing is edited, both are restored afterwards):
   taken, but never waited on.
 
 ``time.process_time()`` of this process around the broadcast is the bot's own CPU (user +
-system, all threads) per message: the app's code, PTB's request building and parsing, httpx,
-and the fsync of each delivery record. The msg/s of this mode is bounded by the fake server
-(one Python process) and by those fsyncs, which run on the event loop one at a time.
+system, all threads) per message: the app's code, PTB's request building, the aiohttp
+transport, and the delivery records (written in groups, fsynced from a worker thread).
+The msg/s of this mode is bounded by the fake server (one Python process).
 """
 
 from __future__ import annotations
@@ -53,7 +59,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -79,6 +85,7 @@ from config.settings import Settings  # noqa: E402
 
 LAUNCHER = Path(__file__).resolve().with_name("fake_bot_api_server.py")
 CAP = 30.0  # Telegram's ~30 messages/s overall
+PAID_CAP = 1000.0  # with allow_paid_broadcast
 FIRST_CHAT = 10_000_000
 AT = datetime(2030, 1, 1, tzinfo=UTC)
 TEXT = (
@@ -123,6 +130,18 @@ class FakeServer:
             await self.process.stdin.drain()
             reply: dict[str, Any] = json.loads(await self.process.stdout.readline())
             return reply
+
+    async def ask(self, chat_id: int, text: str) -> float | None:
+        """A user in ``chat_id`` sends ``text``; seconds until the bot's reply reached the
+        server (the server's clock), None if it never came."""
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        async with self._lock:
+            self.process.stdin.write(f"ask {chat_id} {text}\n".encode())
+            await self.process.stdin.drain()
+            reply = json.loads(await self.process.stdout.readline())
+        seconds = reply["seconds"]
+        return None if seconds is None else float(seconds)
 
     async def admitted(self) -> list[tuple[float, str]]:
         """Every send the server admitted: (its monotonic time, chat id), in order."""
@@ -181,8 +200,9 @@ def prefill(path: Path, count: int) -> None:
             raise RuntimeError(f"pre-fill wrote {len(store.subscribers)} subscribers")
 
 
-def settings_for(fake: FakeServer, db_path: Path) -> Settings:
+def settings_for(fake: FakeServer, db_path: Path, *, paid: bool = False) -> Settings:
     return Settings(
+        paid_broadcast=paid,
         telegram_token=fake.token,
         telegram_api_base_url=fake.base_url,
         db_path=db_path,
@@ -193,7 +213,7 @@ def settings_for(fake: FakeServer, db_path: Path) -> Settings:
     )
 
 
-def unlimited_rate_limiter() -> AIORateLimiter:
+def unlimited_rate_limiter(*, paid_broadcast: bool = False) -> AIORateLimiter:
     """PTB's rate limiter with both limits disabled (0), for the overhead run."""
     return AIORateLimiter(overall_max_rate=0, group_max_rate=0)
 
@@ -219,14 +239,19 @@ def bot_limits_off() -> Iterator[None]:
 
 @dataclass
 class WriteMeter:
-    """Counts delivery records and the time the event loop spent writing them."""
+    """Counts delivery records and the time the event loop spent writing them.
+
+    Outcomes are written in groups (``DeliveryLog.record_many``, one fsynced journal line
+    per group); ``seconds`` has one entry per journal write, ``records`` its size.
+    """
 
     outcomes: Counter[str] = field(default_factory=Counter)
     seconds: list[float] = field(default_factory=list)
+    records: list[int] = field(default_factory=list)
 
     @contextlib.contextmanager
     def installed(self) -> Iterator[None]:
-        original = DeliveryLog.record
+        original, original_many = DeliveryLog.record, DeliveryLog.record_many
         meter = self
 
         def record(
@@ -235,9 +260,20 @@ class WriteMeter:
             started = time.perf_counter()
             original(self, key, status, at=at, detail=detail)
             meter.seconds.append(time.perf_counter() - started)
+            meter.records.append(1)
             meter.outcomes[status] += 1
 
-        with patch.object(DeliveryLog, "record", record):
+        def record_many(self: DeliveryLog, outcomes: Mapping[str, tuple[str, datetime]]) -> None:
+            started = time.perf_counter()
+            original_many(self, outcomes)
+            meter.seconds.append(time.perf_counter() - started)
+            meter.records.append(len(outcomes))
+            meter.outcomes.update(status for status, _ in outcomes.values())
+
+        with (
+            patch.object(DeliveryLog, "record", record),
+            patch.object(DeliveryLog, "record_many", record_many),
+        ):
             yield
 
     @property
@@ -315,7 +351,13 @@ async def progress(
 
 
 async def run_mode(
-    *, limits: bool, subscribers: int, workdir: Path, every: float, label: str
+    *,
+    limits: bool,
+    subscribers: int,
+    workdir: Path,
+    every: float,
+    label: str,
+    paid: bool = False,
 ) -> Result:
     db_path = workdir / f"{label}.json"
     prefill(db_path, subscribers)
@@ -324,7 +366,7 @@ async def run_mode(
         meter, lag = WriteMeter(), LagMeter()
         pacing = contextlib.nullcontext() if limits else bot_limits_off()
         with pacing, meter.installed():
-            async with SummitWatch(settings_for(fake, db_path)) as app:
+            async with SummitWatch(settings_for(fake, db_path, paid=paid)) as app:
                 await app.wait_background()
                 ticker = asyncio.create_task(progress(label, subscribers, meter, fake, every))
                 lag_task = asyncio.create_task(lag.run()) if limits else None
@@ -371,7 +413,9 @@ def describe_writes(meter: WriteMeter) -> str:
     if not seconds:
         return "none"
     return (
-        f"{len(seconds)} writes, {sum(seconds):.2f} s in total on the event loop; "
+        f"{len(seconds)} journal writes for {sum(meter.records)} records "
+        f"(~{sum(meter.records) / len(seconds):.0f} per write), "
+        f"{sum(seconds):.2f} s in total on the event loop; "
         f"median {statistics.median(seconds) * 1e3:.2f} ms, "
         f"p99 {percentile(seconds, 0.99) * 1e3:.2f} ms, max {max(seconds) * 1e3:.1f} ms"
     )
@@ -407,6 +451,48 @@ def report_limits_on(result: Result) -> None:
     print(
         f"  bot CPU                  {result.cpu:.2f} s ({result.cpu / result.wall:.1%} of a core,"
         " including the lag probe's ~1.6%)"
+    )
+
+
+def report_paid(result: Result) -> None:
+    server = result.server
+    admitted = int(server["admitted"])
+    first, last = server["first_admitted"], server["last_admitted"]
+    span = (last - first) if first is not None and last is not None else 0.0
+    server_rate = (admitted - 1) / span if span > 0 else 0.0
+    per_message = result.cpu / result.sent if result.sent else 0.0
+    print(
+        f"\nPaid broadcast: {result.subscribers} subscribers, SUMMITWATCH_PAID_BROADCAST=on, "
+        "fake enforcing 1,000/s for allow_paid_broadcast (30/s without), 1/s/chat"
+    )
+    print(f"  messages sent            {result.sent}")
+    print(f"  failures                 {describe_outcomes(result)}")
+    print(f"  sends with the flag      {server['paid_sends']} of {admitted} admitted")
+    print(f"  wall time                {result.wall:.1f} s")
+    print(
+        f"  achieved                 {result.rate:.0f} msg/s ({result.rate / PAID_CAP:.3f} of cap)"
+    )
+    print(f"  429s answered by fake    {server['flood_429s']}   (target 0)")
+    print(
+        f"  server saw               {server_rate:.0f} msg/s first to last admitted; "
+        f"busiest 1 s window {server['busiest_second']} (cap {PAID_CAP:.0f})"
+    )
+    print(
+        f"  bot CPU per message      {per_message * 1e6:.0f} µs "
+        f"({result.cpu:.2f} s CPU over {result.wall:.2f} s wall, {result.cpu / result.wall:.0%}"
+        " of a core, the lag probe included)"
+    )
+    lags = result.lags
+    if lags:
+        print(
+            f"  event loop lag           median {statistics.median(lags) * 1e3:.2f} ms, "
+            f"p99 {percentile(lags, 0.99) * 1e3:.2f} ms, max {max(lags) * 1e3:.1f} ms"
+        )
+    print(f"  delivery-log writes      {describe_writes(result.writes)}")
+    print(
+        f"  fake server CPU          {result.server_cpu / max(result.sent, 1) * 1e6:.0f} µs per "
+        f"message ({result.server_cpu:.2f} s over {result.wall:.1f} s: "
+        f"{result.server_cpu / result.wall:.0%} of a core)"
     )
 
 
@@ -458,6 +544,17 @@ async def main_async(args: argparse.Namespace) -> None:
                 limits=True, subscribers=count, workdir=workdir, every=args.every, label="on"
             )
             report_limits_on(result)
+        if args.mode in ("both", "paid"):
+            print("\npaid broadcast ...", flush=True)
+            result = await run_mode(
+                limits=True,
+                subscribers=count,
+                workdir=workdir,
+                every=args.every,
+                label="paid",
+                paid=True,
+            )
+            report_paid(result)
         if args.mode in ("both", "off"):
             print("\nlimits OFF ...", flush=True)
             result = await run_mode(
@@ -471,7 +568,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--subscribers", type=int, help="how many subscribers (default 10000)")
     parser.add_argument("--quick", action="store_true", help="1000 subscribers")
     parser.add_argument(
-        "--mode", choices=("both", "on", "off"), default="both", help="limits on, off or both"
+        "--mode",
+        choices=("both", "on", "off", "paid"),
+        default="both",
+        help="limits on, paid broadcast, off, or all three (both)",
     )
     parser.add_argument("--every", type=float, default=10.0, help="progress every N seconds")
     parser.add_argument("--workdir", help="where the temporary database goes (default: $TMPDIR)")

@@ -16,10 +16,15 @@ mention, and watches every feed (``backfill=False``). Timed: ``await app.news.po
 * cycle 2: every feed due again (``next_poll`` set to now) and every one answers 304;
 * cycle 3: every feed has ``--new-items`` new items: stored, matched, notices printed.
 
+During each cycle a user sends ``/upcoming`` through the fake Bot API (its own process,
+``fake_bot_api_server.py``) every 0.25 s; the time to each reply is reported.
+
 Reported per cycle: wall time, feeds/s, new articles/s, requests the farm answered, the
 bot's CPU time (``process_time``) and the farm's, the store's journal writes (each an
-fsync on the event loop), the longest the event loop was blocked (a 5 ms timer's worst
-lateness), peak RSS (``ru_maxrss``, the process's high-water mark) after the cycle and,
+fsync), the longest the event loop was blocked (a 5 ms timer's worst lateness, which
+includes time the OS ran other processes), the longest single loop step by its own CPU
+time and the longest garbage-collector pause, peak RSS (``ru_maxrss``, the process's
+high-water mark) after the cycle and,
 with ``--tracemalloc`` (which roughly triples the cycle times), the Python heap peak.
 Wall minus CPU is mostly time spent waiting in fsync: the median/mean latency of an
 append + fsync on the database's disk is printed, to read the wall times against.
@@ -37,6 +42,7 @@ import asyncio
 import contextlib
 import cProfile
 import dataclasses
+import gc
 import io
 import json
 import os
@@ -64,6 +70,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.bench_broadcast import FakeServer, fake_server  # noqa: E402
 from benchmarks.feed_farm import DEVANAGARI, ENTITIES, make_feed  # noqa: E402
 from bot.app import SummitWatch  # noqa: E402
 from bot.delivery.notifier import ConsoleNotifier  # noqa: E402
@@ -200,6 +207,67 @@ class Cycle:
     notices: int
     writes: int
     max_lag: float
+    replies: list[float | None]
+    step_cpu: float
+    step_wall: float
+    step_what: str
+    gc_worst: float
+
+
+USER_CHAT = 2002  # a user who asks /upcoming while the cycle runs
+
+
+async def ask_meanwhile(fake: FakeServer, replies: list[float | None], stop: asyncio.Event) -> None:
+    """A user's /upcoming through the fake Bot API every 0.25 s until ``stop``: how long
+    each reply took. Never cancelled mid-question (the answer would be left in the pipe)."""
+    while not stop.is_set():
+        replies.append(await fake.ask(USER_CHAT, "/upcoming"))
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(0.25):
+                await stop.wait()
+
+
+class StepMeter:
+    """The most CPU one step of the event loop took (a callback or a task's step).
+
+    The lag probe's number includes time the OS gave other processes (on a shared 2-core
+    machine, tens of ms); a step's own thread CPU time is what the code itself blocked.
+    """
+
+    def __init__(self) -> None:
+        self.worst_cpu = 0.0
+        self.worst_wall = 0.0
+        self.worst_what = ""
+        self.gc_worst = 0.0  # the longest garbage collection, which any step may trigger
+        self._gc_started = 0.0
+
+    def _gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        else:
+            self.gc_worst = max(self.gc_worst, time.perf_counter() - self._gc_started)
+
+    @contextmanager
+    def installed(self) -> Iterator[None]:
+        original = asyncio.events.Handle._run
+        meter = self
+
+        def run(handle: asyncio.events.Handle) -> None:
+            wall, cpu = time.perf_counter(), time.thread_time()
+            original(handle)
+            cpu = time.thread_time() - cpu
+            if cpu > meter.worst_cpu:
+                meter.worst_cpu, meter.worst_wall = cpu, time.perf_counter() - wall
+                meter.worst_what = repr(handle)[:160]
+
+        gc.callbacks.append(self._gc)
+
+        asyncio.events.Handle._run = run  # type: ignore[method-assign,assignment]
+        try:
+            yield
+        finally:
+            asyncio.events.Handle._run = original  # type: ignore[method-assign]
+            gc.callbacks.remove(self._gc)
 
 
 class LoopLag:
@@ -217,7 +285,7 @@ class LoopLag:
 
 
 def journal_writes(app: SummitWatch) -> int:
-    """Journal appends so far: each one is a write + fsync on the event loop."""
+    """Journal appends so far: each one is a write + fsync."""
     storage = app.store._db.storage
     return storage._seq if isinstance(storage, JournalStorage) else 0
 
@@ -232,6 +300,7 @@ async def timed_cycle(
     farm: httpx.AsyncClient,
     console: io.StringIO,
     *,
+    telegram: FakeServer,
     trace: bool,
     profile: cProfile.Profile | None = None,
 ) -> Cycle:
@@ -242,11 +311,16 @@ async def timed_cycle(
         tracemalloc.start()
     lag = LoopLag()
     watcher = asyncio.create_task(lag.watch())
+    replies: list[float | None] = []
+    stop_asking = asyncio.Event()
+    asker = asyncio.create_task(ask_meanwhile(telegram, replies, stop_asking))
     cpu = time.process_time()
     started = time.perf_counter()
     if profile is not None:
         profile.enable()
-    results = await app.news.poller.poll_due()
+    steps = StepMeter()
+    with steps.installed():
+        results = await app.news.poller.poll_due()
     if profile is not None:
         profile.disable()
     wall = time.perf_counter() - started
@@ -254,6 +328,8 @@ async def timed_cycle(
     watcher.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await watcher
+    stop_asking.set()
+    await asker  # the question under way, if any, is answered (and counted) first
     heap_peak = None
     if trace:
         heap_peak = tracemalloc.get_traced_memory()[1] / 1e6
@@ -276,6 +352,11 @@ async def timed_cycle(
         notices=console.getvalue().count("📰") - notices_before,
         writes=journal_writes(app) - writes,
         max_lag=lag.worst,
+        replies=replies,
+        step_cpu=steps.worst_cpu,
+        step_wall=steps.worst_wall,
+        step_what=steps.worst_what,
+        gc_worst=steps.gc_worst,
     )
 
 
@@ -306,13 +387,21 @@ def store_size(path: Path) -> str:
 
 
 async def bench_polling(args: argparse.Namespace, base_url: str) -> tuple[list[Cycle], str]:
+    async with fake_server(limits=False) as telegram:
+        return await _bench_polling(args, base_url, telegram)
+
+
+async def _bench_polling(
+    args: argparse.Namespace, base_url: str, telegram: FakeServer
+) -> tuple[list[Cycle], str]:
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(
+            telegram_token=telegram.token,
+            telegram_api_base_url=telegram.base_url,
             db_path=Path(folder) / "db" / "summitwatch.json",
             port=0,
             seed_path=None,
             news_sources_path=None,
-            telegram_token=None,
             log_level="WARNING",
             fetch_allow=parse_fetch_allow("127.0.0.1"),  # the feed farm is on loopback
         )
@@ -331,19 +420,41 @@ async def bench_polling(args: argparse.Namespace, base_url: str) -> tuple[list[C
             rss_start = rss_mb()
             fsync_s = fsync_latency(Path(folder))
             cycles.append(
-                await timed_cycle("1 new", app, farm, console, trace=trace, profile=profiles.get(1))
+                await timed_cycle(
+                    "1 new",
+                    app,
+                    farm,
+                    console,
+                    telegram=telegram,
+                    trace=trace,
+                    profile=profiles.get(1),
+                )
             )
             make_all_due(app)
             cycles.append(
                 await timed_cycle(
-                    "2 all 304", app, farm, console, trace=trace, profile=profiles.get(2)
+                    "2 all 304",
+                    app,
+                    farm,
+                    console,
+                    telegram=telegram,
+                    trace=trace,
+                    profile=profiles.get(2),
                 )
             )
             await farm_call(farm, f"/_farm/publish?n={args.new_items}")
             make_all_due(app)
             name = f"3 +{args.new_items}/feed"
             cycles.append(
-                await timed_cycle(name, app, farm, console, trace=trace, profile=profiles.get(3))
+                await timed_cycle(
+                    name,
+                    app,
+                    farm,
+                    console,
+                    telegram=telegram,
+                    trace=trace,
+                    profile=profiles.get(3),
+                )
             )
             counts = (
                 f"articles {len(app.store.articles):,}, events {len(app.store.events)}, "
@@ -388,7 +499,7 @@ def report_polling(
     heap = "  heap peak" if args.tracemalloc else ""
     print(
         f"  {'cycle':<12}{'bot cpu s':>10}{'farm cpu s':>11}{'fsyncs':>8}"
-        f"{'max loop lag':>14}{'peak RSS':>10}{heap}"
+        f"{'max loop lag':>14}{'peak RSS':>10}{heap}{'longest step: CPU (wall)':>27}"
     )
     for c in cycles:
         line = (
@@ -397,7 +508,25 @@ def report_polling(
         )
         if c.heap_peak is not None:
             line += f"{c.heap_peak:8.0f} MB"
+        line += f"{c.step_cpu * 1e3:16.0f} ms ({c.step_wall * 1e3:.0f} ms)"
         print(line)
+    for c in cycles:
+        print(
+            f"  {c.name:<12}  longest GC pause {c.gc_worst * 1e3:.0f} ms; "
+            f"longest step: {c.step_what}"
+        )
+    print(f"  {'cycle':<12}  a user's /upcoming during the cycle (fake Bot API, reply time)")
+    for c in cycles:
+        answered = [r for r in c.replies if r is not None]
+        unanswered = len(c.replies) - len(answered)
+        if answered:
+            print(
+                f"  {c.name:<12}  {len(answered)} answered, median "
+                f"{statistics.median(answered) * 1e3:.0f} ms, max {max(answered) * 1e3:.0f} ms"
+                + (f", {unanswered} unanswered within 30 s" if unanswered else "")
+            )
+        else:
+            print(f"  {c.name:<12}  none answered ({unanswered} asked)")
     print(summary)
 
 

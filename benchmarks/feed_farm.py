@@ -19,6 +19,9 @@ loopback only). Control is over HTTP on the same port:
 ``GET /_farm/publish?n=5``     every feed gains ``n`` new items (the oldest fall off), so
                                every ETag changes.
 
+``--fail 0.1``: that share of feed requests fail at random, alike split between a 503, a
+body cut off mid-document, and an answer held 20 s (past the bot's fetch timeout).
+
 SIGTERM (``Popen.terminate``) stops it. The item generator (:func:`make_feed`,
 :func:`article_text`) is importable, so the matching benchmark parses the same text.
 """
@@ -26,6 +29,7 @@ SIGTERM (``Popen.terminate``) stops it. The item generator (:func:`make_feed`,
 from __future__ import annotations
 
 import argparse
+import asyncio
 import hashlib
 import json
 import random
@@ -163,8 +167,9 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 class FeedFarm:
     """The ASGI callable: pre-rendered bodies, ETag/304, and the control endpoints."""
 
-    def __init__(self, feeds: int, items: int, *, mention: float = 0.5) -> None:
+    def __init__(self, feeds: int, items: int, *, mention: float = 0.5, fail: float = 0.0) -> None:
         self.feeds, self.items, self.mention = feeds, items, mention
+        self.fail, self._random = fail, random.Random(7)
         self.newest = items - 1
         self._bodies: dict[str, tuple[bytes, bytes, bytes]] = {}  # path: body, etag, date
         self.counts = {"requests": 0, "ok": 0, "not_modified": 0, "bytes": 0}
@@ -190,6 +195,16 @@ class FeedFarm:
             return
         body, etag, modified = found
         self.counts["requests"] += 1
+        if self.fail and self._random.random() < self.fail:
+            self.counts["failed"] = self.counts.get("failed", 0) + 1
+            how = self._random.randrange(3)
+            if how == 0:
+                await _respond(send, 503, b"upstream unavailable", b"text/plain")
+                return
+            if how == 1:
+                await _respond(send, 200, body[: len(body) // 3], b"application/rss+xml")
+                return
+            await asyncio.sleep(20)
         headers = [(b"etag", etag), (b"last-modified", modified)]
         if any(k == b"if-none-match" and v == etag for k, v in scope["headers"]):
             self.counts["not_modified"] += 1
@@ -233,8 +248,9 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--items", type=int, default=50)
     parser.add_argument("--mention", type=float, default=0.5, help="share of items naming someone")
+    parser.add_argument("--fail", type=float, default=0.0, help="share of feed requests failing")
     args = parser.parse_args()
-    farm = FeedFarm(args.feeds, args.items, mention=args.mention)
+    farm = FeedFarm(args.feeds, args.items, mention=args.mention, fail=args.fail)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from calendars.errors import InvalidInput
+from calendars.i18n import _
 
 __all__ = [
     "DAILY_EXAMPLE",
@@ -88,8 +89,12 @@ def parse_briefing(text: str) -> BriefingSetting:
         return BriefingSetting(_clock(words[2], WEEKLY_EXAMPLE), _weekday(words[1]))
     shown = text.strip()[:40]
     raise InvalidInput(
-        f"{shown!r} is not a briefing time: give a time of day (24-hour clock), or "
-        f"weekly, a day and a time ({WEEKLY_EXAMPLE}); /briefing off stops them",
+        _(
+            "{text} is not a briefing time: give a time of day (24-hour clock), or "
+            "weekly, a day and a time ({example}); /briefing off stops them",
+            text=repr(shown),
+            example=WEEKLY_EXAMPLE,
+        ),
         example=DAILY_EXAMPLE,
     )
 
@@ -98,14 +103,14 @@ def _clock(word: str, example: str) -> time:
     match = _CLOCK_RE.match(word)
     if match is None:
         raise InvalidInput(
-            f"{word[:20]!r} is not a time of day: write it as HH:MM", example=example
+            _("{text} is not a time of day: write it as HH:MM", text=repr(word[:20])),
+            example=example,
         )
     hours, minutes = int(match.group(1)), int(match.group(2) or 0)
     if hours > 23 or minutes > 59:
-        hint = " (midnight is 00:00)" if (hours, minutes) == (24, 0) else ""
-        raise InvalidInput(
-            f"{word} is not a time of day: hours go 00-23, minutes 00-59{hint}", example=example
-        )
+        hint = " " + _("(midnight is 00:00)") if (hours, minutes) == (24, 0) else ""
+        problem = _("{time} is not a time of day: hours go 00-23, minutes 00-59", time=word)
+        raise InvalidInput(problem + hint, example=example)
     return time(hours, minutes)
 
 
@@ -114,7 +119,11 @@ def _weekday(word: str) -> int:
         if word in names:
             return names.index(word)
     raise InvalidInput(
-        f"{word[:20]!r} is not a day of the week: use {', '.join(WEEKDAYS)}",
+        _(
+            "{text} is not a day of the week: use {days}",
+            text=repr(word[:20]),
+            days=", ".join(WEEKDAYS),
+        ),
         example=WEEKLY_EXAMPLE,
     )
 

@@ -19,6 +19,8 @@ both what was wrong and how to write it right.
 
 from __future__ import annotations
 
+from calendars.i18n import _
+
 __all__ = [
     "ConfigError",
     "FetchFailed",
@@ -50,7 +52,7 @@ class InvalidInput(SummitWatchError, ValueError):
     def user_message(self) -> str:
         """The message plus a correct example, as a user should see it."""
         if self.example:
-            return f"{self.message}\nExample: {self.example}"
+            return f"{self.message}\n" + _("Example: {example}", example=self.example)
         return self.message
 
 

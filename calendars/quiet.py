@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from calendars.errors import InvalidInput
+from calendars.i18n import _
 
 __all__ = ["EXAMPLE", "QuietHours", "parse_quiet_hours"]
 
@@ -40,7 +41,7 @@ class QuietHours:
     def __post_init__(self) -> None:
         if self.start == self.end:
             raise InvalidInput(
-                "start and end are the same time: give two different times",
+                _("start and end are the same time: give two different times"),
                 example=EXAMPLE,
             )
         if self.start.tzinfo is not None or self.end.tzinfo is not None:
@@ -59,7 +60,7 @@ class QuietHours:
     def quiet_ends(self, at: datetime, zone: str) -> datetime:
         """When the quiet hours under way at ``at`` end (``at`` itself when not quiet)."""
         moment = at
-        for _ in range(3):  # a second step only where a zone skipped a whole day
+        for _step in range(3):  # a second step only where a zone skipped a whole day
             if not self.is_quiet(moment, zone):
                 break
             moment = self._next_end(moment, zone)
@@ -113,7 +114,10 @@ def parse_quiet_hours(text: str) -> QuietHours:
     match = _RANGE_RE.match(text[:40])
     if match is None or len(text) > 40:
         raise InvalidInput(
-            f"{text.strip()[:40]!r} is not a range of times: give start-end, 24-hour clock",
+            _(
+                "{text} is not a range of times: give start-end, 24-hour clock",
+                text=repr(text.strip()[:40]),
+            ),
             example=EXAMPLE,
         )
     start_h, start_m, end_h, end_m = match.groups()
@@ -124,8 +128,7 @@ def _time(hours: str, minutes: str | None) -> time:
     h, m = int(hours), int(minutes or 0)
     if h > 23 or m > 59:
         shown = f"{hours}:{minutes or '00'}"
-        hint = " (midnight is 00:00)" if (h, m) == (24, 0) else ""
-        raise InvalidInput(
-            f"{shown} is not a time of day: hours go 00-23, minutes 00-59{hint}", example=EXAMPLE
-        )
+        hint = " " + _("(midnight is 00:00)") if (h, m) == (24, 0) else ""
+        problem = _("{time} is not a time of day: hours go 00-23, minutes 00-59", time=shown)
+        raise InvalidInput(problem + hint, example=EXAMPLE)
     return time(h, m)

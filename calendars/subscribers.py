@@ -12,6 +12,7 @@ from typing import Any
 from calendars.briefings import BriefingSetting
 from calendars.errors import InvalidInput
 from calendars.events import Event, normalise_tag
+from calendars.i18n import DEFAULT_LANGUAGE, language_of
 from calendars.news.filters import NewsFilter
 from calendars.quiet import QuietHours
 from calendars.time.zones import zone_or_none
@@ -70,8 +71,12 @@ class Subscriber:
     briefing: BriefingSetting | None = None
     briefing_sent: str | None = None
     briefing_since: datetime | None = None
+    # The language its messages are worded in (/lang; en, hi, mr, ru). Older records: en.
+    language: str = DEFAULT_LANGUAGE
 
     def __post_init__(self) -> None:
+        if language_of(self.language) != self.language:
+            raise InvalidInput(f"unknown language {self.language!r}", example="/lang ru")
         zone = zone_or_none(self.zone)
         if zone is None:
             raise InvalidInput(f"unknown time zone {self.zone!r}", example="Asia/Kolkata")
@@ -128,6 +133,7 @@ class Subscriber:
             "feed_token": self.feed_token,
             "followed": sorted(self.followed),
             **self._briefing_record(),
+            "language": self.language,
         }
 
     @classmethod
@@ -147,6 +153,7 @@ class Subscriber:
             feed_token=record.get("feed_token"),
             followed=frozenset(record.get("followed", ())),
             **cls._briefing_fields(record),
+            language=record.get("language", DEFAULT_LANGUAGE),
         )
 
     # ---- news filter and quiet hours ----------------------------------------------------

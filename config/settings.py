@@ -64,6 +64,7 @@ class Settings:
     http_header_timeout: float = 10.0
     http_max_connections: int = 1000
     static_dir: Path | None = None
+    paid_broadcast: bool = False
 
     def public_url_for(self, port: int) -> str:
         """Where people reach the server: the configured URL, else the address bound.
@@ -175,6 +176,13 @@ def _connections(value: str) -> int:
     return int(value)
 
 
+def _switch(value: str) -> bool:
+    text = value.strip().lower()
+    if text not in ("on", "off", "true", "false", "1", "0", "yes", "no"):
+        raise ValueError("must be on or off")
+    return text in ("on", "true", "1", "yes")
+
+
 def _level(value: str) -> str:
     level = value.strip().upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
@@ -246,6 +254,12 @@ _SPEC: tuple[tuple[str, str, Callable[[str], Any], str], ...] = (
         "static_dir",
         _optional_path,
         "Also write public calendar feeds here, for nginx (off)",
+    ),
+    (
+        "SUMMITWATCH_PAID_BROADCAST",
+        "paid_broadcast",
+        _switch,
+        "on: sends use allow_paid_broadcast (paid, in Stars) and up to 1,000 msg/s (off)",
     ),
 )
 

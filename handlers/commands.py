@@ -27,10 +27,18 @@ from telegram.ext import (
 from bot.telegram.context import BotContext
 from bot.wording.replies import help_text
 from calendars.follows import FOLLOW_PREFIX
+from calendars.i18n import DEFAULT_LANGUAGE, N_, current_language, gettext_in
 from handlers import addevent, admin, follows, inline, membership, news, preferences, user
 from handlers import sources as upstream
 from handlers import suggestions as suggested
-from handlers.common import Handler, admin_only, chat_manager_only, reply, user_errors
+from handlers.common import (
+    Handler,
+    admin_only,
+    chat_manager_only,
+    in_chat_language,
+    reply,
+    user_errors,
+)
 from handlers.errors import on_error
 
 __all__ = ["ADMIN_MENU", "CHAT_MENU", "COMMANDS", "Audience", "Command", "menu", "register"]
@@ -61,7 +69,7 @@ class Command:
     handler: Callable[[Handler], BaseHandler[Any, Any, Any]] | None = None
 
     def handlers(self) -> list[BaseHandler[Any, Any, Any]]:
-        guarded = _GUARDS[self.audience](self.callback)
+        guarded = in_chat_language(_GUARDS[self.audience](self.callback))
         built: list[BaseHandler[Any, Any, Any]] = [
             self.handler(guarded) if self.handler else CommandHandler(self.name, guarded)
         ]
@@ -75,84 +83,90 @@ class Command:
 async def help_command(update: Update, context: BotContext) -> None:
     """List the commands (admin ones too, for admins)."""
     user_id = update.effective_user.id if update.effective_user else None
-    admin = menu([Audience.BOT_ADMINS]) if context.services.is_admin(user_id) else []
-    await reply(update, help_text(menu(CHAT_MENU), admin))
+    lang = current_language()
+    admin = menu([Audience.BOT_ADMINS], lang) if context.services.is_admin(user_id) else []
+    await reply(update, help_text(menu(CHAT_MENU, lang), admin))
 
 
 E, C, A = Audience.EVERYONE, Audience.CHAT_ADMINS, Audience.BOT_ADMINS
 COMMANDS: tuple[Command, ...] = (
-    Command("start", user.start, "subscribe this chat to reminders", C),
-    Command("upcoming", user.upcoming, "next events, optionally of one topic: /upcoming sco"),
-    Command("event", user.event, "details of one event: /event putin-new-delhi-2025"),
-    Command("follow", follows.follow, "follow one event: /follow putin-new-delhi-2025", C),
-    Command("unfollow", follows.unfollow, "stop following one event: /unfollow <id>", C),
-    Command("following", follows.following, "the events this chat follows by name"),
-    Command("history", follows.history, "every change of an event: /history <id>"),
+    Command("start", user.start, N_("subscribe this chat to reminders"), C),
+    Command("upcoming", user.upcoming, N_("next events, optionally of one topic: /upcoming sco")),
+    Command("event", user.event, N_("details of one event: /event putin-new-delhi-2025")),
+    Command("follow", follows.follow, N_("follow one event: /follow putin-new-delhi-2025"), C),
+    Command("unfollow", follows.unfollow, N_("stop following one event: /unfollow <id>"), C),
+    Command("following", follows.following, N_("the events this chat follows by name")),
+    Command("history", follows.history, N_("every change of an event: /history <id>")),
     Command(
         "calendar",
         user.calendar,
-        "this chat's private calendar link, and feeds for Google, Apple or Outlook",
+        N_("this chat's private calendar link, and feeds for Google, Apple or Outlook"),
     ),
-    Command("topics", user.topics, "choose the topics this chat follows", C),
-    Command("subscribe", user.subscribe, "follow a topic: /subscribe india-russia", C),
-    Command("unsubscribe", user.unsubscribe, "stop following a topic: /unsubscribe energy", C),
-    Command("tz", user.timezone, "your time zone: /tz Asia/Kolkata", C),
-    Command("remind", user.remind, "when to remind: /remind 7d 1d 2h 30m, or /remind off", C),
+    Command("topics", user.topics, N_("choose the topics this chat follows"), C),
+    Command("subscribe", user.subscribe, N_("follow a topic: /subscribe india-russia"), C),
+    Command("unsubscribe", user.unsubscribe, N_("stop following a topic: /unsubscribe energy"), C),
+    Command("tz", user.timezone, N_("your time zone: /tz Asia/Kolkata"), C),
+    Command(
+        "lang", preferences.language, N_("language: /lang hi, /lang mr, /lang ru, /lang en"), C
+    ),
+    Command("remind", user.remind, N_("when to remind: /remind 7d 1d 2h 30m, or /remind off"), C),
     Command(
         "filter",
         preferences.news_filter,
-        'only some news: /filter +S-400 +"rare earths" -cricket, or /filter off',
+        N_('only some news: /filter +S-400 +"rare earths" -cricket, or /filter off'),
         C,
     ),
     Command(
         "quiet",
         preferences.quiet,
-        "hold news overnight: /quiet 22:00-07:00, or off (reminders and alerts still come)",
+        N_("hold news overnight: /quiet 22:00-07:00, or off (reminders and alerts still come)"),
         C,
     ),
     Command(
         "briefing",
         preferences.briefing,
-        "a daily or weekly summary: /briefing 08:00, /briefing weekly mon 08:00, or off",
+        N_("a daily or weekly summary: /briefing 08:00, /briefing weekly mon 08:00, or off"),
         C,
     ),
-    Command("addchannel", user.addchannel, "send reminders to a channel: /addchannel @name"),
-    Command("stop", user.stop, "unsubscribe and forget this chat's settings", C),
-    Command("help", help_command, "this list"),
+    Command("addchannel", user.addchannel, N_("send reminders to a channel: /addchannel @name")),
+    Command("stop", user.stop, N_("unsubscribe and forget this chat's settings"), C),
+    Command("help", help_command, N_("this list")),
     Command(
         "addevent",
         addevent.start,
-        "add an event (no arguments: a guided dialogue)",
+        N_("add an event (no arguments: a guided dialogue)"),
         A,
         handler=addevent.conversation,
     ),
     Command(
         "editevent",
         admin.editevent,
-        'change fields: /editevent <id> status=confirmed source=<url> note="…"',
+        N_('change fields: /editevent <id> status=confirmed source=<url> note="…"'),
         A,
     ),
-    Command("cancelevent", admin.cancelevent, "cancel an event; subscribers are told", A),
+    Command("cancelevent", admin.cancelevent, N_("cancel an event; subscribers are told"), A),
     Command(
         "importics",
         admin.importics,
-        "import an .ics file (attach it) or URL [tz=Area/City for zoneless times]",
+        N_("import an .ics file (attach it) or URL [tz=Area/City for zoneless times]"),
         A,
         takes_file=True,
     ),
-    Command("broadcast", admin.broadcast, "send a message to every subscriber", A),
-    Command("stats", admin.stats, "subscribers, events and deliveries", A),
-    Command("feeds", news.feeds, "news feeds and their health", A),
-    Command("addfeed", news.addfeed, "watch a news feed: /addfeed <url> [topics…] [backfill]", A),
-    Command("rmfeed", news.rmfeed, "stop watching a feed: /rmfeed <id or url>", A),
+    Command("broadcast", admin.broadcast, N_("send a message to every subscriber"), A),
+    Command("stats", admin.stats, N_("subscribers, events and deliveries"), A),
+    Command("feeds", news.feeds, N_("news feeds and their health"), A),
+    Command(
+        "addfeed", news.addfeed, N_("watch a news feed: /addfeed <url> [topics…] [backfill]"), A
+    ),
+    Command("rmfeed", news.rmfeed, N_("stop watching a feed: /rmfeed <id or url>"), A),
     Command(
         "importopml",
         news.importopml,
-        "add the feeds of an OPML file (attach it)",
+        N_("add the feeds of an OPML file (attach it)"),
         A,
         takes_file=True,
     ),
-    Command("exportopml", news.exportopml, "the watched feeds as an OPML file", A),
+    Command("exportopml", news.exportopml, N_("the watched feeds as an OPML file"), A),
     Command(
         "addsource",
         upstream.addsource,
@@ -180,10 +194,11 @@ CHAT_MENU = (Audience.EVERYONE, Audience.CHAT_ADMINS)
 ADMIN_MENU = (*CHAT_MENU, Audience.BOT_ADMINS)
 
 
-def menu(audiences: Iterable[Audience]) -> list[tuple[str, str]]:
-    """(name, description) of the commands for these audiences, in the table's order."""
+def menu(audiences: Iterable[Audience], lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
+    """(name, description in ``lang``) of the commands for these audiences, in the table's
+    order."""
     wanted = set(audiences)
-    return [(c.name, c.description) for c in COMMANDS if c.audience in wanted]
+    return [(c.name, gettext_in(lang, c.description)) for c in COMMANDS if c.audience in wanted]
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -194,11 +209,15 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         for handler in command.handlers():
             application.add_handler(handler)
     application.add_handler(
-        CallbackQueryHandler(chat_manager_only(user.toggle_topic), pattern=f"^{user.TOPIC_PREFIX}")
+        CallbackQueryHandler(
+            in_chat_language(chat_manager_only(user.toggle_topic)),
+            pattern=f"^{user.TOPIC_PREFIX}",
+        )
     )
     application.add_handler(
         CallbackQueryHandler(
-            chat_manager_only(follows.follow_button), pattern=f"^{FOLLOW_PREFIX}[:#]"
+            in_chat_language(chat_manager_only(follows.follow_button)),
+            pattern=f"^{FOLLOW_PREFIX}[:#]",
         )
     )
     application.add_handler(

@@ -16,6 +16,7 @@ from bot.services.subscriptions import ChatRef
 from bot.telegram.context import BotContext
 from bot.wording.notices import split_message
 from calendars.errors import FetchFailed, InvalidInput, NotFound
+from calendars.i18n import _, language_of, speaking
 from calendars.subscribers import subscriber_id
 
 __all__ = [
@@ -23,12 +24,14 @@ __all__ = [
     "actor_of",
     "admin_only",
     "attached_document",
+    "chat_language",
     "chat_manager_only",
     "chat_ref",
     "chat_zone",
     "command_text",
     "download",
     "first_argument",
+    "in_chat_language",
     "problem",
     "reply",
     "user_errors",
@@ -53,9 +56,37 @@ def chat_ref(update: Update) -> ChatRef:
     message = update.effective_message
     thread = message.message_thread_id if message is not None and message.is_topic_message else None
     title = chat.title or chat.full_name or chat.username or ""
+    user = update.effective_user
     return ChatRef(
-        id=subscriber_id(str(chat.id), thread), kind=chat.type, title=title, thread_id=thread
+        id=subscriber_id(str(chat.id), thread),
+        kind=chat.type,
+        title=title,
+        thread_id=thread,
+        language=user.language_code if user else None,
     )
+
+
+def chat_language(update: Update, context: BotContext) -> str | None:
+    """The chat's language (/lang); for a chat not subscribed yet (or no chat: a button
+    under an inline card), its user's Telegram language when it is one of ours; None
+    (English) otherwise."""
+    if update.effective_chat is None:  # inline mode: the asker's own Telegram language
+        user = update.effective_user
+        return language_of(user.language_code) if user else None
+    chat = chat_ref(update)
+    subscriber = context.subscriptions.get(chat.id)
+    return subscriber.language if subscriber else language_of(chat.language)
+
+
+def in_chat_language(handler: Handler) -> Handler:
+    """Word every reply of ``handler`` in the chat's language."""
+
+    @functools.wraps(handler)
+    async def wrapper(update: Update, context: BotContext) -> Any:
+        with speaking(chat_language(update, context)):
+            return await handler(update, context)
+
+    return wrapper
 
 
 def chat_zone(update: Update, context: BotContext) -> str:
@@ -152,7 +183,8 @@ def admin_only(handler: Handler) -> Handler:
         user = update.effective_user
         if not context.services.is_admin(user.id if user else None):
             await reply(
-                update, "Sorry, only SummitWatch admins can do that. /help lists what you can do."
+                update,
+                _("Sorry, only SummitWatch admins can do that. /help lists what you can do."),
             )
             return None
         return await handler(update, context)
@@ -177,7 +209,9 @@ def chat_manager_only(handler: Handler) -> Handler:
                         "telegram.member_check_failed chat=%s error=%r", chat.id, str(exc)
                     )
             if not allowed:
-                await reply(update, "Only this group's admins can change its SummitWatch settings.")
+                await reply(
+                    update, _("Only this group's admins can change its SummitWatch settings.")
+                )
                 return None
         return await handler(update, context)
 

@@ -9,6 +9,7 @@ from bot.telegram.context import BotContext
 from bot.wording.lifecycle import follow_reply, followed_list, history_text
 from calendars.errors import InvalidInput, NotFound
 from calendars.follows import follow_data, parse_follow_data
+from calendars.i18n import _
 from handlers.common import chat_ref, chat_zone, first_argument, reply, user_errors
 
 __all__ = ["follow", "follow_button", "follow_keyboard", "following", "history", "unfollow"]
@@ -16,7 +17,7 @@ __all__ = ["follow", "follow_button", "follow_keyboard", "following", "history",
 
 def follow_keyboard(event_id: str) -> InlineKeyboardMarkup:
     """The "Follow" button under an event card."""
-    button = InlineKeyboardButton("🔔 Follow", callback_data=follow_data(event_id))
+    button = InlineKeyboardButton("🔔 " + _("Follow"), callback_data=follow_data(event_id))
     return InlineKeyboardMarkup([[button]])
 
 
@@ -80,6 +81,15 @@ async def follow_button(update: Update, context: BotContext) -> None:
     except (InvalidInput, NotFound) as exc:
         await query.answer(str(exc)[:190], show_alert=True)
         return
-    where = "" if update.effective_chat is not None else " (in your private chat with me)"
-    state = "Following" if result.changed else "Already following"
-    await query.answer(f"{state} {result.event.title}{where}"[:190])
+    title = result.event.title
+    if update.effective_chat is not None:
+        answer = (
+            _("Following {title}", title=title)
+            if result.changed
+            else _("Already following {title}", title=title)
+        )
+    elif result.changed:
+        answer = _("Following {title} (in your private chat with me)", title=title)
+    else:
+        answer = _("Already following {title} (in your private chat with me)", title=title)
+    await query.answer(answer[:190])

@@ -1,5 +1,5 @@
-"""A chat's preferences: which articles it hears of (/filter), when (/quiet), and its
-briefing (/briefing)."""
+"""A chat's preferences: which articles it hears of (/filter), when (/quiet), its
+briefing (/briefing) and its language (/lang)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from telegram import Update
 
 from bot.telegram.context import BotContext
 from bot.wording.briefings import briefing_summary
-from bot.wording.preferences import filter_summary, quiet_summary
+from bot.wording.preferences import filter_summary, language_summary, quiet_summary
+from calendars.i18n import current_language, speaking
 from handlers.common import chat_ref, command_text, reply, user_errors
 
 
@@ -58,3 +59,15 @@ async def briefing(update: Update, context: BotContext) -> None:
             changed=bool(text),
         ),
     )
+
+
+@user_errors
+async def language(update: Update, context: BotContext) -> None:
+    """``/lang`` shows the chat's language; ``/lang ru`` sets it (and answers in it)."""
+    text, chat_id = command_text(update), chat_ref(update).id
+    if not text:
+        await reply(update, language_summary(current_language(), changed=False))
+        return
+    subscriber = context.subscriptions.set_language(chat_id, text)
+    with speaking(subscriber.language):
+        await reply(update, language_summary(subscriber.language, changed=True))

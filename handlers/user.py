@@ -19,6 +19,7 @@ from bot.wording.replies import (
     welcome,
 )
 from calendars.errors import InvalidInput
+from calendars.i18n import _, current_language
 from calendars.subscribers import Subscriber
 from calendars.time.offsets import describe_offsets
 from calendars.time.zones import zone_warning
@@ -62,11 +63,20 @@ async def stop(update: Update, context: BotContext) -> None:
     """Unsubscribe and forget this chat's settings."""
     chat = chat_ref(update)
     removed = context.subscriptions.unsubscribe(chat.id)
-    place = "topic" if chat.thread_id is not None else "chat"
-    text = f"Unsubscribed; this {place}'s settings are deleted. /start subscribes again."
-    await reply(
-        update, text if removed else f"This {place} was not subscribed. /start subscribes it."
-    )
+    topic = chat.thread_id is not None
+    if removed:
+        text = (
+            _("Unsubscribed; this topic's settings are deleted. /start subscribes again.")
+            if topic
+            else _("Unsubscribed; this chat's settings are deleted. /start subscribes again.")
+        )
+    else:
+        text = (
+            _("This topic was not subscribed. /start subscribes it.")
+            if topic
+            else _("This chat was not subscribed. /start subscribes it.")
+        )
+    await reply(update, text)
 
 
 @user_errors
@@ -85,7 +95,7 @@ async def event(update: Update, context: BotContext) -> None:
     """One event's details, its sources, and its .ics file."""
     event_id = first_argument(update)
     if not event_id:
-        raise InvalidInput("which event? Give its id", example="/event putin-new-delhi-2025")
+        raise InvalidInput(_("which event? Give its id"), example="/event putin-new-delhi-2025")
     found = context.events.get(event_id.lower())
     zone, now = chat_zone(update, context), context.now()
     details = event_details(found, zone=zone, now=now, meta=context.meta, shared=_shared(update))
@@ -110,7 +120,7 @@ async def calendar(update: Update, context: BotContext) -> None:
         return
     if argument:
         raise InvalidInput(
-            "/calendar takes no argument, or 'reset' for a new private link",
+            _("/calendar takes no argument, or 'reset' for a new private link"),
             example="/calendar reset",
         )
     chat = context.subscriptions.calendar(chat_ref(update).id)
@@ -146,7 +156,7 @@ async def topics(update: Update, context: BotContext) -> None:
     offered = context.subscriptions.topics()
     await reply(
         update,
-        "Tap a topic to follow or stop following it:",
+        _("Tap a topic to follow or stop following it:"),
         reply_markup=topics_keyboard(subscriber, offered),
     )
 
@@ -163,7 +173,12 @@ async def toggle_topic(update: Update, context: BotContext) -> None:
         await query.answer(str(exc)[:190], show_alert=True)
         return
     following = subscriber.topics is None or tag in subscriber.topics
-    await query.answer(f"{'Following' if following else 'Stopped following'} {tag}")
+    answer = (
+        _("Following {topic}", topic=tag)
+        if following
+        else _("Stopped following {topic}", topic=tag)
+    )
+    await query.answer(answer)
     await query.edit_message_reply_markup(
         topics_keyboard(subscriber, context.subscriptions.topics())
     )
@@ -186,7 +201,7 @@ async def _follow(update: Update, context: BotContext, *, on: bool) -> None:
     if not tag:
         verb = "subscribe" if on else "unsubscribe"
         raise InvalidInput(
-            "which topic? " + ", ".join(context.subscriptions.topics()),
+            _("which topic? {topics}", topics=", ".join(context.subscriptions.topics())),
             example=f"/{verb} india-russia",
         )
     subscriber = context.subscriptions.follow(chat_ref(update).id, tag, on=on)
@@ -202,7 +217,7 @@ async def timezone(update: Update, context: BotContext) -> None:
     warning = zone_warning(subscriber.zone, now=context.now())
     await reply(
         update,
-        f"Times are now shown in <b>{escape(subscriber.zone)}</b>."
+        _("Times are now shown in {zone}.", zone=f"<b>{escape(subscriber.zone)}</b>")
         + (f"\n⚠️ {escape(warning)}" if warning else ""),
     )
 
@@ -213,11 +228,12 @@ async def remind(update: Update, context: BotContext) -> None:
     text = command_text(update)
     if not text:
         raise InvalidInput(
-            "when should I remind you? Give offsets, or 'off'", example="/remind 7d 1d 2h 30m"
+            _("when should I remind you? Give offsets, or 'off'"), example="/remind 7d 1d 2h 30m"
         )
     subscriber = context.subscriptions.set_offsets(chat_ref(update).id, text)
     offsets = subscriber.offsets_or(context.services.default_offsets)
-    await reply(update, f"Reminders: <b>{escape(describe_offsets(offsets))}</b> each event.")
+    described = escape(describe_offsets(offsets, current_language()))
+    await reply(update, _("Reminders: {offsets} each event.", offsets=f"<b>{described}</b>"))
 
 
 @user_errors
@@ -225,7 +241,9 @@ async def addchannel(update: Update, context: BotContext) -> None:
     """Subscribe a channel the bot posts in; only that channel's admins may."""
     name = first_argument(update)
     if not name.startswith("@") or len(name) < 2:
-        raise InvalidInput("give the channel's @username", example="/addchannel @summitwatch_news")
+        raise InvalidInput(
+            _("give the channel's @username"), example="/addchannel @summitwatch_news"
+        )
     user = update.effective_user
     try:
         channel = await context.bot.get_chat(name)
@@ -233,7 +251,11 @@ async def addchannel(update: Update, context: BotContext) -> None:
         user_member = await context.bot.get_chat_member(channel.id, user.id) if user else None
     except TelegramError as exc:
         raise InvalidInput(
-            f"I cannot see {name}: add me to the channel as an admin first ({exc.message})",
+            _(
+                "I cannot see {name}: add me to the channel as an admin first ({reason})",
+                name=name,
+                reason=exc.message,
+            ),
             example="/addchannel @summitwatch_news",
         ) from exc
     facts = ChannelFacts(
@@ -247,8 +269,9 @@ async def addchannel(update: Update, context: BotContext) -> None:
         user_is_bot_admin=context.services.is_admin(user.id if user else None),
     )
     subscriber, new = context.subscriptions.add_channel(facts)
-    state = "subscribed" if new else "already subscribed"
-    await reply(
-        update,
-        f"{escape(name)} is {state}: reminders for all topics, times in {escape(subscriber.zone)}.",
+    text = (
+        _("{name} is subscribed: reminders for all topics, times in {zone}.")
+        if new
+        else _("{name} is already subscribed: reminders for all topics, times in {zone}.")
     )
+    await reply(update, text.format(name=escape(name), zone=escape(subscriber.zone)))

@@ -22,6 +22,7 @@ from bot.delivery.notifier import Outgoing
 from bot.store import Store
 from bot.wording.notices import article_notice, digest_notice, quiet_digest_notice
 from calendars.events import Event
+from calendars.i18n import worded_in
 from calendars.news.articles import Article
 from calendars.subscribers import Subscriber
 
@@ -57,6 +58,8 @@ class NewsNotices:
         items = [self._item(record) for _key, record in pending]
         if items:
             await self._broadcaster.deliver_all(self._deliveries(items))
+        if self._broadcaster.stopping:
+            return  # cut short by a shutdown: still pending, so the next start sends the rest
         for key, _record in pending:
             articles.settle(key)
 
@@ -86,7 +89,7 @@ class NewsNotices:
         deliveries: list[Delivery] = []
         now = self._clock()
         for subscriber in self._store.subscribers.all():
-            wanted = self._wanted(subscriber, items)
+            wanted, lang = self._wanted(subscriber, items), subscriber.language
             if wanted and subscriber.is_quiet(now):
                 for article, _ in wanted:
                     self._store.held_notices.hold(subscriber.id, article.key, at=now)
@@ -95,7 +98,7 @@ class NewsNotices:
                 digest_key = hashlib.blake2b(
                     "".join(a.key for a, _ in wanted).encode(), digest_size=8
                 ).hexdigest()
-                message = Outgoing(digest_notice(wanted, zone=subscriber.zone))
+                message = Outgoing(worded_in(lang, digest_notice, wanted, zone=subscriber.zone))
                 deliveries.append((f"digest:{digest_key}/{subscriber.id}", subscriber, message))
                 for article, _ in wanted:  # covered by the digest: never sent alone later
                     self._store.deliveries.record(
@@ -109,7 +112,9 @@ class NewsNotices:
                     (
                         f"news:{article.key}/{subscriber.id}",
                         subscriber,
-                        Outgoing(article_notice(article, events, zone=subscriber.zone)),
+                        Outgoing(
+                            worded_in(lang, article_notice, article, events, zone=subscriber.zone)
+                        ),
                     )
                     for article, events in wanted
                 ]
@@ -135,7 +140,9 @@ class NewsNotices:
             if subscriber is not None and wanted:
                 digest = hashlib.blake2b("".join(keys).encode(), digest_size=8).hexdigest()
                 key = f"quiet:{digest}/{chat_id}"
-                html = quiet_digest_notice(wanted, zone=subscriber.zone)
+                html = worded_in(
+                    subscriber.language, quiet_digest_notice, wanted, zone=subscriber.zone
+                )
                 deliveries.append((key, subscriber, Outgoing(html)))
             releases.append((chat_id, keys, [a.key for a, _ in wanted], key))
         if deliveries:

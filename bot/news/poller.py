@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import gc
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -112,6 +113,9 @@ class NewsPoller:
             logger.info("news.pruned articles=%d", pruned)
         if self._on_cycle is not None:
             await self._on_cycle()
+        # What a cycle kept (articles, coverage) is long-lived: out of the collector's full
+        # passes, which otherwise rescan every stored record and stall the loop as it grows.
+        gc.freeze()
         return results
 
     async def poll(self, source_id: str) -> PollResult:
@@ -142,7 +146,8 @@ class NewsPoller:
             self._http, source.url, max_bytes=NEWS_FEED_BYTES, headers=source.validators()
         )
         if fetched.status == 304:
-            self._succeeded(source, fetched.headers, seen=0)
+            async with self._store.batch():  # fsynced off the loop: 200 of these a cycle
+                self._succeeded(source, fetched.headers, seen=0)
             return PollResult(source.id, "not-modified")
         if fetched.status != 200:
             return self._failed(source, f"HTTP {fetched.status}")
@@ -156,9 +161,10 @@ class NewsPoller:
         fresh = self._intake.unseen(parsed.articles)
         notify = not source.first_poll or source.backfill
         matched = await self._intake.take_in(fresh, source, notify=notify)
-        self._succeeded(
-            source, fetched.headers, seen=len(fresh), title=parsed.title, warning=parsed.problem
-        )
+        async with self._store.batch():
+            self._succeeded(
+                source, fetched.headers, seen=len(fresh), title=parsed.title, warning=parsed.problem
+            )
         return PollResult(source.id, "new" if fresh else "unchanged", len(fresh), matched)
 
     def _succeeded(

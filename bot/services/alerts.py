@@ -24,6 +24,7 @@ from bot.wording.lifecycle import change_notice
 from bot.wording.local_time import is_shared
 from calendars.events import Event
 from calendars.history import tracked_changes
+from calendars.i18n import speaking
 
 __all__ = ["ALERT_WINDOW", "ChangeAlerts"]
 
@@ -95,23 +96,21 @@ class ChangeAlerts:
             self._store.pending_alerts.put(event_id, sending)
             why = [change for change in event.history if change.at >= alert.first_at]
             stamp = alert.first_at.strftime("%Y%m%dT%H%M%S.%fZ")
-            deliveries: list[Delivery] = [
-                (
-                    f"change:{event_id}@{stamp}/{subscriber.id}",
-                    subscriber,
-                    Outgoing(
-                        change_notice(
-                            alert.before,
-                            event,
-                            zone=subscriber.zone,
-                            why=why,
-                            shared=is_shared(subscriber.kind),
-                        )
-                    ),
-                )
-                for subscriber in self._store.subscribers.following(event)
-            ]
+            deliveries: list[Delivery] = []
+            for subscriber in self._store.subscribers.following(event):
+                with speaking(subscriber.language):
+                    notice = change_notice(
+                        alert.before,
+                        event,
+                        zone=subscriber.zone,
+                        why=why,
+                        shared=is_shared(subscriber.kind),
+                    )
+                key = f"change:{event_id}@{stamp}/{subscriber.id}"
+                deliveries.append((key, subscriber, Outgoing(notice)))
             outcomes = await self._broadcaster.deliver_all(deliveries)
+            if self._broadcaster.stopping:
+                return outcomes[Outcome.SENT]  # cut short: still pending, resumed at start
             self._settle(event_id, sent_version=event)
             logger.info("alerts.sent event=%s %s", event_id, dict(outcomes))
             return outcomes[Outcome.SENT]

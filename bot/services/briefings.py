@@ -31,6 +31,7 @@ from bot.store import Store
 from bot.wording.briefings import briefing_message
 from calendars.briefing_content import ChangeEntry, changes_since, compose_briefing
 from calendars.briefings import next_due, owed_period
+from calendars.i18n import speaking
 from calendars.ical.render import CalendarMeta
 from calendars.subscribers import Subscriber
 
@@ -154,7 +155,8 @@ class BriefingService:
             if briefing.is_empty:
                 self._store.deliveries.record(key, "skipped", at=now, detail="nothing new")
             else:
-                html = briefing_message(briefing, zone=subscriber.zone, meta=self._meta)
+                with speaking(subscriber.language):
+                    html = briefing_message(briefing, zone=subscriber.zone, meta=self._meta)
                 deliveries.append((key, subscriber, Outgoing(html)))
             marks.append((subscriber.id, period, key))
         if deliveries:

@@ -15,6 +15,7 @@ from bot.services.reminders import ReminderService, utc_now
 from bot.store import Store
 from calendars.errors import InvalidEvent, NotFound
 from calendars.events import MAX_COVERAGE, Coverage, Event, Status, same_moment
+from calendars.i18n import _
 from calendars.origins import FOLLOWED_FIELDS
 from calendars.search import SearchIndex
 
@@ -61,7 +62,7 @@ class EventService:
     def get(self, event_id: str) -> Event:
         event = self._store.events.get(event_id)
         if event is None:
-            raise NotFound(f"no event with id {event_id!r}; /upcoming lists the ids")
+            raise NotFound(_("no event with id {id}; /upcoming lists the ids", id=repr(event_id)))
         return event
 
     async def add(self, event: Event, *, actor: str) -> Event:

@@ -21,6 +21,7 @@ from bot.delivery.notifier import Outcome
 from bot.store import Store
 from bot.wording.notices import reminder_message
 from calendars.events import Event
+from calendars.i18n import speaking
 from calendars.ical.render import CalendarMeta
 from calendars.reminders import fire_times, plan_reminders
 
@@ -197,7 +198,8 @@ class ReminderService:
                         skipped.key, "skipped", at=now, detail="superseded"
                     )
                 if plan.send is not None:
-                    message = reminder_message(plan.send, now=now, meta=self._meta)
+                    with speaking(subscriber.language):
+                        message = reminder_message(plan.send, now=now, meta=self._meta)
                     deliveries.append((plan.send.key, subscriber, message))
             if not deliveries:
                 return 0

@@ -18,6 +18,7 @@ from bot.store import Store
 from calendars.briefings import parse_briefing, settled_period
 from calendars.errors import InvalidInput, NotFound
 from calendars.events import Event, normalise_tag
+from calendars.i18n import DEFAULT_LANGUAGE, _, language_of, parse_language
 from calendars.ical.personal import FeedSelection
 from calendars.news.filters import parse_filter
 from calendars.quiet import parse_quiet_hours
@@ -42,6 +43,7 @@ class ChatRef:
     kind: str
     title: str = ""
     thread_id: int | None = None
+    language: str | None = None  # the asking user's (an IETF tag such as ru-RU), if known
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,7 +95,7 @@ class SubscriptionService:
     def require(self, chat_id: str) -> Subscriber:
         subscriber = self.get(chat_id)
         if subscriber is None:
-            raise NotFound("this chat is not subscribed yet: send /start first")
+            raise NotFound(_("this chat is not subscribed yet: send /start first"))
         return subscriber
 
     def subscribe(self, chat: ChatRef) -> tuple[Subscriber, bool]:
@@ -109,6 +111,7 @@ class SubscriptionService:
             kind=chat.kind,
             title=chat.title,
             thread_id=chat.thread_id,
+            language=language_of(chat.language) or DEFAULT_LANGUAGE,
             subscribed_at=now,
             reminders_since=now,
         )
@@ -174,6 +177,10 @@ class SubscriptionService:
         self._store.subscribers.save(updated)
         return updated
 
+    def set_language(self, chat_id: str, text: str) -> Subscriber:
+        """/lang: the language this chat's messages are worded in."""
+        return self._change(chat_id, language=parse_language(text))
+
     def set_offsets(self, chat_id: str, text: str) -> Subscriber:
         subscriber = self.require(chat_id)
         updated = subscriber.replace(offsets=parse_offsets(text), reminders_since=self._clock())
@@ -229,7 +236,11 @@ class SubscriptionService:
             topic = ""
         if topic not in self.topics():
             raise InvalidInput(
-                f"there is no topic {tag.strip()[:40]!r}; topics: {', '.join(self.topics())}",
+                _(
+                    "there is no topic {topic}; topics: {topics}",
+                    topic=repr(tag.strip()[:40]),
+                    topics=", ".join(self.topics()),
+                ),
                 example="/upcoming india-russia",
             )
         return topic
@@ -285,12 +296,16 @@ class SubscriptionService:
 def _zone_problem(text: str) -> str:
     """Why ``text`` is not a zone, with the zones it may mean (abbreviations, offsets, typos)."""
     if not text.strip():
-        return "give an IANA time zone name, such as Asia/Kolkata, Europe/Berlin, UTC"
+        return _("give an IANA time zone name, such as Asia/Kolkata, Europe/Berlin, UTC")
     why = explain_zone_input(text)
     if why:
         return why
     hint = ", ".join(suggest_zones(text)) or "Asia/Kolkata, Europe/Moscow, America/New_York, UTC"
-    return f"{text.strip()[:40]!r} is not a time zone I know; try one of: {hint}"
+    return _(
+        "{text} is not a time zone I know; try one of: {zones}",
+        text=repr(text.strip()[:40]),
+        zones=hint,
+    )
 
 
 def _is_off(text: str) -> bool:

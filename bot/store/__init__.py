@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,9 @@ from bot.store.logs import AuditLog, BroadcastLog, DeliveryLog
 from bot.store.migrations import migrate_topic_subscribers
 from bot.store.news import ArticleLog, HeldNotices, NewsSourceRegistry
 from bot.store.repositories import EventRepository, SubscriberRepository
+from bot.store.retention import RecordPruner
 from bot.store.suggestions import SuggestionLog, WatchAdditions
+from bot.store.tally import DeliveryTally
 from bot.store.updates import UpdateLog
 from bot.store.upstream import UpstreamSourceRegistry
 
@@ -56,6 +59,17 @@ class Store:
         self.upstream_sources = UpstreamSourceRegistry(self._db.table("upstream_sources"))
         self.suggestions = SuggestionLog(self._db.table("suggestions"))
         self.watch_additions = WatchAdditions(self._db.table("watch_additions"))
+        self.delivery_tally = DeliveryTally(self._db.table("deliveries"), self._db.table("tallies"))
+        self.pruner = RecordPruner(
+            deliveries=self._db.table("deliveries"),
+            broadcasts=self._db.table("broadcasts"),
+            audit=self._db.table("audit"),
+            articles=self._db.table("articles"),
+            held_notices=self._db.table("held_notices"),
+            events=self.events,
+            pending_alerts=self.pending_alerts,
+            tally=self.delivery_tally,
+        )
         if any(s.is_legacy_topic for s in self.subscribers.all()):
             storage = self._db.storage
             assert isinstance(storage, JournalStorage)
@@ -79,14 +93,25 @@ class Store:
             finally:
                 self.updates.finish(update_id, at=clock())
 
-    @contextlib.contextmanager
-    def batch(self) -> Iterator[None]:
-        """Writes made meanwhile (this task and tasks it starts) commit in one journal line:
-        a sync of hundreds of events costs one fsync, and a crash keeps all or none."""
+    @contextlib.asynccontextmanager
+    async def batch(self) -> AsyncIterator[None]:
+        """Writes made in this block (this task, and tasks it starts meanwhile) become
+        durable together when it ends: one journal line and one fsync, written from a
+        worker thread so the event loop does not wait for the disk.
+
+        Visible at once, as always; a crash before the end loses them all (so, say, the
+        articles of a poll are taken in again by the next poll, never half of them).
+        Never around sends: an outcome recorded here is not on disk until the end.
+        """
         storage = self._db.storage
         assert isinstance(storage, JournalStorage)
-        with storage.transaction():
+        transaction = storage.begin()
+        try:
             yield
+        finally:
+            storage.end(transaction)
+            # The storage's lock keeps other writers out meanwhile; readers read memory.
+            await asyncio.to_thread(storage.commit, transaction)
 
     def dump(self) -> dict[str, dict[str, dict[str, Any]]]:
         """Every table's documents by id, as stored: a deep copy (for backups)."""

@@ -9,6 +9,7 @@ from typing import Any, cast
 from tinydb.table import Table
 
 from bot.store.documents import keyed, peek
+from bot.store.tables import JournalTable
 
 __all__ = ["AuditLog", "BroadcastLog", "DeliveryLog"]
 
@@ -28,6 +29,18 @@ class DeliveryLog:
     def record(self, key: str, status: str, *, at: datetime, detail: str = "") -> None:
         doc = {"status": status, "at": at.astimezone(UTC).isoformat(), "detail": detail}
         self._table.upsert(keyed(doc, key))
+
+    def record_many(self, outcomes: Mapping[str, tuple[str, datetime]]) -> None:
+        """Record many outcomes (key: status, when) durably at once: one fsync for all."""
+        documents = {
+            key: {"status": status, "at": at.astimezone(UTC).isoformat(), "detail": ""}
+            for key, (status, at) in outcomes.items()
+        }
+        if isinstance(self._table, JournalTable):
+            self._table.put_many(documents)
+            return
+        for key, document in documents.items():  # a plain TinyDB table (never in the app)
+            self._table.upsert(keyed(document, key))
 
     def carry_over(self, renamed: Mapping[str, str]) -> int:
         """Record under each new subscriber id what was recorded for its old one (every

@@ -120,6 +120,37 @@ class JournalTable(Table):
         """
         return self._read_table().get(str(doc_id))
 
+    def update(self, fields: Any, cond: Any = None, doc_ids: Any = None) -> list[Any]:
+        """As TinyDB's; setting fields of documents by id merges them without a deep copy.
+
+        TinyDB's updater changes each document in place, so ``_ChangeView`` hands it a deep
+        copy: for an event with its coverage and history that copy was most of the cost
+        of saving it (every ``upsert`` by key comes here).
+        """
+        if callable(fields) or cond is not None or doc_ids is None:
+            return super().update(fields, cond=cond, doc_ids=doc_ids)
+        live = self._storage.table_data(self.name) if isinstance(self._storage, ChangeSink) else {}
+        updated: list[Any] = []
+
+        def merge(view: MutableMapping[str, Doc]) -> None:
+            for doc_id in doc_ids:
+                current = live.get(str(doc_id))
+                if current is not None:  # missing ids are skipped, as TinyDB does
+                    updated.append(doc_id)
+                    view[str(doc_id)] = {**current, **fields}
+
+        self._update_table(merge)
+        return updated
+
+    def put_many(self, documents: Mapping[str, Doc]) -> None:
+        """Write (insert or replace) these documents by key: one journal line, one fsync."""
+
+        def put(view: MutableMapping[str, Doc]) -> None:
+            for key, document in documents.items():
+                view[key] = document
+
+        self._update_table(put)
+
     def _update_table(self, updater: Callable[[Any], None]) -> None:
         storage = self._storage
         assert isinstance(storage, ChangeSink), "JournalTable needs a JournalStorage"

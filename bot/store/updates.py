@@ -73,7 +73,7 @@ class UpdateLog:
         old = [
             d.doc_id
             for d in self._table
-            if d.get("done") and d.get("at", "") < cutoff and int(d.doc_id) != newest
+            if d.get("done") and _older(d.get("at"), cutoff) and int(d.doc_id) != newest
         ]
         if old:
             self._table.remove(doc_ids=old)
@@ -81,3 +81,8 @@ class UpdateLog:
 
     def __len__(self) -> int:
         return len(self._table)
+
+
+def _older(at: object, cutoff: str) -> bool:
+    """A handled update's time before ``cutoff``; one without a readable time counts as old."""
+    return not isinstance(at, str) or at < cutoff

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,6 +26,7 @@ from bot.store import Store
 from bot.telegram.context import BotContext
 from bot.telegram.intake import RecordingUpdateProcessor, UpdateIntake
 from bot.telegram.rate_limits import rate_limiter
+from bot.telegram.transport import AiohttpRequest
 from bot.telegram.webhook import webhook_route
 from calendars.errors import ConfigError
 from config.settings import Settings
@@ -69,7 +70,10 @@ def build_application(
         ApplicationBuilder()
         .token(settings.telegram_token)
         .context_types(ContextTypes(context=BotContext))
-        .rate_limiter(rate_limiter())
+        .rate_limiter(
+            rate_limiter(paid_broadcast=True) if settings.paid_broadcast else rate_limiter()
+        )
+        .request(AiohttpRequest())  # sends cost a tenth of httpx's CPU (see transport)
     )
     if store is not None:
         processor = RecordingUpdateProcessor(8, store=store, clock=clock)
@@ -101,10 +105,13 @@ class TelegramRunner:
         *,
         intake: UpdateIntake | None = None,
         menus: tuple[Menu, Menu] = ([], []),
+        translated_menus: Mapping[str, tuple[Menu, Menu]] | None = None,
     ) -> None:
-        """``menus``: the command menu for everyone, and the one for the bot's admins."""
+        """``menus``: the command menu for everyone, and the one for the bot's admins;
+        ``translated_menus``: the same per language code, for users whose Telegram speaks it."""
         self.application = application
         self._menus = menus
+        self._translated_menus = dict(translated_menus or {})
         self._settings = settings
         self._secret = settings.webhook_secret or secrets.token_urlsafe(32)
         self.connected = False
@@ -163,12 +170,21 @@ class TelegramRunner:
         logger.info("telegram.started bot=@%s mode=%s", application.bot.username, mode)
 
     async def _publish_commands(self) -> None:
+        """The default menus, then each language's (Telegram shows a user the menu of their
+        app's language when there is one, else the default)."""
+        await self._publish_menus(self._menus, None)
+        for lang, menus in self._translated_menus.items():
+            await self._publish_menus(menus, lang)
+
+    async def _publish_menus(self, menus: tuple[Menu, Menu], lang: str | None) -> None:
         bot = self.application.bot
-        users, admins = ([BotCommand(name, text[:256]) for name, text in m] for m in self._menus)
-        await bot.set_my_commands(users, scope=BotCommandScopeDefault())
+        users, admins = ([BotCommand(name, text[:256]) for name, text in m] for m in menus)
+        await bot.set_my_commands(users, scope=BotCommandScopeDefault(), language_code=lang)
         for admin_id in sorted(self._settings.admin_ids):
             try:
-                await bot.set_my_commands(admins, scope=BotCommandScopeChat(admin_id))
+                await bot.set_my_commands(
+                    admins, scope=BotCommandScopeChat(admin_id), language_code=lang
+                )
             except BadRequest as exc:  # the admin has not talked to the bot yet
                 logger.info("telegram.admin_menu_skipped admin=%s reason=%r", admin_id, exc.message)
 

@@ -53,7 +53,7 @@ async def apply_plan(
 
     queue = steps()
     while batch := list(islice(queue, BATCH)):
-        with store.batch():
+        async with store.batch():
             for number, (outcome, event_id, step) in enumerate(batch):
                 if number % 10 == 9:
                     await asyncio.sleep(0)  # each change costs ~1 ms: let the bot answer

@@ -13,14 +13,25 @@ from calendars.briefings import (
     BriefingSetting,
     next_due,
 )
+from calendars.i18n import N_, _, current_language
 from calendars.ical.render import CalendarMeta
 from calendars.quiet import QuietHours
 from calendars.time.timefmt import format_event_when, format_instant
 
 __all__ = ["briefing_message", "briefing_summary"]
 
-_KINDS = {"added": "🆕 New", "edited": "✏️ Changed", "cancelled": "❌ Cancelled"}
-_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_KINDS = {"added": N_("🆕 New"), "edited": N_("✏️ Changed"), "cancelled": N_("❌ Cancelled")}
+# What an edit changed, as history names it.
+_FIELDS = {"time": N_("time"), "place": N_("place"), "status": N_("status"), "title": N_("title")}
+_DAYS = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
 
 
 def _item_lines(item: BriefingItem, *, zone: str, meta: CalendarMeta, since: datetime) -> list[str]:
@@ -28,7 +39,7 @@ def _item_lines(item: BriefingItem, *, zone: str, meta: CalendarMeta, since: dat
     place = f" · 📍 {escape(event.location)}" if event.location else ""
     lines = [
         f"• {link(meta.event_page_url(event.id), event.title)}",
-        f"   🗓 {escape(format_event_when(event, zone))}{place}",
+        f"   🗓 {escape(format_event_when(event, zone, current_language()))}{place}",
     ]
     for coverage in item.coverage:
         source = f" — {escape(coverage.source)}" if coverage.source else ""
@@ -39,40 +50,45 @@ def _item_lines(item: BriefingItem, *, zone: str, meta: CalendarMeta, since: dat
 
 def _change_line(change: EventChange, *, zone: str) -> str:
     what = (
-        f" ({escape(', '.join(change.fields))})"
+        f" ({escape(', '.join(_(_FIELDS[f]) if f in _FIELDS else f for f in change.fields))})"
         if change.kind == "edited" and change.fields
         else ""
     )
-    when = escape(format_event_when(change.event, zone))
-    return f"• {_KINDS[change.kind]}: <b>{escape(change.event.title)}</b>{what} — {when}"
+    when = escape(format_event_when(change.event, zone, current_language()))
+    return f"• {_(_KINDS[change.kind])}: <b>{escape(change.event.title)}</b>{what} — {when}"
 
 
 def briefing_message(briefing: Briefing, *, zone: str, meta: CalendarMeta) -> str:
     """One chat's briefing: the days ahead, what changed, and the news about it."""
-    days = 14 if briefing.weekly else 7
-    title = "Weekly briefing" if briefing.weekly else "Briefing"
-    lines = [f"📋 <b>{title}</b> · {escape(format_instant(briefing.now, zone))}", ""]
+    days, lang = 14 if briefing.weekly else 7, current_language()
+    title = _("Weekly briefing") if briefing.weekly else _("Briefing")
+    lines = [f"📋 <b>{title}</b> · {escape(format_instant(briefing.now, zone, lang))}", ""]
     if briefing.upcoming:
-        lines.append(f"<b>Next {days} days</b>")
+        lines.append("<b>" + _("Next {days} days", days=days) + "</b>")
         for item in briefing.upcoming:
             lines += _item_lines(item, zone=zone, meta=meta, since=briefing.since)
         if briefing.more_upcoming:
-            lines.append(f"… and {briefing.more_upcoming} more: /upcoming lists them.")
+            more = briefing.more_upcoming
+            lines.append(_("… and {count} more: /upcoming lists them.", count=more))
     else:
-        lines.append(f"No events in the next {days} days.")
+        lines.append(_("No events in the next {days} days.", days=days))
     if briefing.changes:
-        lines += ["", f"<b>Changed since {escape(format_instant(briefing.since, zone))}</b>"]
+        since = escape(format_instant(briefing.since, zone, lang))
+        lines += ["", "<b>" + _("Changed since {time}", time=since) + "</b>"]
         lines += [_change_line(change, zone=zone) for change in briefing.changes]
         if briefing.more_changes:
-            lines.append(f"… and {briefing.more_changes} more: /upcoming lists them.")
-    lines += ["", "/briefing changes when this comes; /briefing off stops it."]
+            more = briefing.more_changes
+            lines.append(_("… and {count} more: /upcoming lists them.", count=more))
+    lines += ["", _("/briefing changes when this comes; /briefing off stops it.")]
     return "\n".join(lines)
 
 
 def _described(setting: BriefingSetting) -> str:
+    at = f"<b>{setting.at:%H:%M}</b>"
     if setting.weekday is None:
-        return f"every day at <b>{setting.at:%H:%M}</b>"
-    return f"every <b>{_DAYS[setting.weekday]}</b> at <b>{setting.at:%H:%M}</b>"
+        return _("every day at {time}", time=at)
+    day = f"<b>{_(_DAYS[setting.weekday])}</b>"
+    return _("every {weekday} at {time}", weekday=day, time=at)
 
 
 def briefing_summary(
@@ -86,27 +102,45 @@ def briefing_summary(
 ) -> str:
     """The chat's briefing as /briefing takes it, and when the next one comes."""
     if setting is None:
-        head = "Briefings stopped." if changed else "No briefing."
+        head = _("Briefings stopped.") if changed else _("No briefing.")
         return "\n".join(
             [
-                f"{head} A briefing lists the coming week's events, what changed since the "
-                "last one, and the news about them.",
-                f"Daily: <code>{DAILY_EXAMPLE}</code> · weekly: <code>{WEEKLY_EXAMPLE}</code> "
-                f"(times in {escape(zone)}, this chat's zone; /tz changes it)",
+                head
+                + " "
+                + _(
+                    "A briefing lists the coming week's events, what changed since the "
+                    "last one, and the news about them."
+                ),
+                _(
+                    "Daily: {daily} · weekly: {weekly} (times in {zone}, this chat's zone; "
+                    "/tz changes it)",
+                    daily=f"<code>{DAILY_EXAMPLE}</code>",
+                    weekly=f"<code>{WEEKLY_EXAMPLE}</code>",
+                    zone=escape(zone),
+                ),
             ]
         )
+    shown = f"<code>/briefing {escape(setting.render())}</code>"
     lines = [
-        f"{'✅ Briefing set' if changed else 'Briefing'}: "
-        f"<code>/briefing {escape(setting.render())}</code>",
-        f"It comes {_described(setting)} ({escape(zone)}) when there is something to tell.",
+        _("✅ Briefing set: {briefing}", briefing=shown)
+        if changed
+        else _("Briefing: {briefing}", briefing=shown),
+        _(
+            "It comes {when} ({zone}) when there is something to tell.",
+            when=_described(setting),
+            zone=escape(zone),
+        ),
     ]
     due = next_due(setting, sent, now, zone)
-    when = "now" if due == now else format_instant(due, zone)
-    lines.append(f"The next one: {escape(when)}.")
+    when = _("now") if due == now else format_instant(due, zone, current_language())
+    lines.append(_("The next one: {time}.", time=escape(when)))
     if quiet_hours is not None and quiet_hours.is_quiet(due, zone):
         lines.append(
-            f"That is in this chat's quiet hours ({escape(quiet_hours.render())}): it comes "
-            "when they end, if that is the same day."
+            _(
+                "That is in this chat's quiet hours ({hours}): it comes when they end, if "
+                "that is the same day.",
+                hours=escape(quiet_hours.render()),
+            )
         )
-    lines.append("/briefing off stops it.")
+    lines.append(_("/briefing off stops it."))
     return "\n".join(lines)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from html import escape
 
 from bot.wording.local_time import your_time_line
@@ -11,8 +12,9 @@ from bot.wording.telegram_html import link
 from calendars.errors import InvalidEvent
 from calendars.events import Event, Status
 from calendars.history import Change, parse_time_value, time_precision, tracked_changes
+from calendars.i18n import N_, _, current_language, ngettext
 from calendars.time.clocks import event_clocks
-from calendars.time.precision import TO_BE_ANNOUNCED, Precision
+from calendars.time.precision import Precision, period_label
 from calendars.time.timefmt import format_instant
 
 __all__ = [
@@ -23,20 +25,32 @@ __all__ = [
     "plain_value",
     "public_actor",
     "status_line",
+    "status_word",
 ]
 
+# English source texts (N_): each is translated where it is shown, in the chat's language.
 STATUS_LABELS = {
-    Status.RUMOURED: "👂 rumoured: reported, not announced",
-    Status.ANNOUNCED: "📣 announced: dates or place may still change",
-    Status.CONFIRMED: "✅ confirmed",
-    Status.POSTPONED: "⏸ postponed: new dates to follow",
-    Status.CANCELLED: "❌ cancelled",
-    Status.CONCLUDED: "🏁 concluded",
+    Status.RUMOURED: N_("👂 rumoured: reported, not announced"),
+    Status.ANNOUNCED: N_("📣 announced: dates or place may still change"),
+    Status.CONFIRMED: N_("✅ confirmed"),
+    Status.POSTPONED: N_("⏸ postponed: new dates to follow"),
+    Status.CANCELLED: N_("❌ cancelled"),
+    Status.CONCLUDED: N_("🏁 concluded"),
 }
-_FIELD_NAMES = {"status": "Status", "time": "🗓 Time", "place": "📍 Place", "title": "Title"}
-
-
-_TBA = f" ({TO_BE_ANNOUNCED})"
+_STATUS_WORDS = {
+    Status.RUMOURED: N_("rumoured"),
+    Status.ANNOUNCED: N_("announced"),
+    Status.CONFIRMED: N_("confirmed"),
+    Status.POSTPONED: N_("postponed"),
+    Status.CANCELLED: N_("cancelled"),
+    Status.CONCLUDED: N_("concluded"),
+}
+_FIELD_NAMES = {
+    "status": N_("Status"),
+    "time": N_("🗓 Time"),
+    "place": N_("📍 Place"),
+    "title": N_("Title"),
+}
 
 
 def _day_set(change: Change) -> bool:
@@ -46,8 +60,21 @@ def _day_set(change: Change) -> bool:
     )
 
 
+def status_word(status: Status) -> str:
+    """``postponed``, in the chat's language."""
+    return _(_STATUS_WORDS[status])
+
+
 def status_line(event: Event) -> str:
-    return f"Status: {STATUS_LABELS[event.status]}"
+    return _("Status: {status}", status=_(STATUS_LABELS[event.status]))
+
+
+def _period_of(value: str) -> str | None:
+    """``December 2026`` for a history time value known only to its month or year."""
+    parsed, precision = parse_time_value(value), time_precision(value)
+    if parsed is None or precision is Precision.DAY or isinstance(parsed[0], datetime):
+        return None
+    return period_label(parsed[0], precision, current_language())
 
 
 def plain_value(change_field: str, value: str, event: Event, zone: str) -> str:
@@ -64,8 +91,8 @@ def plain_value(change_field: str, value: str, event: Event, zone: str) -> str:
             )
         except InvalidEvent:
             return value
-        return event_clocks(then, zone)
-    return value or "(none)"
+        return event_clocks(then, zone, current_language())
+    return value or _("(none)")
 
 
 def public_actor(by: str) -> str:
@@ -80,16 +107,19 @@ def _value(change_field: str, value: str, event: Event, zone: str) -> str:
 def _change_line(change: Change, event: Event, zone: str, *, stamp: bool) -> str:
     old = _value(change.field, change.old, event, zone)
     new = _value(change.field, change.new, event, zone)
-    line = f"{_FIELD_NAMES[change.field]}: {old} → {new}"
+    line = f"{_(_FIELD_NAMES[change.field])}: {old} → {new}"
     if change.field == "time" and _day_set(change):
-        old = escape(plain_value("time", change.old, event, zone).removesuffix(_TBA))
-        line = f"🗓 Date set: {new} (was {old})"
+        was = _period_of(change.old)
+        old = escape(was) if was is not None else old
+        line = "🗓 " + _("Date set: {new} (was {old})", new=new, old=old)
     if stamp:
-        line = f"• {escape(format_instant(change.at, zone))}, {escape(change.by)}: {line}"
+        at = format_instant(change.at, zone, current_language())
+        line = f"• {escape(at)}, {escape(change.by)}: {line}"
     if change.note:
         line += f" — {escape(change.note)}"
     if change.source:
-        line += f" ({link(change.source, 'source')})"
+        source = _("source")
+        line += f" ({link(change.source, source)})"
     return line
 
 
@@ -105,10 +135,13 @@ def history_text(event: Event, *, zone: str) -> str:
     """/history: every change kept, newest first (reply() splits a long one)."""
     head = f"<b>{escape(event.title)}</b> · {status_line(event)}"
     if not event.history:
-        return f"{head}\nNo changes recorded since it was added."
-    count = len(event.history)
-    plural = "s" if count != 1 else ""
-    intro = f"{count} change{plural}, newest first (times in {escape(zone)}):"
+        return f"{head}\n" + _("No changes recorded since it was added.")
+    intro = ngettext(
+        "{count} change, newest first (times in {zone}):",
+        "{count} changes, newest first (times in {zone}):",
+        len(event.history),
+        zone=escape(zone),
+    )
     return "\n".join([head, intro, *change_lines(event, zone=zone)])
 
 
@@ -129,10 +162,13 @@ def change_notice(
     """
     changes: Sequence[Change] = tracked_changes(before, after, at=after.updated, by="")
     title = f"<b>{escape(after.title)}</b>"
+    lang = current_language()
     if after.cancelled:
-        lines = [f"❌ Cancelled: {title}", f"🗓 {escape(event_clocks(before, zone))}"]
+        lines = ["❌ " + _("Cancelled: {title}", title=title)]
+        lines.append(f"🗓 {escape(event_clocks(before, zone, lang))}")
     else:
-        lines = [f"✏️ Changed: {title}", f"🗓 {escape(event_clocks(after, zone))}"]
+        lines = ["✏️ " + _("Changed: {title}", title=title)]
+        lines.append(f"🗓 {escape(event_clocks(after, zone, lang))}")
         if shared and (yours := your_time_line(after, now=after.updated)):
             lines.append(yours)
     if after.location:
@@ -140,10 +176,11 @@ def change_notice(
     lines += [_change_line(change, after, zone, stamp=False) for change in changes]
     notes = dict.fromkeys((c.note, c.source) for c in why if c.note or c.source)
     for note, source in notes:
-        linked = f" ({link(source, 'source')})" if source else ""
-        lines.append(f"ℹ️ {escape(note) or 'Source'}{linked}")
+        word = _("source")
+        linked = f" ({link(source, word)})" if source else ""
+        lines.append("ℹ️ " + (escape(note) or _("Source")) + linked)
     if after.cancelled:
-        lines.append("It stays in the calendar, marked cancelled.")
+        lines.append(_("It stays in the calendar, marked cancelled."))
     lines.append(f"/event {escape(after.id)} · /history {escape(after.id)}")
     return "\n".join(lines)
 
@@ -152,30 +189,38 @@ def follow_reply(event: Event, *, on: bool, changed: bool, by_topic: bool) -> st
     """The answer to /follow and /unfollow."""
     title = f"<b>{escape(event.title)}</b>"
     if on:
-        head = f"Following {title}" if changed else f"Already following {title}"
-        return (
-            f"🔔 {head}: its reminders and one alert per change (time, place, status, title) "
-            f"come here, and it is in this chat's /calendar feed. /unfollow {escape(event.id)} "
-            "stops it."
+        head = (
+            _("Following {title}", title=title)
+            if changed
+            else _("Already following {title}", title=title)
+        )
+        return "🔔 " + _(
+            "{head}: its reminders and one alert per change (time, place, status, title) "
+            "come here, and it is in this chat's /calendar feed. {unfollow} stops it.",
+            head=head,
+            unfollow=f"/unfollow {escape(event.id)}",
         )
     if not changed:
-        return f"This chat was not following {title} by name. /following lists what it follows."
-    still = " It still comes through one of this chat's topics (/topics)." if by_topic else ""
-    return f"🔕 Stopped following {title}.{still}"
+        return _(
+            "This chat was not following {title} by name. /following lists what it follows.",
+            title=title,
+        )
+    still = " " + _("It still comes through one of this chat's topics (/topics).")
+    return "🔕 " + _("Stopped following {title}.", title=title) + (still if by_topic else "")
 
 
 def followed_list(events: Sequence[Event], *, zone: str) -> str:
     """/following: the events this chat follows by name."""
     if not events:
-        return (
-            "This chat follows no event by name. "
-            "Tap 🔔 Follow under an event, or /follow &lt;id&gt;."
+        return _(
+            "This chat follows no event by name. Tap 🔔 Follow under an event, or {follow}.",
+            follow="/follow &lt;id&gt;",
         )
-    lines = [f"Events this chat follows by name (times in {escape(zone)}):"]
+    lines = [_("Events this chat follows by name (times in {zone}):", zone=escape(zone))]
     for event in events:
-        when = escape(event_clocks(event, zone))
+        when = escape(event_clocks(event, zone, current_language()))
         lines.append(
-            f"• <b>{escape(event.title)}</b> — {when} · {event.status.value} · "
+            f"• <b>{escape(event.title)}</b> — {when} · {status_word(event.status)} · "
             f"/unfollow {escape(event.id)}"
         )
     return "\n".join(lines)

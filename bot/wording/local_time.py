@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from html import escape
 
 from calendars.events import Event
+from calendars.i18n import _, current_language
 from calendars.time.timefmt import format_instant
 
 __all__ = ["SHARED_KINDS", "TG_TIME_FORMAT", "is_shared", "tg_time", "your_time_line"]
@@ -50,7 +51,10 @@ def your_time_line(event: Event, *, now: datetime) -> str | None:
     event known only to its month or year)."""
     if not event.dated:
         return None
-    entity = tg_time(event.starts_at, format_instant(event.starts_at, "UTC"), now=now)
+    text = format_instant(event.starts_at, "UTC", current_language())
+    entity = tg_time(event.starts_at, text, now=now)
     if entity is None:
         return None
-    return f"🕓 {'Begins, your time' if event.all_day else 'Your time'}: {entity}"
+    if event.all_day:
+        return "🕓 " + _("Begins, your time: {time}", time=entity)
+    return "🕓 " + _("Your time: {time}", time=entity)

@@ -9,6 +9,7 @@ from bot.delivery.notifier import Outgoing
 from bot.wording.local_time import is_shared, your_time_line
 from bot.wording.telegram_html import link, split_message
 from calendars.events import Event
+from calendars.i18n import _, current_language, ngettext
 from calendars.ical.render import CalendarMeta
 from calendars.news.articles import Article
 from calendars.reminders import Reminder
@@ -31,7 +32,8 @@ def event_lines(
     """Title, the clocks line (the chat's zone, the venue's, UTC), and place: the core of
     every message about an event. A ``shared`` chat (channel, group) also gets the start as
     an entity each reader's app shows on their own clock, when ``now`` allows it."""
-    lines = [f"<b>{escape(event.title)}</b>", f"🗓 {escape(event_clocks(event, zone))}"]
+    clocks = event_clocks(event, zone, current_language())
+    lines = [f"<b>{escape(event.title)}</b>", f"🗓 {escape(clocks)}"]
     if shared and now is not None and (yours := your_time_line(event, now=now)):
         lines.append(yours)
     if event.location:
@@ -42,7 +44,7 @@ def event_lines(
 def _byline(article: Article, zone: str) -> str:
     parts = [escape(article.source)] if article.source else []
     if article.published is not None:
-        parts.append(escape(format_instant(article.published, zone)))
+        parts.append(escape(format_instant(article.published, zone, current_language())))
     return " · ".join(parts)
 
 
@@ -64,15 +66,22 @@ def article_notice(article: Article, events: list[Event], *, zone: str) -> str:
     if byline := _byline(article, zone):
         lines.append(byline)
     if events:
-        lines.append(
-            "About: " + ", ".join(f"{escape(e.title)} (/event {escape(e.id)})" for e in events)
-        )
+        about = ", ".join(f"{escape(e.title)} (/event {escape(e.id)})" for e in events)
+        lines.append(_("About: {events}", events=about))
     return "\n".join(lines)
 
 
 def digest_notice(items: list[tuple[Article, list[Event]]], *, zone: str) -> str:
     """Many new articles at once: one message, not a flood."""
-    lines = [f"📰 {len(items)} new articles about events you follow:"]
+    count = len(items)
+    lines = [
+        "📰 "
+        + ngettext(
+            "{count} new article about events you follow:",
+            "{count} new articles about events you follow:",
+            count,
+        )
+    ]
     for article, _events in items:
         byline = _byline(article, zone)
         lines.append(f"• {_headline(article)}" + (f" — {byline}" if byline else ""))
@@ -83,8 +92,9 @@ def reminder_message(reminder: Reminder, *, now: datetime, meta: CalendarMeta) -
     event, zone = reminder.event, reminder.subscriber.zone
     shared = is_shared(reminder.subscriber.kind)
     head, *rest = event_lines(event, zone, shared=shared, now=now)
-    lines = [f"⏰ {head} starts {escape(format_until(event, now))}", *rest]
-    ics = link(meta.event_ics_url(event.id), "Add to your calendar (.ics)")
+    until = escape(format_until(event, now, current_language()))
+    lines = ["⏰ " + _("{title} starts {until}", title=head, until=until), *rest]
+    ics = link(meta.event_ics_url(event.id), _("Add to your calendar (.ics)"))
     lines.append(f"{ics} · id <code>{escape(event.id)}</code>")
     return Outgoing("\n".join(lines))
 
@@ -94,14 +104,21 @@ QUIET_DIGEST_MAX = 40  # more would be a wall of links; the events' pages list t
 
 def quiet_digest_notice(items: list[tuple[Article, list[Event]]], *, zone: str) -> str:
     """What arrived during a chat's quiet hours: one message when they end."""
-    lines = [f"🌙 While this chat was quiet: {len(items)} new articles about events you follow:"]
-    if len(items) == 1:
-        lines[0] = "🌙 While this chat was quiet: 1 new article about events you follow:"
+    count = len(items)
+    lines = [
+        "🌙 "
+        + ngettext(
+            "While this chat was quiet: {count} new article about events you follow:",
+            "While this chat was quiet: {count} new articles about events you follow:",
+            count,
+        )
+    ]
     for article, events in items[:QUIET_DIGEST_MAX]:
         byline = _byline(article, zone)
         about = " · ".join(f"/event {escape(e.id)}" for e in events[:3])
         extra = " — ".join(part for part in (byline, about) if part)
         lines.append(f"• {_headline(article)}" + (f" — {extra}" if extra else ""))
     if len(items) > QUIET_DIGEST_MAX:
-        lines.append(f"… and {len(items) - QUIET_DIGEST_MAX} more: see /event pages.")
+        more = len(items) - QUIET_DIGEST_MAX
+        lines.append(_("… and {count} more: see /event pages.", count=more))
     return "\n".join(lines)

@@ -8,11 +8,12 @@ from html import escape
 
 from bot.news.sources import OpmlImport
 from bot.services.stats import InstanceStats
-from bot.wording.lifecycle import change_lines, status_line
+from bot.wording.lifecycle import change_lines, status_line, status_word
 from bot.wording.local_time import is_shared
 from bot.wording.notices import event_lines
 from bot.wording.telegram_html import link
 from calendars.events import Event
+from calendars.i18n import LANGUAGE_NAMES, N_, _, current_language
 from calendars.ical.personal import private_feed_url
 from calendars.ical.render import CalendarMeta
 from calendars.links import GOOGLE_ADD_BY_URL, SubscribeLinks, subscribe_links
@@ -40,14 +41,27 @@ __all__ = [
 def upcoming_list(
     events: Sequence[Event], *, zone: str, now: datetime, topic: str | None, shared: bool = False
 ) -> str:
-    scope = f" in <b>{escape(topic)}</b>" if topic else ""
+    lang, shown_zone = current_language(), escape(zone)
+    if not events and topic:
+        return _(
+            "No upcoming events in {topic}. /calendar has the feed with past events too.",
+            topic=f"<b>{escape(topic)}</b>",
+        )
     if not events:
-        return f"No upcoming events{scope}. /calendar has the feed with past events too."
-    blocks = [f"Upcoming events{scope} (times in {escape(zone)}):"]
+        return _("No upcoming events. /calendar has the feed with past events too.")
+    if topic:
+        head = _(
+            "Upcoming events in {topic} (times in {zone}):",
+            topic=f"<b>{escape(topic)}</b>",
+            zone=shown_zone,
+        )
+    else:
+        head = _("Upcoming events (times in {zone}):", zone=shown_zone)
+    blocks = [head]
     for event in events:
         lines = event_lines(event, zone, shared=shared, now=now)
-        status = "" if event.status.value == "confirmed" else f" ({event.status.value})"
-        lines[0] += f"{status} — {escape(format_until(event, now))}"
+        status = "" if event.status.value == "confirmed" else f" ({status_word(event.status)})"
+        lines[0] += f"{status} — {escape(format_until(event, now, lang))}"
         lines.append(f"id <code>{escape(event.id)}</code> · /event {escape(event.id)}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
@@ -58,24 +72,28 @@ def event_details(
 ) -> str:
     lines = event_lines(event, zone, shared=shared, now=now)
     if event.cancelled:
-        lines[0] = f"<s>{lines[0]}</s> — <b>cancelled</b>"
+        lines[0] = f"<s>{lines[0]}</s> — <b>{escape(status_word(event.status))}</b>"
     elif not event.has_begun(now):
-        lines[0] += f" — starts {escape(format_until(event, now))}"
+        until = escape(format_until(event, now, current_language()))
+        lines[0] += " — " + _("starts {until}", until=until)
     lines.append(status_line(event))
     if event.description:
         lines += ["", escape(event.description)]
     if event.history:
-        lines += ["Recent changes (/history for all):", *change_lines(event, zone=zone, last=3)]
+        recent = _("Recent changes (/history for all):")
+        lines += [recent, *change_lines(event, zone=zone, last=3)]
     if event.tags:
-        lines.append("Topics: " + ", ".join(escape(t) for t in event.tags))
+        lines.append(_("Topics: {topics}", topics=", ".join(escape(t) for t in event.tags)))
     if event.urls:
-        lines += ["Sources:", *(link(url, url) for url in event.urls)]
+        lines += [_("Sources:"), *(link(url, url) for url in event.urls)]
     if event.coverage:
-        lines += ["Related coverage:", *coverage_lines(event, zone=zone)]
-    ics = link(meta.event_ics_url(event.id), "Add to calendar (.ics)")
+        lines += [_("Related coverage:"), *coverage_lines(event, zone=zone)]
+    ics = link(meta.event_ics_url(event.id), _("Add to calendar (.ics)"))
     if not event.dated:
-        ics = link(meta.event_ics_url(event.id), "its .ics")
-        ics = f"Not in the calendar feed until the day is announced ({ics} fills in then)"
+        ics = link(meta.event_ics_url(event.id), _("its .ics"))
+        ics = _(
+            "Not in the calendar feed until the day is announced ({ics} fills in then)", ics=ics
+        )
     lines.append(f"{ics} · id <code>{escape(event.id)}</code>")
     return "\n".join(lines)
 
@@ -142,17 +160,24 @@ def opml_report(report: OpmlImport) -> str:
 def coverage_lines(event: Event, *, zone: str, limit: int = 5) -> list[str]:
     lines = []
     for item in event.coverage[:limit]:
-        when = f" · {escape(format_instant(item.published, zone))}" if item.published else ""
+        published = item.published
+        when = (
+            f" · {escape(format_instant(published, zone, current_language()))}" if published else ""
+        )
         source = f" — {escape(item.source)}" if item.source else ""
         lines.append(f"• {link(item.url, item.title)}{source}{when}")
     return lines
 
 
 def _subscribe_line(links: SubscribeLinks) -> str:
+    webcal = link(links.webcal, _("subscribe (webcal)"))
+    google = link(links.google, _("add"))
+    by_url = link(GOOGLE_ADD_BY_URL, _("Settings → Add calendar → From URL"))
     return (
-        f"• Apple / Thunderbird: {link(links.webcal, 'subscribe (webcal)')}\n"
-        f"• Google: {link(links.google, 'add')} — or paste the feed URL at "
-        f"{link(GOOGLE_ADD_BY_URL, 'Settings → Add calendar → From URL')}\n"
+        f"• Apple / Thunderbird: {webcal}\n"
+        "• Google: "
+        + _("{add} — or paste the feed URL at {settings}", add=google, settings=by_url)
+        + "\n"
         f"• Outlook: {link(links.outlook, 'Outlook.com')} · "
         f"{link(links.outlook_work, 'Microsoft 365')}"
     )
@@ -161,19 +186,25 @@ def _subscribe_line(links: SubscribeLinks) -> str:
 def private_calendar(meta: CalendarMeta, *, feed_token: str | None, reset: bool) -> list[str]:
     """The chat's own feed: its secret URL, how to add it, and how to revoke it."""
     if feed_token is None:
-        return ["Send /start, then /calendar again, for a private calendar of this chat's topics."]
+        return [
+            _("Send /start, then /calendar again, for a private calendar of this chat's topics.")
+        ]
     links = subscribe_links(
         private_feed_url(meta.public_url, feed_token), name=f"{meta.name} (this chat)"
     )
-    head = "<b>This chat's private calendar</b> (the topics it follows)"
+    title = escape(_("This chat's private calendar"))
+    head = _("{title} (the topics it follows)", title=f"<b>{title}</b>")
     if reset:
-        head = "<b>New private calendar link</b>: the old one no longer works."
+        title = escape(_("New private calendar link"))
+        head = _("{title}: the old one no longer works.", title=f"<b>{title}</b>")
     return [
         head,
-        f"Feed URL: <code>{escape(links.https)}</code>",
+        _("Feed URL: {url}", url=f"<code>{escape(links.https)}</code>"),
         _subscribe_line(links),
-        "Keep the link to yourselves: anyone with it sees what this chat follows. "
-        "/calendar reset makes a new link and turns this one off.",
+        _(
+            "Keep the link to yourselves: anyone with it sees what this chat follows. "
+            "/calendar reset makes a new link and turns this one off."
+        ),
     ]
 
 
@@ -186,17 +217,21 @@ def calendar_links(
 ) -> str:
     base = meta.public_url.rstrip("/")
     links = subscribe_links(f"{base}/calendar.ics", name=meta.name)
+    title = escape(_("Add the SummitWatch calendar"))
     lines = [
         *private_calendar(meta, feed_token=feed_token, reset=reset),
         "",
-        "<b>Add the SummitWatch calendar</b> (every event)",
-        f"Feed URL: <code>{escape(links.https)}</code>",
+        _("{title} (every event)", title=f"<b>{title}</b>"),
+        _("Feed URL: {url}", url=f"<code>{escape(links.https)}</code>"),
         _subscribe_line(links),
-        "Google refreshes subscribed calendars only every few hours; reminders here are immediate.",
+        _(
+            "Google refreshes subscribed calendars only every few hours; "
+            "reminders here are immediate."
+        ),
     ]
     if topics:
         lines.append("")
-        lines.append("Feeds of the topics this chat follows:")
+        lines.append(_("Feeds of the topics this chat follows:"))
         for topic in topics:
             topic_links = subscribe_links(
                 f"{base}/calendar/{topic}.ics", name=f"{meta.name} — {topic}"
@@ -211,18 +246,25 @@ def calendar_links(
 def settings_summary(subscriber: Subscriber, *, default_offsets: Sequence[timedelta]) -> str:
     offsets = subscriber.offsets if subscriber.offsets is not None else default_offsets
     topics = (
-        "all topics"
+        _("all topics")
         if subscriber.topics is None
-        else ", ".join(sorted(subscriber.topics)) or "no topics"
+        else ", ".join(sorted(subscriber.topics)) or _("no topics")
     )
-    return (
-        f"Time zone: <b>{escape(subscriber.zone)}</b> (/tz to change)\n"
-        f"Reminders: <b>{escape(describe_offsets(offsets))}</b> (/remind to change)\n"
-        f"Following: <b>{escape(topics)}</b> (/topics to change)"
+    reminders = describe_offsets(offsets, current_language())
+    return "\n".join(
+        [
+            _("Time zone: {zone} (/tz to change)", zone=f"<b>{escape(subscriber.zone)}</b>"),
+            _("Reminders: {offsets} (/remind to change)", offsets=f"<b>{escape(reminders)}</b>"),
+            _("Following: {topics} (/topics to change)", topics=f"<b>{escape(topics)}</b>"),
+            _(
+                "Language: {language} (/lang to change)",
+                language=f"<b>{escape(LANGUAGE_NAMES[subscriber.language])}</b>",
+            ),
+        ]
     )
 
 
-FORUM_TOPIC_NOTE = (
+FORUM_TOPIC_NOTE = N_(
     "This forum topic has a subscription of its own: its topics, time zone and reminders "
     "(the group's other topics and General are set up apart)."
 )
@@ -237,31 +279,39 @@ def welcome(
     default_offsets: Sequence[timedelta],
     new: bool,
 ) -> str:
-    place = "topic" if subscriber.thread_id is not None else "chat"
-    head = "Welcome to <b>SummitWatch</b>!" if new else f"This {place} is already subscribed."
+    if new:
+        head = _("Welcome to {name}!", name="<b>SummitWatch</b>")
+    elif subscriber.thread_id is not None:
+        head = _("This topic is already subscribed.")
+    else:
+        head = _("This chat is already subscribed.")
     lines = [
         head,
-        *([FORUM_TOPIC_NOTE] if subscriber.thread_id is not None and new else []),
-        "I track summits, state visits and diplomatic meetings, remind you before they start "
-        "and publish them as a calendar you can subscribe to.",
+        *([_(FORUM_TOPIC_NOTE)] if subscriber.thread_id is not None and new else []),
+        _(
+            "I track summits, state visits and diplomatic meetings, remind you before they "
+            "start and publish them as a calendar you can subscribe to."
+        ),
         "",
         settings_summary(subscriber, default_offsets=default_offsets),
         "",
     ]
     if next_event is not None:
         shared = is_shared(subscriber.kind)
-        lines += ["Next event:", *event_lines(next_event, subscriber.zone, shared=shared, now=now)]
-        lines.append(
-            f"starts {escape(format_until(next_event, now))} · /event {escape(next_event.id)}"
-        )
+        lines += [
+            _("Next event:"),
+            *event_lines(next_event, subscriber.zone, shared=shared, now=now),
+        ]
+        until = escape(format_until(next_event, now, current_language()))
+        lines.append(_("starts {until}", until=until) + f" · /event {escape(next_event.id)}")
     else:
-        lines.append("No upcoming events right now; I will remind you when one is added.")
+        lines.append(_("No upcoming events right now; I will remind you when one is added."))
     base = meta.public_url.rstrip("/")
+    feed = link(base + "/calendar.ics", base + "/calendar.ics")
     lines += [
         "",
-        f"Calendar: {link(base + '/calendar.ics', base + '/calendar.ics')} "
-        "(/calendar for Google, Apple, Outlook)",
-        "/help lists all commands.",
+        _("Calendar: {link} (/calendar for Google, Apple, Outlook)", link=feed),
+        _("/help lists all commands."),
     ]
     return "\n".join(lines)
 
@@ -279,9 +329,10 @@ def time_notes(event: Event) -> str:
 
 def help_text(commands: Sequence[tuple[str, str]], admin: Sequence[tuple[str, str]]) -> str:
     """``commands`` for everyone; ``admin`` (empty unless the reader is an admin) below them."""
-    lines = ["<b>SummitWatch commands</b>"] + [
+    lines = ["<b>" + escape(_("SummitWatch commands")) + "</b>"] + [
         f"/{name} — {escape(text)}" for name, text in commands
     ]
     if admin:
-        lines += ["", "<b>Admin</b>"] + [f"/{name} — {escape(text)}" for name, text in admin]
+        lines += ["", "<b>" + escape(_("Admin")) + "</b>"]
+        lines += [f"/{name} — {escape(text)}" for name, text in admin]
     return "\n".join(lines)

@@ -199,6 +199,8 @@ def _resolve(component: Component, read: FileContext) -> None:
     for rule in rules if isinstance(rules, list) else [rules]:
         if not isinstance(rule, vRecur):
             raise SkipEvent("its repeat rule (RRULE) could not be read")
+        if "COUNT" in rule and "UNTIL" in rule:  # dateutil deprecates it, RFC 5545 forbids it
+            raise SkipEvent("its repeat rule has both COUNT and UNTIL; it may have one")
 
 
 def _aware(value: Any, params: Any, read: FileContext) -> Any:
@@ -270,16 +272,34 @@ def _first(
     while start < window.end and len(found) <= cap:
         if allowance.steps < _QUESTION_STEPS or budget < _QUESTION_STEPS:
             return sorted(found.values(), key=_key), start
-        allowance.steps -= _QUESTION_STEPS
-        budget -= _QUESTION_STEPS
         stop = min(start + chunk, window.end)
-        batch = heapq.nsmallest(cap + 1, series.between(start, stop), key=_key)
+        answered = _Counted(series.between(start, stop))
+        batch = heapq.nsmallest(cap + 1, answered, key=_key)
+        cost = max(_QUESTION_STEPS, answered.count)  # EXDATEs can hide most of what it made
+        allowance.steps -= cost
+        budget -= cost
         for occurrence in batch:
             found.setdefault((str(occurrence.id.recurrence_id), str(_key(occurrence))), occurrence)
         if len(batch) < cap // 4:
             chunk = min(chunk * 2, widest)
         start = stop
     return sorted(found.values(), key=_key), None
+
+
+class _Counted:
+    """An iterator that counts what it gave."""
+
+    def __init__(self, items: Any) -> None:
+        self._items = iter(items)
+        self.count = 0
+
+    def __iter__(self) -> _Counted:
+        return self
+
+    def __next__(self) -> Any:
+        item = next(self._items)
+        self.count += 1
+        return item
 
 
 def _moved_by(calendar: Component) -> dict[str, tuple[Any, Any]]:

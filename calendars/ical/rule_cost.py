@@ -53,7 +53,11 @@ def rule_cost(rule: vRecur, start: date, window_start: datetime) -> RuleCost:
     parts = {str(key).upper(): list(value) for key, value in rule.items()}
     freq = str((parts.get("FREQ") or ["DAILY"])[0]).upper()
     period = _PERIOD.get(freq, _PERIOD["DAILY"])
-    interval = max(_int((parts.get("INTERVAL") or [1])[0]), 1)
+    interval = _int((parts.get("INTERVAL") or [1])[0])
+    if interval < 1:  # dateutil would loop on the spot (0) or run backwards (negative)
+        return RuleCost(0, 0.0, f"its INTERVAL is {interval}; it must be 1 or more")
+    if not isinstance(start, datetime) and period < _PERIOD["DAILY"]:
+        return RuleCost(0, 0.0, f"an all-day event cannot repeat {freq} (every day at most)")
     per_period = _per_period(freq, parts)
     start_utc = _utc(start)
     stop = window_start

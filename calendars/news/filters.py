@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from calendars.errors import InvalidInput
+from calendars.i18n import _
 from calendars.news.articles import Article
 from calendars.news.matching import can_match, fold, found_phrases
 
@@ -51,16 +52,28 @@ class NewsFilter:
     def __post_init__(self) -> None:
         terms = (*self.required, *self.excluded)
         if not terms:
-            raise _refuse("a filter needs at least one term")
+            raise _refuse(_("a filter needs at least one term"))
         if len(terms) > MAX_TERMS:
-            raise _refuse(f"a filter may have at most {MAX_TERMS} terms, not {len(terms)}")
+            raise _refuse(
+                _(
+                    "a filter may have at most {limit} terms, not {count}",
+                    limit=MAX_TERMS,
+                    count=len(terms),
+                )
+            )
         for term in terms:
             _check_term(term)
         seen: dict[str, str] = {}
         for term in terms:
             key = fold(term)
             if key in seen:
-                raise _refuse(f"{term!r} appears twice (as {seen[key]!r} too)")
+                raise _refuse(
+                    _(
+                        "{term} appears twice (as {other} too)",
+                        term=repr(term),
+                        other=repr(seen[key]),
+                    )
+                )
             seen[key] = term
 
     def accepts(self, article: Article) -> bool:
@@ -90,21 +103,34 @@ def _quoted(term: str) -> str:
 
 def _check_term(term: str) -> None:
     if not term or term != " ".join(term.split()):
-        raise _refuse("a term is empty or has stray spaces")
+        raise _refuse(_("a term is empty or has stray spaces"))
     if '"' in term.translate(_QUOTES):
-        raise _refuse(f"{term[:MAX_TERM_LENGTH]!r}: a term cannot contain a quote mark")
+        raise _refuse(
+            _("{term}: a term cannot contain a quote mark", term=repr(term[:MAX_TERM_LENGTH]))
+        )
     if len(term) > MAX_TERM_LENGTH:
         raise _refuse(
-            f"{term[:20]!r}… is {len(term)} characters; a term may have {MAX_TERM_LENGTH}"
+            _(
+                "{term}… is {count} characters; a term may have {limit}",
+                term=repr(term[:20]),
+                count=len(term),
+                limit=MAX_TERM_LENGTH,
+            )
         )
     if not can_match(term):
-        raise _refuse(f"{term!r} has no letter or digit to look for")
+        raise _refuse(_("{term} has no letter or digit to look for", term=repr(term)))
 
 
 def parse_filter(text: str) -> NewsFilter:
     """Read ``+word -word "a phrase" +"a phrase"``; InvalidInput says what is wrong."""
     if len(text) > MAX_TEXT:
-        raise _refuse(f"that is {len(text)} characters; a filter may have {MAX_TEXT}")
+        raise _refuse(
+            _(
+                "that is {count} characters; a filter may have {limit}",
+                count=len(text),
+                limit=MAX_TEXT,
+            )
+        )
     text = text.translate(_QUOTES)
     required: list[str] = []
     excluded: list[str] = []
@@ -116,26 +142,34 @@ def parse_filter(text: str) -> NewsFilter:
         sign = text[i] if text[i] in _SIGNS else ""
         i += len(sign)
         if i >= n or text[i].isspace():
-            raise _refuse(f"{sign!r} alone: write the word right after it, as in +S-400")
+            raise _refuse(
+                _("{sign} alone: write the word right after it, as in +S-400", sign=repr(sign))
+            )
         if text[i] in _SIGNS:
-            raise _refuse(f"{text[i - 1 : i + 1]!r}: give each term one sign, + or -")
+            raise _refuse(
+                _("{signs}: give each term one sign, + or -", signs=repr(text[i - 1 : i + 1]))
+            )
         if text[i] == '"':
             close = text.find('"', i + 1)
             if close == -1:
-                raise _refuse('a quote is not closed: put phrases in "…"')
+                raise _refuse(_('a quote is not closed: put phrases in "…"'))
             term, i = " ".join(text[i + 1 : close].split()), close + 1
             if not term:
-                raise _refuse('"" is an empty term: put a word or phrase in the quotes')
+                raise _refuse(_('"" is an empty term: put a word or phrase in the quotes'))
             if i < n and not text[i].isspace():
-                raise _refuse(f"put a space after the closing quote of {term[:20]!r}")
+                raise _refuse(
+                    _("put a space after the closing quote of {term}", term=repr(term[:20]))
+                )
         else:
             end = i
             while end < n and not text[end].isspace():
                 end += 1
             term, i = text[i:end], end
             if '"' in term:
-                raise _refuse(f'{term[:20]!r}: put a phrase in quotes, as "rare earths"')
+                raise _refuse(
+                    _('{term}: put a phrase in quotes, as "rare earths"', term=repr(term[:20]))
+                )
         (required if _SIGNS.get(sign, True) else excluded).append(term)
         if len(required) + len(excluded) > MAX_TERMS:
-            raise _refuse(f"a filter may have at most {MAX_TERMS} terms")
+            raise _refuse(_("a filter may have at most {limit} terms", limit=MAX_TERMS))
     return NewsFilter(tuple(required), tuple(excluded))

@@ -15,6 +15,9 @@ import re
 from datetime import date
 from enum import StrEnum
 
+from calendars.i18n import DEFAULT_LANGUAGE, gettext_in
+from calendars.time.language import day_text, digits, month_text
+
 __all__ = [
     "PERIOD_EXAMPLES",
     "TO_BE_ANNOUNCED",
@@ -59,18 +62,21 @@ def period_problem(start: date, precision: Precision) -> str | None:
     return None
 
 
-def period_label(start: date, precision: Precision) -> str:
+def period_label(start: date, precision: Precision, lang: str = DEFAULT_LANGUAGE) -> str:
     """``December 2025`` for a month, ``2026`` for a year (the day itself for ``day``)."""
     if precision is Precision.YEAR:
-        return f"{start.year}"
+        return digits(f"{start.year}", lang)
     if precision is Precision.MONTH:
-        return f"{start:%B} {start.year}"
-    return f"{start:%a} {start.day} {start:%B} {start.year}"
+        return month_text(start, lang)
+    if lang == DEFAULT_LANGUAGE:
+        return f"{start:%a} {start.day} {start:%B} {start.year}"
+    return day_text(start, lang=lang)
 
 
-def undated_label(start: date, precision: Precision) -> str:
+def undated_label(start: date, precision: Precision, lang: str = DEFAULT_LANGUAGE) -> str:
     """``December 2025 (date to be announced)``: how every message and page says it."""
-    return f"{period_label(start, precision)} ({TO_BE_ANNOUNCED})"
+    period = period_label(start, precision, lang)
+    return gettext_in(lang, "{period} (date to be announced)", period=period)
 
 
 def parse_period(text: str) -> tuple[date, Precision] | None:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from calendars.i18n import _
 from calendars.time.abbreviations import (
     ABBREVIATIONS,
     FIXED_LEGACY,
@@ -130,23 +131,35 @@ def explain_zone_input(name: str) -> str | None:
     known = ABBREVIATIONS.get(typed.upper())
     if known:
         meant = _or([f"{zone} ({where})" for zone, where in known])
-        return f"{typed} is an abbreviation, not a zone; it usually means {meant}"
+        return _(
+            "{typed} is an abbreviation, not a zone; it usually means {meant}",
+            typed=typed,
+            meant=meant,
+        )
     offset = typed_offset(typed)
     if offset is None:
         return None
     shown = format_offset(offset)
-    text = f"{typed} is an offset, not a zone; name a place on {shown}"
+    text = _(
+        "{typed} is an offset, not a zone; name a place on {offset}", typed=typed, offset=shown
+    )
     places = PLACES_BY_OFFSET.get(int(offset.total_seconds()) // 60)
     if places:
-        text += f" such as {_or(list(places))}"
+        text += " " + _("such as {places}", places=_or(list(places)))
     etc = _etc_name(offset)
     if etc and etc != "UTC":
-        text += f", or {etc} for {shown} all year (Etc/GMT names have the sign reversed)"
+        text += ", " + _(
+            "or {zone} for {offset} all year (Etc/GMT names have the sign reversed)",
+            zone=etc,
+            offset=shown,
+        )
     return text
 
 
 def _or(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+    if len(words) == 1:
+        return words[0]
+    return _("{first} or {last}", first=", ".join(words[:-1]), last=words[-1])
 
 
 def zone_warning(key: str, *, now: datetime | None = None) -> str | None:
@@ -154,22 +167,35 @@ def zone_warning(key: str, *, now: datetime | None = None) -> str | None:
     moment = now or datetime.now(UTC)
     if key in FIXED_LEGACY:
         shown = format_offset(ZoneInfo(key).utcoffset(moment) or timedelta())
-        return (
-            f"{key} is {shown} all year, with no summer time; for the clocks of that region "
-            f"use {FIXED_LEGACY[key]}"
+        return _(
+            "{zone} is {offset} all year, with no summer time; for the clocks of that region "
+            "use {place}",
+            zone=key,
+            offset=shown,
+            place=FIXED_LEGACY[key],
         )
     if key in RULED_LEGACY:
-        return f"{key} is an old name; a place such as {RULED_LEGACY[key]} is clearer"
+        return _(
+            "{zone} is an old name; a place such as {place} is clearer",
+            zone=key,
+            place=RULED_LEGACY[key],
+        )
     match = _ETC_RE.match(key)
     if match and int(match["hours"]):
         offset = ZoneInfo(key).utcoffset(moment) or timedelta()
         shown, opposite = format_offset(offset), format_offset(-offset)
-        text = f"{key} is {shown} all year: Etc/GMT names have the sign reversed"
+        text = _(
+            "{zone} is {offset} all year: Etc/GMT names have the sign reversed",
+            zone=key,
+            offset=shown,
+        )
         other = _etc_name(-offset)
         if other:
-            text += f", so {opposite} is {other}"
+            text += ", " + _("so {offset} is {zone}", offset=opposite, zone=other)
         places = PLACES_BY_OFFSET.get(int(offset.total_seconds()) // 60)
         if places:
-            text += f"; to follow a place's clock changes, use one such as {places[0]}"
+            text += "; " + _(
+                "to follow a place's clock changes, use one such as {place}", place=places[0]
+            )
         return text
     return None

@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from calendars.briefings import parse_briefing
+from calendars.errors import InvalidInput
 from calendars.news.filters import parse_filter
 from calendars.quiet import parse_quiet_hours
 from calendars.subscribers import Subscriber
@@ -72,3 +75,13 @@ def test_the_briefing_survives_the_round_trip() -> None:
     assert record["briefing"] == "weekly mon 08:00"
     assert record["briefing_sent"] == "2026-W49"
     assert Subscriber.from_record(record) == subscriber
+
+
+def test_a_chat_speaks_english_until_it_chooses_and_older_records_load_as_english() -> None:
+    old = Subscriber(id="42", subscribed_at=AT, reminders_since=AT).to_record()
+    del old["language"]
+    assert Subscriber.from_record(old).language == "en"
+    russian = Subscriber(id="42", subscribed_at=AT, reminders_since=AT, language="ru")
+    assert Subscriber.from_record(russian.to_record()).language == "ru"
+    with pytest.raises(InvalidInput):
+        Subscriber(id="42", language="de")

@@ -110,3 +110,13 @@ def test_web_server_limit_errors_name_the_key(key: str, value: str) -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings({key: value})
     assert caught.value.key == key
+
+
+def test_paid_broadcast_is_off_unless_switched_on() -> None:
+    assert load_settings({}).paid_broadcast is False
+    assert load_settings({"SUMMITWATCH_PAID_BROADCAST": " On "}).paid_broadcast is True
+    assert load_settings({"SUMMITWATCH_PAID_BROADCAST": "off"}).paid_broadcast is False
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"SUMMITWATCH_PAID_BROADCAST": "maybe"})
+    assert caught.value.key == "SUMMITWATCH_PAID_BROADCAST"
+    assert "on or off" in str(caught.value)

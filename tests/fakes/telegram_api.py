@@ -323,6 +323,7 @@ class FakeTelegram(BotApiState):
         chat_title: str | None = None,
         document: JSONDict | None = None,
         message_thread_id: int | None = None,
+        language_code: str | None = None,
     ) -> JSONDict:
         """Push a user's message (a ``channel_post`` in channels) and return the Update.
 
@@ -330,7 +331,8 @@ class FakeTelegram(BotApiState):
         what PTB's CommandHandler matches on. With ``document`` the text becomes the caption.
         In groups the sender defaults to user ``DEFAULT_GROUP_USER``. ``message_thread_id``
         posts in a forum topic (``register_forum``, ``create_forum_topic``); anything else
-        is a ValueError, since Telegram sends no such message.
+        is a ValueError, since Telegram sends no such message. ``language_code`` is the
+        language of the sender's Telegram app from now on (``en`` until then).
         """
         if chat_id < 0 and chat_type == "private":
             raise ValueError("private chats have positive ids; pass chat_type='group' etc.")
@@ -342,6 +344,8 @@ class FakeTelegram(BotApiState):
             if chat_type != "private" and user_id is None:
                 sender_id = DEFAULT_GROUP_USER
             sender = self._users.setdefault(sender_id, tg.user(sender_id, username=username))
+            if language_code is not None:
+                sender["language_code"] = language_code
             fields: JSONDict = {}
             if document is not None:
                 fields["document"] = document
@@ -402,7 +406,13 @@ class FakeTelegram(BotApiState):
             return self.push_update({"callback_query": query})
 
     def push_inline_query(
-        self, *, user_id: int, query: str, offset: str = "", chat_type: str | None = "sender"
+        self,
+        *,
+        user_id: int,
+        query: str,
+        offset: str = "",
+        chat_type: str | None = "sender",
+        language_code: str | None = None,
     ) -> JSONDict:
         """Push what Telegram sends while a user types ``@bot <query>`` in a chat.
 
@@ -410,6 +420,7 @@ class FakeTelegram(BotApiState):
         is on, so anything else is a mistake in the test. ``chat_type`` is where the user
         types: "sender" (their chat with the bot), "private", "group", "supergroup",
         "channel", or None when unknown. The Update's ``inline_query.id`` answers it.
+        ``language_code``: the language of the user's Telegram app from now on.
         """
         if not self.inline_mode:
             raise ValueError("Telegram sends no inline queries to a bot without inline mode")
@@ -419,9 +430,12 @@ class FakeTelegram(BotApiState):
         with self._lock:
             query_id = str(next(self._ids) * 1_000_003)  # long numeric strings, as Telegram's
             self._inline_queries.add(query_id)
+            sender = self._users.setdefault(user_id, tg.user(user_id))
+            if language_code is not None:
+                sender["language_code"] = language_code
             payload: JSONDict = {
                 "id": query_id,
-                "from": self._users.setdefault(user_id, tg.user(user_id)),
+                "from": sender,
                 "query": query,
                 "offset": offset,
             }

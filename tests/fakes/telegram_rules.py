@@ -273,12 +273,21 @@ class FloodLimiter:
     """Sliding-window model of Telegram's broadcast limits.
 
     Telegram documents ~30 messages/second overall, ~1/second per chat and 20/minute per
-    group; exceeding them yields 429 with ``retry_after``. Only accepted sends count, as on
-    the real server. Negative ids (and ``@channel`` names) are groups or channels.
+    group; exceeding them yields 429 with ``retry_after``. A send with
+    ``allow_paid_broadcast`` may go up to ``paid_per_second`` (1,000) overall; the per-chat
+    and group limits stay. Only accepted sends count, as on the real server. Negative ids
+    (and ``@channel`` names) are groups or channels.
     """
 
-    def __init__(self, global_per_second: int, per_chat_per_second: int, group_per_minute: int):
+    def __init__(
+        self,
+        global_per_second: int,
+        per_chat_per_second: int,
+        group_per_minute: int,
+        paid_per_second: int = 1000,
+    ):
         self.global_per_second = global_per_second
+        self.paid_per_second = paid_per_second
         self.per_chat_per_second = per_chat_per_second
         self.group_per_minute = group_per_minute
         self._global: deque[float] = deque()
@@ -293,11 +302,15 @@ class FloodLimiter:
             return None
         return max(1, math.ceil(window[0] + span - now))
 
-    def admit(self, chat_id: int | str, now: float) -> int | None:
-        """Record a send and return None, or return retry_after seconds if over a limit."""
+    def admit(self, chat_id: int | str, now: float, *, paid: bool = False) -> int | None:
+        """Record a send and return None, or return retry_after seconds if over a limit.
+
+        ``paid``: the send carried ``allow_paid_broadcast``; all sends share one window.
+        """
         chat_window = self._per_chat.setdefault(chat_id, deque())
+        overall = self.paid_per_second if paid else self.global_per_second
         checks = [
-            (self._global, self.global_per_second, 1.0),
+            (self._global, overall, 1.0),
             (chat_window, self.per_chat_per_second, 1.0),
         ]
         is_group = isinstance(chat_id, str) or chat_id < 0

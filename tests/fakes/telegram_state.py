@@ -229,10 +229,14 @@ class BotApiState:
         global_per_second: int = 30,
         per_chat_per_second: int = 1,
         group_per_minute: int = 20,
+        paid_per_second: int = 1000,
     ) -> None:
-        """Turn on Telegram's flood limits for sendMessage/sendDocument (see ``flood_429s``)."""
+        """Turn on Telegram's flood limits for sendMessage/sendDocument (see ``flood_429s``);
+        sends with ``allow_paid_broadcast`` get ``paid_per_second`` overall instead."""
         with self._lock:
-            self._limiter = FloodLimiter(global_per_second, per_chat_per_second, group_per_minute)
+            self._limiter = FloodLimiter(
+                global_per_second, per_chat_per_second, group_per_minute, paid_per_second
+            )
 
     def disable_limits(self) -> None:
         """Turn flood limits off again."""
@@ -355,10 +359,11 @@ class BotApiState:
             self._chats[chat_id] = tg.chat(chat_id, "private" if chat_id > 0 else "supergroup")
         return self._known_chat(chat_id)
 
-    def _admit(self, chat_id: int | str) -> None:
+    def _admit(self, chat_id: int | str, params: JSONDict | None = None) -> None:
         if self._limiter is None:
             return
-        retry_after = self._limiter.admit(chat_id, time.monotonic())
+        paid = bool(params and params.get("allow_paid_broadcast") is True)
+        retry_after = self._limiter.admit(chat_id, time.monotonic(), paid=paid)
         if retry_after is not None:
             self._flood_429s += 1
             raise too_many_requests(retry_after)
@@ -420,7 +425,7 @@ class BotApiState:
         check_text(params.get("text"), params.get("parse_mode"))
         fields = {"text": str(params["text"]), **self._reply_fields(chat, params)}
         fields |= self._forums.send_fields(chat, params)
-        self._admit(chat["id"])  # only messages Telegram accepts count against flood limits
+        self._admit(chat["id"], params)  # only messages Telegram accepts count against limits
         return self._new_message(chat, self._bot, fields | self._outgoing_fields(params))
 
     def _send_document(self, params: JSONDict) -> JSONDict:
@@ -434,7 +439,7 @@ class BotApiState:
             raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
         check_text(params.get("caption"), params.get("parse_mode"), caption=True)
         fields = self._reply_fields(chat, params) | self._forums.send_fields(chat, params)
-        self._admit(chat["id"])
+        self._admit(chat["id"], params)
         if isinstance(upload, UploadedFile):
             meta = self._register_file(upload.filename, bytes(upload), upload.content_type)
         elif upload in self._files:

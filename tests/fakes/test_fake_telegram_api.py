@@ -42,7 +42,7 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from .telegram_api import FakeTelegram
-from .telegram_rules import html_to_plain
+from .telegram_rules import FloodLimiter, html_to_plain
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -304,6 +304,27 @@ async def test_pushed_document_can_be_fetched(fake: FakeTelegram, bot: Bot) -> N
     assert file.file_path is not None
     assert file.file_path.startswith(f"{fake.base_file_url}{fake.token}/documents/")
     assert bytes(await file.download_as_bytearray()) == b"ICS"
+
+
+def test_the_flood_model_allows_30_a_second_or_1000_with_allow_paid_broadcast() -> None:
+    limiter = FloodLimiter(global_per_second=30, per_chat_per_second=1, group_per_minute=20)
+    assert all(limiter.admit(100 + n, 0.0) is None for n in range(30))
+    assert limiter.admit(500, 0.5) == 1  # the 31st free send within a second
+    assert all(limiter.admit(1000 + n, 0.5, paid=True) is None for n in range(970))
+    assert limiter.admit(5000, 0.9, paid=True) == 1  # the 1,001st send within a second
+    assert limiter.admit(1000, 0.99, paid=True) is not None  # per chat: still 1/s
+    assert limiter.admit(5000, 1.0, paid=True) is None  # the first 30 left the window
+
+
+@pytest.mark.asyncio
+async def test_the_paid_flag_is_read_off_the_wire(fake: FakeTelegram, bot: Bot) -> None:
+    fake.enforce_limits(global_per_second=1)
+    await bot.send_message(42, "free")
+    with pytest.raises(RetryAfter):
+        await bot.send_message(43, "free again")
+    await bot.send_message(44, "paid", allow_paid_broadcast=True)
+    assert [m["text"] for m in fake.sent_messages()] == ["free", "paid"]
+    assert fake.flood_429s == 1
 
 
 @pytest.mark.asyncio

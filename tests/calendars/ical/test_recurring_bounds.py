@@ -77,13 +77,18 @@ def test_thousands_of_rdates_are_cut_at_the_cap() -> None:
         ("20260101T000000Z", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "matches no day, ever"),
         ("20260101T000000Z", "FREQ=SECONDLY;BYYEARDAY=366;BYMONTH=1", "matches no day, ever"),
         ("20260106T000000Z", "FREQ=DAILY;INTERVAL=7;BYDAY=MO", "every 7 days from a TU"),
+        ("20260106T000000Z", "FREQ=SECONDLY;INTERVAL=0", "its INTERVAL is 0; it must be 1 or more"),
+        ("20260106T000000Z", "FREQ=DAILY;INTERVAL=-1", "its INTERVAL is -1; it must be 1 or more"),
+        ("20260106", "FREQ=MINUTELY", "an all-day event cannot repeat MINUTELY"),
+        ("20260106T000000Z", "FREQ=DAILY;COUNT=3;UNTIL=20260201", "both COUNT and UNTIL"),
     ],
 )
 def test_a_rule_that_would_take_long_to_work_out_is_skipped_with_the_reason(
     start: str, rule: str, why: str
 ) -> None:
+    kind = ";VALUE=DATE" if len(start) == 8 else ""
     body = wrap(
-        *series("costly", f"DTSTART:{start}", f"RRULE:{rule}"),
+        *series("costly", f"DTSTART{kind}:{start}", f"RRULE:{rule}"),
         *series("fine", "DTSTART:20260301T100000Z", title="Fine"),
     )
     report = parse_ics(body, now=NOW)
@@ -284,3 +289,18 @@ def test_a_daily_series_takes_turns_with_single_events_within_the_import_limit()
     assert {f"Summit {n}" for n in range(5)} <= set(kept)
     assert kept.count("Stand-up") == 45  # the next 45 days of it
     assert len(report.left_out) == 365 - 45  # a year of it from tomorrow, less those
+
+
+@pytest.mark.timeout(20)
+def test_a_file_of_many_costly_series_stops_at_the_files_rule_steps() -> None:
+    lines: list[str] = []
+    for n in range(12):  # each walks ~46,000 days from 1900 to reach the window
+        lines += series(f"old{n}", "DTSTART;VALUE=DATE:19000101", "RRULE:FREQ=DAILY")
+    report = parse_ics(wrap(*lines), now=NOW, max_events=50_000)
+    kept = {report.keys[event.id].uid for event in report.events}
+    assert kept == {f"old{n}" for n in range(5)}  # 5 × 46,000 of the 250,000 steps
+    assert reasons(report) == [
+        f"'Talks' (UID old{n}): the file's repeating events already took 250,000 "
+        "repetitions to work out, the most one file may"
+        for n in range(5, 12)
+    ]

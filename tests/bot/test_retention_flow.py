@@ -1,0 +1,63 @@
+"""Pruning end to end: a real instance prunes at start, and no restart sends anything twice."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+
+from bot.store.retention import KEEP
+from config.settings import Settings
+from tests.conftest import running, timed_event, until
+
+pytestmark = pytest.mark.asyncio
+
+T0 = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+TALKS = T0 + timedelta(hours=1, minutes=10)
+SUMMIT = T0 + timedelta(days=20)
+
+
+async def test_records_of_an_event_long_over_are_gone_and_restarts_repeat_nothing(
+    settings: Settings,
+) -> None:
+    settings = dataclasses.replace(
+        settings, reminder_offsets=(timedelta(days=10), timedelta(hours=1))
+    )
+    console = io.StringIO()
+    with time_machine.travel(T0, tick=False) as clock:
+        async with running(settings, console) as app:
+            await app.events.add(timed_event("talks", TALKS), actor="admin")
+            await app.events.add(timed_event("summit", SUMMIT), actor="admin")
+            await app.broadcaster.broadcast("Welcome", actor="admin")
+            clock.move_to(TALKS - timedelta(hours=1))
+            app.reminders.wake()
+            await until(lambda: "starts in 1 hour" in console.getvalue(), what="talks, 1 hour")
+            clock.move_to(SUMMIT - timedelta(days=10))
+            app.reminders.wake()
+            await until(lambda: "starts in 10 days" in console.getvalue(), what="summit, 10 d")
+            # Outcomes are recorded in groups just after the send: counted once on record.
+            await until(lambda: app.stats.collect().deliveries == {"sent": 3}, what="3 sent")
+        assert console.getvalue().count("⏰") == 2
+
+        # Long after the talks ended, and the summit's 10-day record is older than the
+        # margin too; but the summit has not begun, so its record must stay.
+        clock.move_to(TALKS + KEEP + timedelta(days=10))
+        after = io.StringIO()
+        async with running(settings, after) as app:
+            await app.wait_background()  # the start-up pass, and the reminders' catch-up
+            remaining = [str(doc.doc_id) for doc in app.store._db.table("deliveries")]
+            assert remaining == [f"summit@{SUMMIT:%Y%m%dT%H%M%SZ}/864000/console"]
+            assert app.stats.collect().deliveries == {"sent": 3}  # totals, not what is left
+            response = await app.http.get(f"{app.public_url}/metrics")
+            assert 'summitwatch_messages_total{outcome="sent"} 3' in response.text
+        assert after.getvalue() == ""  # nothing sent again: not the talks, not the summit
+
+        clock.move_to(SUMMIT - timedelta(hours=1))
+        last = io.StringIO()
+        async with running(settings, last) as app:
+            await app.wait_background()
+        assert last.getvalue().count("⏰") == 1
+        assert "starts in 1 hour" in last.getvalue()
