@@ -249,6 +249,7 @@ class SummitWatch:
             admins=lambda: settings.admin_ids,
             clock=clock,
             interval=settings.source_interval,
+            our_host=self.meta.host,
         )
         if settings.sources_path is not None:
             self.upstream.sources.sync_configured(load_upstream_sources(settings.sources_path))

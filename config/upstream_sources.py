@@ -10,6 +10,7 @@ from pathlib import Path
 from calendars.errors import ConfigError, InvalidInput
 from calendars.events import normalise_tag
 from calendars.time.zones import zone_or_none
+from calendars.upstream.arguments import MAX_TOPICS
 from calendars.urls import is_http_url
 
 __all__ = ["DEFAULT_UPSTREAM_SOURCES", "ConfiguredUpstream", "load_upstream_sources"]
@@ -47,17 +48,24 @@ def _entry(raw: dict[str, object], number: int, path: Path) -> ConfiguredUpstrea
         raise ConfigError(_KEY, f"{where}: topics must be a list of strings")
     if zone is not None and (not isinstance(zone, str) or zone_or_none(zone) is None):
         raise ConfigError(_KEY, f"{where}: tz must be an IANA zone name such as Asia/Kolkata")
+    enabled, name = raw.get("enabled", False), raw.get("name", "")
+    if not isinstance(enabled, bool):  # "false" in quotes would be true
+        raise ConfigError(_KEY, f"{where}: enabled must be true or false (without quotes)")
+    if not isinstance(name, str) or len(name) > 100:
+        raise ConfigError(_KEY, f"{where}: name must be text of at most 100 characters")
     if minutes is not None and (not isinstance(minutes, int) or not 5 <= minutes <= 10080):
         raise ConfigError(_KEY, f"{where}: interval_minutes must be a whole number, 5-10080")
     try:
         tags = tuple(normalise_tag(t) for t in topics)
     except InvalidInput as exc:
         raise ConfigError(_KEY, f"{where}: {exc.message}") from exc
+    if len(set(tags)) > MAX_TOPICS:
+        raise ConfigError(_KEY, f"{where}: at most {MAX_TOPICS} topics (its events' tags)")
     return ConfiguredUpstream(
         url=url,
-        name=str(raw.get("name", "")),
+        name=name,
         topics=tags,
         zone=zone,
         interval=timedelta(minutes=minutes) if minutes else None,
-        enabled=bool(raw.get("enabled", False)),
+        enabled=enabled,
     )

@@ -125,8 +125,8 @@ async def edit_suggestion(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     suggestion_id = query.data.rsplit(":", 1)[-1]
     try:
-        suggestion = context.services.suggestions.get(suggestion_id)
-    except LookupError as exc:
+        suggestion = context.services.suggestions.editable(suggestion_id)
+    except (LookupError, InvalidInput) as exc:
         await query.answer(str(exc)[:190], show_alert=True)
         return ConversationHandler.END
     await query.answer()

@@ -253,6 +253,11 @@ class SuggestionService:
             raise NotFound(f"no suggestion {suggestion_id[:20]!r}; /suggestions lists them")
         return found
 
+    def editable(self, suggestion_id: str) -> Suggestion:
+        """The suggestion an Edit button opens; refused before any question when it is
+        already in the calendar (the answers would be thrown away at the end)."""
+        return self._open(suggestion_id)
+
     def _open(self, suggestion_id: str) -> Suggestion:
         suggestion = self.get(suggestion_id)
         if suggestion.state is SuggestionState.ADDED:

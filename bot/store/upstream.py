@@ -29,9 +29,12 @@ class UpstreamSourceRegistry:
     def save(self, source: UpstreamSource) -> None:
         self._table.upsert(keyed(source.to_record(), source.id))
 
+    def has(self, source_id: str) -> bool:
+        return peek(self._table, source_id) is not None
+
     def update(self, source: UpstreamSource) -> bool:
         """Store a poll's outcome, unless the source was removed while it was polled."""
-        if peek(self._table, source.id) is None:
+        if not self.has(source.id):
             return False
         self.save(source)
         return True

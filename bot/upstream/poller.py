@@ -64,8 +64,10 @@ class UpstreamPoller:
         interval: timedelta,
         on_held: Callable[[UpstreamSource, HeldChange], Awaitable[object]],
         concurrency: int = 4,
+        our_host: str | None = None,
     ) -> None:
-        """``on_held``: tell admins about a newly held change (once per held episode)."""
+        """``on_held``: tell admins about a newly held change (once per held episode);
+        ``our_host``: events of our own feed (UID ``…@our_host``) are not read back."""
         self._store = store
         self._http = http
         self._reader = reader
@@ -73,6 +75,7 @@ class UpstreamPoller:
         self._clock = clock
         self.interval = interval
         self._on_held = on_held
+        self._our_host = our_host
         self._slots = asyncio.Semaphore(concurrency)
         self._locks: dict[str, asyncio.Lock] = {}
         self._wakeup = asyncio.Event()
@@ -153,7 +156,9 @@ class UpstreamPoller:
             self._succeeded(source)  # still the change an admin has been told about
             return SyncOutcome(source.id, "held", held=source.held)
         now = self._clock()
-        report = await read_calendar(self._reader, fetched.content, now=now, zone=source.zone)
+        report = await read_calendar(
+            self._reader, fetched.content, now=now, zone=source.zone, our_host=self._our_host
+        )
         # ~0.3 s for 5,000 events: in a thread, so the loop gets the GIL every few ms.
         plan = await asyncio.to_thread(plan_sync, source, self._events_of(source), report, now=now)
         summary = summary_of(report)

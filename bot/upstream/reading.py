@@ -18,7 +18,7 @@ from typing import Any
 from bot.news.reading import SourceReader
 from calendars import limits
 from calendars.errors import InvalidCalendarFile
-from calendars.ical.importer import ImportReport, parse_ics
+from calendars.ical.importer import ImportReport, Skipped, parse_ics
 
 __all__ = ["read_calendar"]
 
@@ -31,6 +31,7 @@ async def read_calendar(
     *,
     now: datetime,
     zone: str | None,
+    our_host: str | None = None,
 ) -> ImportReport:
     """The calendar's events; raises :class:`InvalidCalendarFile` (or ``SourceTooCostly``)."""
     head = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -46,6 +47,7 @@ async def read_calendar(
         body,
         now,
         zone,
+        our_host,
         seconds=limits.UPSTREAM_PARSE_SECONDS,
         what="the calendar",
         why="too many or too complex events for one calendar",
@@ -82,7 +84,9 @@ class _Packed:
         )
 
 
-def _parse(body: bytes, now: datetime, zone: str | None) -> _Packed | tuple[str, str | None]:
+def _parse(
+    body: bytes, now: datetime, zone: str | None, our_host: str | None = None
+) -> _Packed | tuple[str, str | None]:
     """In the worker: the report, or the refusal's message and example (an exception would
     lose its ``example`` on the way back). ``zone`` None: floating times are skipped."""
     options: dict[str, Any] = {"default_zone": zone}
@@ -97,4 +101,27 @@ def _parse(body: bytes, now: datetime, zone: str | None) -> _Packed | tuple[str,
         )
     except InvalidCalendarFile as exc:
         return exc.message, exc.example
-    return _Packed.pack(report)
+    return _Packed.pack(_without_ours(report, our_host))
+
+
+def _without_ours(report: ImportReport, our_host: str | None) -> ImportReport:
+    """Our own feed read back (UID ``<id>@<our host>``) would add a copy of each event,
+    and the next poll copies of the copies (they are in our feed too): skipped, saying so."""
+    if not our_host:
+        return report
+    suffix = "@" + our_host.lower()
+    ours = {eid for eid, key in report.keys.items() if key.uid.lower().endswith(suffix)}
+    if not ours:
+        return report
+    reason = f"it is one of this bot's own events (UID …{suffix}): not read back as a copy"
+    skipped = [
+        Skipped(f"{e.title[:60]!r} (UID {report.keys[e.id].uid[:60]})", reason)
+        for e in report.events
+        if e.id in ours
+    ]
+    return dataclasses.replace(
+        report,
+        events=tuple(e for e in report.events if e.id not in ours),
+        skipped=(*report.skipped, *skipped),
+        keys={eid: key for eid, key in report.keys.items() if eid not in ours},
+    )

@@ -39,6 +39,7 @@ class UpstreamService:
         admins: Callable[[], Iterable[int]],
         clock: Callable[[], datetime],
         interval: timedelta,
+        our_host: str | None = None,
     ) -> None:
         self._broadcaster = broadcaster
         self._admins = admins
@@ -50,6 +51,7 @@ class UpstreamService:
             clock=clock,
             interval=interval,
             on_held=self._tell_admins,
+            our_host=our_host,
         )
         self.sources = UpstreamSources(store=store, clock=clock, on_added=self.poller.wake)
 

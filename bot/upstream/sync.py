@@ -5,6 +5,9 @@ alerts to followers, and the event's history says "source <name>". Writes are ba
 ``BATCH`` changes to a journal line (one fsync each), and the loop gets a turn between
 batches: a first sync of thousands of events neither stalls the bot nor costs thousands
 of fsyncs. One event the store refuses is counted and logged, never the end of the sync.
+The plan was made from the events as they were: each change is checked against the
+event as it is now, so an admin's edit made meanwhile keeps its fields, and a source
+removed meanwhile changes nothing more.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from bot.services.events import EventService
 from bot.store import Store
 from calendars.errors import InvalidInput, NotFound
 from calendars.events import Status
-from calendars.upstream.plan import CANCEL_AFTER, SyncPlan
+from calendars.upstream.plan import CANCEL_AFTER, FieldChanges, SyncPlan, unpinned
 from calendars.upstream.source import UpstreamSource
 
 __all__ = ["BATCH", "apply_plan"]
@@ -44,11 +47,9 @@ async def apply_plan(
         for event in plan.adds:
             yield "added", event.id, partial(events.add, event, actor=actor)
         for update in plan.updates:
-            edit = partial(events.edit, update.event_id, actor=actor, by=by, pin=False)
-            yield "updated", update.event_id, partial(edit, **dict(update.changes))
+            yield "updated", update.event_id, partial(_update, events, update, actor, by)
         for event_id in plan.cancels:
-            cancel = partial(events.edit, event_id, actor=actor, by=by, pin=False)
-            yield "cancelled", event_id, partial(cancel, status=Status.CANCELLED, note=GONE_NOTE)
+            yield "cancelled", event_id, partial(_cancel, events, event_id, actor, by)
 
     queue = steps()
     while batch := list(islice(queue, BATCH)):
@@ -56,8 +57,10 @@ async def apply_plan(
             for number, (outcome, event_id, step) in enumerate(batch):
                 if number % 10 == 9:
                     await asyncio.sleep(0)  # each change costs ~1 ms: let the bot answer
+                if not store.upstream_sources.has(source.id):
+                    return done  # /rmsource meanwhile: its events are no longer updated
                 try:
-                    await step()
+                    result = await step()
                 except (InvalidInput, NotFound) as exc:  # an id taken, an event gone meanwhile
                     logger.warning(
                         "upstream.change_refused source=%s event=%s error=%s",
@@ -67,6 +70,25 @@ async def apply_plan(
                     )
                     done["failed"] += 1
                 else:
-                    done[outcome] += 1
+                    if result is not None:  # None: nothing left to change
+                        done[outcome] += 1
         await asyncio.sleep(0)
     return done
+
+
+async def _update(events: EventService, update: FieldChanges, actor: str, by: str) -> object:
+    """The planned changes to fields not pinned by now; None when none are left."""
+    changes = unpinned(update.changes, events.get(update.event_id).pinned)
+    if not changes:
+        return None
+    return await events.edit(update.event_id, actor=actor, by=by, pin=False, **changes)
+
+
+async def _cancel(events: EventService, event_id: str, actor: str, by: str) -> object:
+    """Cancel an event gone from the source, unless an admin has set its status by now."""
+    current = events.get(event_id)
+    if current.cancelled or "status" in current.pinned:
+        return None
+    return await events.edit(
+        event_id, actor=actor, by=by, pin=False, status=Status.CANCELLED, note=GONE_NOTE
+    )

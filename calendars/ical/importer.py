@@ -25,7 +25,15 @@ from icalendar import Component
 
 from calendars.errors import InvalidCalendarFile, InvalidEvent
 from calendars.events import SLUG_RE, Event
-from calendars.ical.moments import FileContext, SkipEvent, event_end, moment, placed, text_of
+from calendars.ical.moments import (
+    FileContext,
+    SkipEvent,
+    event_end,
+    gap_end,
+    moment,
+    placed,
+    text_of,
+)
 from calendars.ical.reading import FileZones, parse_calendars, zone_for_tzid
 from calendars.ical.recurrence import Allowance, Window, expand, series_of
 from calendars.ical.roundtrip import ZONE_PROPERTY, split_description
@@ -38,6 +46,7 @@ __all__ = ["ImportReport", "Skipped", "SourceKey", "parse_ics", "zone_for_tzid"]
 
 _NOT_ICS = "the file is not an iCalendar file (it should start with BEGIN:VCALENDAR)"
 _EXAMPLE = "an .ics file exported from Google Calendar, Outlook or Apple Calendar"
+_TWICE = "its UID appears twice in the file; the first was kept"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +65,9 @@ class SourceKey:
     """Which entry of the file an event came from: what an upstream calendar keeps stable.
 
     ``recurrence_id`` is the occurrence's original start as iCalendar text (``20251201`` or
-    ``20251201T090000Z``), None for an event that does not repeat.
+    ``20251201T090000Z``), None for an event that does not repeat. A VEVENT without a UID
+    gets its import id here instead (from its title and start), so that two of them are
+    two entries, not one.
     """
 
     uid: str
@@ -135,10 +146,15 @@ def parse_ics(
     events: dict[str, Event] = {}
     keys: dict[str, SourceKey] = {}
     skipped: list[Skipped] = []
+    mastered: set[int] = set()  # series whose master VEVENT was seen
     for number, (vevent, read) in enumerate(vevents, 1):
         label = _label(vevent, number)
         group = series.get(id(vevent))
         if group is not None:
+            if "RECURRENCE-ID" not in vevent:  # a series has one master; the first is read
+                if id(group) in mastered:
+                    skipped.append(Skipped(label, _TWICE))
+                mastered.add(id(group))
             if group[0] is vevent:  # a series is read once, at its first VEVENT
                 found = _occurrences(group, read, label, window, allowance, now=now)
                 for event, key in found[0]:
@@ -152,11 +168,10 @@ def parse_ics(
             skipped.append(Skipped(label, _reason(exc)))
         else:
             if event.id in events:
-                reason = "its UID appears twice in the file; the first was kept"
-                skipped.append(Skipped(label, reason))
+                skipped.append(Skipped(label, _TWICE))
             else:
                 events[event.id] = event
-                keys[event.id] = SourceKey(text_of(vevent, "UID").strip())
+                keys[event.id] = SourceKey(text_of(vevent, "UID").strip() or event.id)
     in_series = {eid: key.uid or eid for eid, key in keys.items() if key.recurrence_id}
     kept, left_out = within_limit(
         tuple(events.values()), now=now, limit=max_events, series=in_series
@@ -197,6 +212,7 @@ def _occurrences(
 ) -> tuple[list[tuple[Event, SourceKey]], list[Skipped]]:
     """One series as events with their keys, and what was skipped or cut, and why."""
     uid = text_of(group[0], "UID").strip()
+    entry = uid or _occurrence_id(group[0], uid, "")  # without a UID: one key per title
     try:
         expanded = expand(group, read, window, allowance)
     except _SKIPS as exc:
@@ -222,13 +238,15 @@ def _occurrences(
                 template,
                 id=_occurrence_id(source, uid, rid),
                 start=start,
-                end=placed(occurrence.end, read, ours)[0],
+                end=gap_end(
+                    start, placed(occurrence.end, read, ours)[0], occurrence.start, occurrence.end
+                ),
                 timezone=ours or zone,
             )
         except _SKIPS as exc:
             skipped.append(Skipped(f"{label} on {rid}", _reason(exc)))
         else:
-            found.append((event, SourceKey(uid, rid)))
+            found.append((event, SourceKey(entry, rid)))
     return found, skipped
 
 

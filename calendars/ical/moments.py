@@ -30,6 +30,7 @@ __all__ = [
     "FileContext",
     "SkipEvent",
     "event_end",
+    "gap_end",
     "moment",
     "placed",
     "text_of",
@@ -119,13 +120,27 @@ def placed(value: date, read: FileContext, ours: str | None) -> tuple[date | dat
     return value, ours or read.fallback(times=False)
 
 
+def gap_end(start: date, end: date, first: date, last: date) -> date:
+    """An occurrence's end; one whose start a DST gap moved on (02:30 -> 03:30) keeps its
+    length, where the rule's wall-clock end (03:30) would leave it none. ``first`` and
+    ``last``: the occurrence's start and end as the rule gave them."""
+    if not (isinstance(start, datetime) and isinstance(end, datetime) and end <= start):
+        return end
+    if isinstance(first, datetime) and isinstance(last, datetime) and last > first:
+        return start + (last - first)  # wall clock when both have one zone, as the rule
+    return end
+
+
 def _aware(value: datetime, read: FileContext, ours: str | None) -> tuple[datetime, str]:
     zone = value.tzinfo
     if isinstance(zone, FileZone):  # shown in the IANA zone with the same offsets
         zone_name = read.iana(zone.tzid, value.replace(tzinfo=None), [ours or ""]) or "UTC"
         return value.astimezone(ZoneInfo(zone_name)), zone_name
     if isinstance(zone, ZoneInfo) and zone.key != "UTC":
-        return value, zone.key
+        # Through UTC and back: a wall time a DST gap skips (02:30 on the spring-forward
+        # night, read with the offset from before the gap, RFC 5545) becomes the one that
+        # exists (03:30); every other time stays as it is.
+        return value.astimezone(UTC).astimezone(zone), zone.key
     return value.astimezone(UTC), "UTC"
 
 

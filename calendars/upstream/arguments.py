@@ -8,9 +8,10 @@ from calendars.errors import InvalidInput
 from calendars.events import normalise_tag
 from calendars.time.zones import zone_or_none
 
-__all__ = ["ADDSOURCE_USAGE", "AddSource", "parse_addsource"]
+__all__ = ["ADDSOURCE_USAGE", "MAX_TOPICS", "AddSource", "parse_addsource"]
 
 ADDSOURCE_USAGE = "/addsource https://example.org/summits.ics sco india-russia tz=Asia/Kolkata"
+MAX_TOPICS = 20  # each event of the source carries them as tags; an event takes at most 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,4 +51,11 @@ def parse_addsource(text: str) -> AddSource:
                 example=ADDSOURCE_USAGE,
             )
         zone = found.key
-    return AddSource(url, tuple(dict.fromkeys(topics)), zone)
+    unique = tuple(dict.fromkeys(topics))
+    if len(unique) > MAX_TOPICS:
+        raise InvalidInput(
+            f"{len(unique)} topics: at most {MAX_TOPICS}, since each event of the calendar "
+            "carries them as its tags",
+            example=ADDSOURCE_USAGE,
+        )
+    return AddSource(url, unique, zone)

@@ -8,8 +8,9 @@ Given the events a source gave us before and a fresh parse of what it serves now
   time: pinning one pins all three). Events over in both versions are left alone;
 - an event missing from the poll is counted; missing from ``CANCEL_AFTER`` successful
   polls in a row it is cancelled (kept, with a history note); reappearing resets the
-  count. Events already over or cancelled are not counted, and nothing is counted when
-  the parse left events out over the limit (we could not tell which were there);
+  count. Events already over or cancelled are not counted, nor one whose status an
+  admin set (pinned: theirs to end), and nothing is counted when the parse left events
+  out over the limit (we could not tell which were there);
 - a plan that changes more than ``HOLD_SHARE`` of the source's live events, and at least
   ``HOLD_MIN`` of them, is *held*: reported to admins, applied only by /applysource. A
   calendar that re-issues every UID, or a publisher's botched export, must not become a
@@ -39,6 +40,7 @@ __all__ = [
     "plan_sync",
     "plan_unchanged",
     "summary_of",
+    "unpinned",
 ]
 
 CANCEL_AFTER = 2  # successful polls in a row an event must be missing from
@@ -155,7 +157,7 @@ def plan_sync(
             else:
                 unchanged += 1
             continue
-        if not live:
+        if not live or "status" in event.pinned:  # an admin's status is theirs to end
             continue
         count = source.missing.get(event.id, 0) + (1 if counting else 0)
         if count >= CANCEL_AFTER:
@@ -189,7 +191,7 @@ def plan_unchanged(source: UpstreamSource, existing: Iterable[Event], *, now: da
     missing: dict[str, int] = {}
     for event in existing:
         count = source.missing.get(event.id)
-        if count is None or event.cancelled or event.is_over(now):
+        if count is None or event.cancelled or event.is_over(now) or "status" in event.pinned:
             continue
         if count + 1 >= CANCEL_AFTER:
             cancels.append(event.id)
@@ -198,13 +200,24 @@ def plan_unchanged(source: UpstreamSource, existing: Iterable[Event], *, now: da
     return SyncPlan(cancels=tuple(cancels), missing=missing)
 
 
+def unpinned(changes: Mapping[str, Any], pinned: Iterable[str]) -> dict[str, Any]:
+    """``changes`` without the fields an admin pinned (one of start, end, zone pins all)."""
+    held = _pinned(pinned)
+    return {name: value for name, value in changes.items() if name not in held}
+
+
+def _pinned(names: Iterable[str]) -> set[str]:
+    pinned = set(names)
+    if pinned & _TIME:
+        pinned |= _TIME
+    return pinned
+
+
 def _changes(ours: Event, theirs: Event, *, now: datetime) -> dict[str, Any]:
     """The followed fields that differ and are not pinned."""
     if ours.is_over(now) and theirs.is_over(now):
         return {}  # a past event's changes are no news
-    pinned = set(ours.pinned)
-    if pinned & _TIME:
-        pinned |= _TIME
+    pinned = _pinned(ours.pinned)
     changes: dict[str, Any] = {}
     for name in FOLLOWED_FIELDS:
         if name in pinned:
@@ -213,7 +226,8 @@ def _changes(ours: Event, theirs: Event, *, now: datetime) -> dict[str, Any]:
         if name in ("start", "end"):
             same = same_moment(mine, new)
         elif name == "status":  # "concluded" is ours to say, once it is over
-            same = mine == new or (mine is Status.CONCLUDED and new in _UNSETTLED)
+            ended = mine is Status.CONCLUDED and new in _UNSETTLED and theirs.is_over(now)
+            same = mine == new or ended
         else:
             same = mine == new
         if not same:

@@ -24,6 +24,9 @@ def test_the_shipped_file_loads_with_every_example_disabled() -> None:
         ('url = "https://x.example/c.ics"\ntz = "Mars/Base"', "tz must be an IANA zone"),
         ('url = "https://x.example/c.ics"\ntopics = ["Bad Tag!"]', "source 1 in .*tag"),
         ('url = "https://x.example/c.ics"\ninterval_minutes = 1', "interval_minutes must be"),
+        ('url = "https://x.example/c.ics"\nenabled = "false"', "enabled must be true or false"),
+        ('url = "https://x.example/c.ics"\nname = 7', "name must be text"),
+        (f'url = "https://x.example/c.ics"\ntopics = {[f"t{n}" for n in range(21)]}', "at most 20"),
     ],
 )
 def test_a_bad_entry_is_a_config_error_naming_it(tmp_path: Path, entry: str, problem: str) -> None:

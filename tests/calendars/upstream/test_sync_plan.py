@@ -76,8 +76,8 @@ def test_followed_fields_change_but_pinned_ones_stay_and_time_is_pinned_whole() 
 
 def test_past_events_and_concluded_status_are_left_alone() -> None:
     (past,) = stored(parsed("a", days=-3))
-    concluded = dataclasses.replace(stored(parsed("b", days=-0.01))[0], status=Status.CONCLUDED)
-    incoming = report(parsed("a", days=-3, title="Renamed"), parsed("b", days=-0.01))
+    concluded = dataclasses.replace(stored(parsed("b", days=-0.2))[0], status=Status.CONCLUDED)
+    incoming = report(parsed("a", days=-3, title="Renamed"), parsed("b", days=-0.2))
     plan = plan_sync(SOURCE, [past, concluded], incoming, now=NOW)
     assert plan.updates == ()
     assert plan.unchanged == 2
