@@ -8,7 +8,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import pytest
+from telegram.ext import AIORateLimiter
+
 from bot.app import SummitWatch
+from bot.telegram import application
+from bot.telegram.rate_limits import MessageRateLimiter
 from config.settings import Settings
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -45,3 +50,16 @@ async def say(fake: FakeTelegram, chat_id: int, text: str, **fields: Any) -> str
     sent = await fake.wait_for_messages(chat_id, before + 1)
     reply: str = sent[before].get("text", "")
     return reply
+
+
+@pytest.fixture
+def brisk_group_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real limiter, with one message per 50 ms per group instead of Telegram's 3.1 s,
+    for tests about what a group is sent, not how fast (that is tests/bot/telegram's)."""
+
+    def brisk(*, paid_broadcast: bool = False) -> AIORateLimiter:
+        return MessageRateLimiter(
+            overall_max_rate=1, overall_time_period=0.01, group_max_rate=1, group_time_period=0.05
+        )
+
+    monkeypatch.setattr(application, "rate_limiter", brisk)

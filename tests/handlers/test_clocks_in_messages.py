@@ -73,6 +73,7 @@ async def test_a_start_after_2038_is_plain_text_even_in_a_channel(
     assert "Your time" not in sent
 
 
+@pytest.mark.usefixtures("brisk_group_pacing")
 async def test_commands_in_a_group_carry_the_entity_when_telegram_takes_it(
     settings: Settings, fake: FakeTelegram
 ) -> None:

@@ -15,12 +15,9 @@ from typing import Any
 
 import pytest
 import time_machine
-from telegram.ext import AIORateLimiter
 
 from bot.app import SummitWatch
 from bot.store import Store
-from bot.telegram import application
-from bot.telegram.rate_limits import MessageRateLimiter
 from calendars.subscribers import Subscriber
 from config.settings import Settings
 from tests.bot.news.test_news_service import rss, with_event
@@ -44,19 +41,8 @@ def feeds() -> Iterator[FeedServer]:
 
 
 @pytest.fixture(autouse=True)
-def _brisk_group_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The real limiter, with one message per 50 ms per group instead of Telegram's 3.1 s.
-
-    Every message here goes to one group, and at 20 a minute each test would take a
-    minute; the pacing itself is not what these tests are about.
-    """
-
-    def brisk() -> AIORateLimiter:
-        return MessageRateLimiter(
-            overall_max_rate=1, overall_time_period=0.01, group_max_rate=1, group_time_period=0.05
-        )
-
-    monkeypatch.setattr(application, "rate_limiter", brisk)
+def _brisk(brisk_group_pacing: None) -> None:
+    """Every message here goes to one group: at 20 a minute each test would take a minute."""
 
 
 @pytest.fixture

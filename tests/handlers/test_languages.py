@@ -87,6 +87,7 @@ async def test_menus_are_published_in_every_language(
 
 
 @pytest.mark.parametrize("lang", ["hi", "mr", "ru"])
+@pytest.mark.usefixtures("brisk_group_pacing")
 async def test_reminder_alert_briefing_and_errors_come_in_the_chats_language(
     settings: Settings, fake: FakeTelegram, lang: str
 ) -> None:

@@ -90,6 +90,7 @@ async def test_unsubscribed_chats_are_told_how_to_get_one(
         assert "Example: /calendar reset" in await say(fake, USER, "/calendar now")
 
 
+@pytest.mark.usefixtures("brisk_group_pacing")
 async def test_only_group_admins_reset_a_groups_link(
     settings: Settings, fake: FakeTelegram
 ) -> None:
