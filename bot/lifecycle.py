@@ -43,6 +43,10 @@ def startup_banner(app: SummitWatch) -> str:
     news = f"{sources} feed{'s' if sources != 1 else ''} watched" + (
         "" if sources else " (enable examples in config/feeds.toml, or /addfeed)"
     )
+    calendars = len(app.store.upstream_sources)
+    upstream = f"{calendars} upstream calendar{'s' if calendars != 1 else ''} followed" + (
+        "" if calendars else " (enable examples in config/sources.toml, or /addsource)"
+    )
     subscribers = stats.subscribers
     return "\n".join(
         [
@@ -56,6 +60,7 @@ def startup_banner(app: SummitWatch) -> str:
             f"  Telegram:       {telegram}",
             f"  Reminders:      {next_line}",
             f"  News:           {news}",
+            f"  Calendars:      {upstream}",
             "Press Ctrl+C to stop.",
         ]
     )

@@ -65,6 +65,8 @@ def test_run_serves_the_feed_with_no_token_and_stops_cleanly(
     assert process.returncode == 0, err
     assert "Stopping" in out
     assert "app.stopped" in err
+    # The banner says where more events can come from, when none do yet.
+    assert "0 upstream calendars followed (enable examples in config/sources.toml" in out
     journal = tmp_path / "data" / "db.json.journal"
     assert journal.exists()
     assert journal.stat().st_size == 0
