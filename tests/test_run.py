@@ -43,6 +43,7 @@ def started(tmp_path: Path, **extra: str) -> Iterator[tuple[subprocess.Popen[str
             if line.startswith("Press Ctrl+C"):
                 break
         feed = next(line.split()[-1] for line in lines if "Calendar feed:" in line)
+        process.banner = "".join(lines)  # type: ignore[attr-defined]
         yield process, feed
     finally:
         if process.poll() is None:
@@ -66,7 +67,8 @@ def test_run_serves_the_feed_with_no_token_and_stops_cleanly(
     assert "Stopping" in out
     assert "app.stopped" in err
     # The banner says where more events can come from, when none do yet.
-    assert "0 upstream calendars followed (enable examples in config/sources.toml" in out
+    banner = process.banner  # type: ignore[attr-defined]
+    assert "0 upstream calendars followed (enable examples in config/sources.toml" in banner
     journal = tmp_path / "data" / "db.json.journal"
     assert journal.exists()
     assert journal.stat().st_size == 0
