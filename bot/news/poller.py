@@ -8,7 +8,6 @@ source (``/feeds`` shows it) and retried later with backoff, never at full rate.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import gc
 import logging
@@ -21,6 +20,7 @@ import httpx
 
 from bot.fetch.addresses import AddressRefused
 from bot.fetch.client import fetch_limited
+from bot.fetch.rhythm import DuePoller
 from bot.news.intake import ArticleIntake
 from bot.news.reading import SourceReader
 from bot.store import Store
@@ -43,7 +43,7 @@ class PollResult:
     refused: bool = False  # an address rule refused the source: no retry will reach it
 
 
-class NewsPoller:
+class NewsPoller(DuePoller):
     def __init__(
         self,
         *,
@@ -62,45 +62,18 @@ class NewsPoller:
         self._http = http
         self._intake = intake
         self._reader = reader
-        self._clock = clock
+        super().__init__(name="news", clock=clock, longest_wait=30.0)
         self.interval = interval
         self._retention = retention
         self._slots = asyncio.Semaphore(concurrency)
         self._locks: dict[str, asyncio.Lock] = {}
-        self._wakeup = asyncio.Event()
-        self._stopping = False
         self._last_prune: datetime | None = None
         self._on_cycle = on_cycle
         self.last_cycle: datetime | None = None
         self.polls: Counter[str] = Counter()  # by status, since start (for /metrics)
 
-    async def run_forever(self) -> None:
-        """Poll whatever is due, then sleep until the next source is (at most 30 s) or a wake."""
-        while not self._stopping:
-            try:
-                await self.poll_due()
-            except Exception:  # one bad cycle must not end polling for good
-                logger.exception("news.cycle_failed")
-            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation
-            # that arrives as the event fires, and shutdown then waits for ever.
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self._seconds_until_next_poll()):
-                    await self._wakeup.wait()
-            self._wakeup.clear()
-
-    def stop(self) -> None:
-        """End ``run_forever`` after the poll under way, if any."""
-        self._stopping = True
-        self._wakeup.set()
-
-    def wake(self) -> None:
-        """Look at the sources now (one was just added)."""
-        self._wakeup.set()
-
-    def _seconds_until_next_poll(self) -> float:
-        now = self._clock()
-        waits = [(s.next_poll - now).total_seconds() for s in self._store.news_sources.all()]
-        return min(max(min(waits, default=30.0), 1.0), 30.0)
+    def next_polls(self) -> list[datetime]:
+        return [s.next_poll for s in self._store.news_sources.all()]
 
     async def poll_due(self) -> list[PollResult]:
         now = self._clock()

@@ -11,7 +11,6 @@ once; ``poll(force=True)`` (/applysource) applies it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
 from collections import Counter
@@ -23,6 +22,7 @@ import httpx
 
 from bot.fetch.addresses import AddressRefused
 from bot.fetch.client import fetch_limited
+from bot.fetch.rhythm import DuePoller
 from bot.news.reading import SourceReader
 from bot.services.events import EventService
 from bot.store import Store
@@ -52,7 +52,7 @@ class SyncOutcome:
     refused: bool = False  # an address rule refused the source: no retry will reach it
 
 
-class UpstreamPoller:
+class UpstreamPoller(DuePoller):
     def __init__(
         self,
         *,
@@ -72,39 +72,16 @@ class UpstreamPoller:
         self._http = http
         self._reader = reader
         self._events = events
-        self._clock = clock
+        super().__init__(name="upstream", clock=clock, longest_wait=60.0)
         self.interval = interval
         self._on_held = on_held
         self._our_host = our_host
         self._slots = asyncio.Semaphore(concurrency)
         self._locks: dict[str, asyncio.Lock] = {}
-        self._wakeup = asyncio.Event()
-        self._stopping = False
         self.polls: Counter[str] = Counter()  # by status, since start
 
-    async def run_forever(self) -> None:
-        """Poll whatever is due, then sleep until the next source is (at most 60 s) or a wake."""
-        while not self._stopping:
-            try:
-                await self.poll_due()
-            except Exception:  # one bad cycle must not end polling for good
-                logger.exception("upstream.cycle_failed")
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self._seconds_until_next_poll()):
-                    await self._wakeup.wait()
-            self._wakeup.clear()
-
-    def stop(self) -> None:
-        self._stopping = True
-        self._wakeup.set()
-
-    def wake(self) -> None:
-        self._wakeup.set()
-
-    def _seconds_until_next_poll(self) -> float:
-        now = self._clock()
-        waits = [(s.next_poll - now).total_seconds() for s in self._store.upstream_sources.all()]
-        return min(max(min(waits, default=60.0), 1.0), 60.0)
+    def next_polls(self) -> list[datetime]:
+        return [s.next_poll for s in self._store.upstream_sources.all()]
 
     async def poll_due(self) -> list[SyncOutcome]:
         now = self._clock()
