@@ -15,7 +15,9 @@ from bot.wording.suggestions import (
     SUGGESTION_PREFIX,
     suggestion_buttons,
     suggestions_list,
+    unwatched,
     watch_list,
+    watching,
 )
 from calendars.errors import InvalidInput, NotFound
 from calendars.news.suggested_events import suggested_event
@@ -94,16 +96,12 @@ async def watch(update: Update, context: BotContext) -> None:
     elif action.lower() == "add":
         name = parse_watch_add(rest)
         service.watch(name, actor=actor_of(update))
-        aliases = f" ({escape(', '.join(name.aliases))})" if name.aliases else ""
-        await reply(
-            update,
-            f"Watching <b>{escape(name.name)}</b>{aliases} as a {escape(name.kind)} "
-            "from the next news cycle on.",
-        )
+        await reply(update, watching(service.known(name.name) or name))
     elif action.lower() in ("rm", "remove"):
         if not rest:
             raise InvalidInput("which name?", example="/watch rm Zelensky")
-        service.unwatch(rest.strip('"'), actor=actor_of(update))
-        await reply(update, f"No longer watching <b>{escape(rest)}</b>.")
+        spelled = rest.strip('"')
+        service.unwatch(spelled, actor=actor_of(update))
+        await reply(update, unwatched(spelled, still=service.known(spelled)))
     else:
         raise InvalidInput(f"unknown /watch {action[:20]!r}", example=_WATCH_USAGE)

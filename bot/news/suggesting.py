@@ -84,10 +84,16 @@ class SuggestionService:
         return self._store.watch_additions.all()
 
     def _current_list(self) -> WatchList:
-        """watch.toml's list, each name replaced by an admin's addition of the same name."""
+        """watch.toml's list with the admins' additions: a name watch.toml has already is
+        extended (its aliases and topics kept, the admin's added), never replaced."""
         added = {n.name.casefold(): n for n in self.added()}
-        kept = [n for n in self.configured if n.name.casefold() not in added]
-        return WatchList((*kept, *added.values()), self._configured.vocabulary)
+        names = [extended(n, added.pop(n.name.casefold(), None)) for n in self.configured]
+        return WatchList((*names, *added.values()), self._configured.vocabulary)
+
+    def known(self, name: str) -> WatchName | None:
+        """The watched name spelled ``name`` (any case), as the detector now reads it."""
+        folded = name.casefold()
+        return next((n for n in self.watch_list.names if n.name.casefold() == folded), None)
 
     def watch(self, name: WatchName, *, actor: str) -> None:
         """Watch ``name`` from the next article on (the detector's list is rebuilt)."""
@@ -289,3 +295,16 @@ class SuggestionService:
             replace(suggestion, state=SuggestionState.ADDED, event_id=added.id)
         )
         return added
+
+
+def extended(configured: WatchName, addition: WatchName | None) -> WatchName:
+    """``configured`` with an admin's ``addition`` of the same name: the aliases and topics
+    of both (the file's first), the admin's kind."""
+    if addition is None:
+        return configured
+    return replace(
+        configured,
+        kind=addition.kind,
+        aliases=tuple(dict.fromkeys((*configured.aliases, *addition.aliases))),
+        topics=tuple(dict.fromkeys((*configured.topics, *addition.topics))),
+    )

@@ -90,3 +90,22 @@ def watch_list(configured: Sequence[WatchName], added: Sequence[WatchName]) -> s
     if configured:
         blocks.append("From config/watch.toml:\n" + "\n".join(line(n) for n in configured))
     return "\n\n".join(blocks)
+
+
+def watching(name: WatchName) -> str:
+    """The reply to /watch add: the name as now watched, every spelling it is found by."""
+    aliases = f" ({escape(', '.join(name.aliases))})" if name.aliases else ""
+    return (
+        f"Watching <b>{escape(name.name)}</b>{aliases} as a {escape(name.kind)} "
+        "from the next news cycle on."
+    )
+
+
+def unwatched(name: str, *, still: WatchName | None) -> str:
+    """The reply to /watch rm: gone, or back to what config/watch.toml says of it."""
+    if still is None:
+        return f"No longer watching <b>{escape(name)}</b>."
+    return (
+        f"Removed what was added to <b>{escape(still.name)}</b>; it stays watched as "
+        "config/watch.toml has it."
+    )

@@ -293,3 +293,25 @@ async def test_articles_a_stop_left_unread_are_read_after_the_restart(
             assert app.store.articles.undetected() == []
     (notice,) = notices(fake)  # the admin was told before the stop: not told again
     assert "Putin visit to New Delhi" in notice["text"]
+
+
+async def test_watch_add_of_a_configured_name_extends_it_and_rm_takes_back_only_that(
+    settings: Settings, fake: FakeTelegram, feeds: FeedServer
+) -> None:
+    russian = ("r1", "Путину предстоит визит в Нью-Дели 4 декабря")  # the file's own alias
+    nickname = ("r2", "VVP to visit New Delhi on December 4, aides say")
+    with time_machine.travel(T0, tick=False):
+        async with bot_running(quick(settings, fake)) as app:
+            await say(fake, ADMIN, "/help")
+            added = html.unescape(await say(fake, ADMIN, "/watch add Putin VVP"))
+            # The reply shows the name as now watched: the file's aliases, then the admin's.
+            assert "Watching <b>Putin</b> (" in added
+            assert "पुतिन" in added
+            assert added.index("पुतिन") < added.index("VVP")
+            await cycle(app, feeds, russian, nickname)
+            (suggestion,) = app.store.suggestions.all()
+            assert suggestion.sources == 2  # found by the file's alias and the new one
+            taken_back = await say(fake, ADMIN, "/watch rm Putin")
+            assert "stays watched as config/watch.toml has it" in taken_back
+            assert app.suggestions.known("Putin") is not None
+            assert "VVP" not in app.suggestions.known("Putin").aliases  # type: ignore[union-attr]
