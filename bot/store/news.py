@@ -9,42 +9,20 @@ from typing import Any, cast
 from tinydb.table import Table
 
 from bot.store.documents import by_key, keyed, peek
+from bot.store.sources import SourceRegistry
 from calendars.news.sources import NewsSource
 
 __all__ = ["ArticleLog", "HeldNotices", "NewsSourceRegistry"]
 
 
-class NewsSourceRegistry:
+class NewsSourceRegistry(SourceRegistry[NewsSource]):
     """News sources to poll, with what polling them has learnt (validators, errors, schedule).
 
     The table is called ``feeds`` on disk: databases written before the rename keep working.
     """
 
     def __init__(self, table: Table) -> None:
-        self._table = table
-
-    def get(self, source_id: str) -> NewsSource | None:
-        record = by_key(self._table, source_id)
-        return NewsSource.from_record(source_id, record) if record is not None else None
-
-    def all(self) -> list[NewsSource]:
-        return [NewsSource.from_record(str(d.doc_id), dict(d)) for d in self._table]
-
-    def save(self, source: NewsSource) -> None:
-        self._table.upsert(keyed(source.to_record(), source.id))
-
-    def update(self, source: NewsSource) -> bool:
-        """Store a poll's outcome, unless the source was removed while it was polled."""
-        if peek(self._table, source.id) is None:
-            return False
-        self.save(source)
-        return True
-
-    def remove(self, source_id: str) -> bool:
-        return bool(self._table.remove(doc_ids=[cast(Any, source_id)]))
-
-    def __len__(self) -> int:
-        return len(self._table)
+        super().__init__(table, NewsSource)
 
 
 class ArticleLog:
