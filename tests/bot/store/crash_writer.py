@@ -12,12 +12,16 @@ of writes is known in advance (:func:`problems` compares a store with it):
 
 On start the writer prints ``start <n>``: one past the last write it finds, so successive
 runs build on each other. After each write returns it prints ``ack <n>`` and flushes.
-A small ``compact_min`` makes compactions happen during the run.
+A small ``compact_min`` makes compactions happen during the run, and a slow disk (each
+snapshot's fsync takes SNAPSHOT_FSYNC_PAUSE) keeps the snapshot window open long enough for
+the test's kill to land in it even on a loaded machine.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,6 +35,7 @@ SUMMIT_ID = "crash-test-summit"
 BASE = datetime(2031, 1, 1, tzinfo=UTC)
 EVERYTHING = 10**9
 FILLER = "x" * 1000  # in each audit entry: a snapshot takes a while to write
+SNAPSHOT_FSYNC_PAUSE = 0.05  # seconds: a slow disk, only for snapshot temp files
 
 
 def delivery_key(n: int) -> str:
@@ -122,7 +127,28 @@ def problems(store: Store, m: int) -> list[str]:
     return found
 
 
+def slow_snapshot_disk() -> None:
+    """Make each fsync of a snapshot's temporary file take a while, as on a slow disk.
+
+    The kill is sent once the temporary file appears; without this the snapshot is often
+    renamed before the signal arrives, so no kill would test the snapshot window.
+    """
+    fsync = os.fsync
+
+    def slow_fsync(fd: int) -> None:
+        try:
+            name = str(Path(f"/proc/self/fd/{fd}").readlink())
+        except OSError:
+            name = ""
+        if name.endswith(".tmp"):
+            time.sleep(SNAPSHOT_FSYNC_PAUSE)
+        fsync(fd)
+
+    os.fsync = slow_fsync
+
+
 def main(argv: list[str]) -> int:
+    slow_snapshot_disk()
     path = Path(argv[1])
     limit = int(argv[2]) if len(argv) > 2 else 1_000_000
     store = Store(path, compact_min=COMPACT_MIN)  # never closed: this process gets killed
