@@ -22,7 +22,7 @@ T0 = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)  # 11:00 in Moscow
 DELHI_START = datetime(2026, 12, 4, 10, 0, tzinfo=ZoneInfo("Asia/Kolkata"))
 GROUP = -5005
 REMINDER_HEAD = {
-    "hi": "⏰ <b>Talks</b> 1 घंटा बाद शुरू",
+    "hi": "⏰ <b>Talks</b> 1 घंटे बाद शुरू",
     "mr": "⏰ <b>Talks</b> १ तास नंतर सुरू",
     "ru": "⏰ <b>Talks</b>: начало через 1 час",
 }
