@@ -82,7 +82,7 @@ async def test_menus_are_published_in_every_language(
     assert menus[(None, "default")]["start"] == "subscribe this chat to reminders"
     assert menus[("ru", "default")]["start"] == "подписать чат на напоминания"
     assert menus[("hi", "default")]["lang"] == "भाषा: /lang hi, /lang mr, /lang ru, /lang en"
-    assert menus[("mr", "chat")]["stats"] == "सदस्य, कार्यक्रम आणि पाठवलेले संदेश"
+    assert menus[("mr", "chat")]["stats"] == "सबस्क्राइबर, कार्यक्रम आणि पाठवलेले संदेश"
     assert {lang for lang, _ in menus} == {None, "hi", "mr", "ru"}
 
 
