@@ -138,8 +138,15 @@ def test_russian_has_three_plural_forms_and_hindi_two() -> None:
     words = [ngettext_in("ru", "{count} day", "{count} days", n) for n in (1, 2, 5, 11, 21, 22)]
     assert words == ["1 день", "2 дня", "5 дней", "11 дней", "21 день", "22 дня"]
     with speaking("hi"):
-        assert ngettext("{count} hour", "{count} hours", 1) == "1 घंटा"
-        assert ngettext("{count} hour", "{count} hours", 3) == "3 घंटे"
+        one, many = (
+            "{count} new article about events you follow:",
+            "{count} new articles about events you follow:",
+        )
+        assert ngettext(one, many, 1) == "आपके कार्यक्रमों पर 1 नया लेख:"
+        assert ngettext(one, many, 3) == "आपके कार्यक्रमों पर 3 नए लेख:"
+        # A duration is always followed by बाद/पहले, so its hour is oblique: "1 घंटे बाद".
+        hour = ngettext("{count} hour", "{count} hours", 1)
+        assert gettext_in("hi", "in {duration}", duration=hour) == "1 घंटे बाद"
 
 
 def test_a_field_value_is_never_read_as_a_format_string() -> None:

@@ -22,7 +22,7 @@ T0 = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)  # 11:00 in Moscow
 DELHI_START = datetime(2026, 12, 4, 10, 0, tzinfo=ZoneInfo("Asia/Kolkata"))
 GROUP = -5005
 REMINDER_HEAD = {
-    "hi": "⏰ <b>Talks</b> 1 घंटा बाद शुरू",
+    "hi": "⏰ <b>Talks</b> 1 घंटे बाद शुरू",
     "mr": "⏰ <b>Talks</b> १ तास नंतर सुरू",
     "ru": "⏰ <b>Talks</b>: начало через 1 час",
 }
@@ -82,7 +82,7 @@ async def test_menus_are_published_in_every_language(
     assert menus[(None, "default")]["start"] == "subscribe this chat to reminders"
     assert menus[("ru", "default")]["start"] == "подписать чат на напоминания"
     assert menus[("hi", "default")]["lang"] == "भाषा: /lang hi, /lang mr, /lang ru, /lang en"
-    assert menus[("mr", "chat")]["stats"] == "सदस्य, कार्यक्रम आणि पाठवलेले संदेश"
+    assert menus[("mr", "chat")]["stats"] == "सबस्क्राइबर, कार्यक्रम आणि पाठवलेले संदेश"
     assert {lang for lang, _ in menus} == {None, "hi", "mr", "ru"}
 
 
