@@ -14,7 +14,9 @@ Two ways to ask:
   wording modules only wrap their strings and need no language parameter threaded through.
 
 Placeholders are named, ``{title}``, filled with ``str.format`` after the lookup; a value
-is never read as a format string, so outside text cannot inject one.
+is never read as a format string, so outside text cannot inject one. A whole number filled
+in is written in the language's own digits (Marathi prose prints ``१२``): pass a number
+that must be typed back (an id, a chat number) as text.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from functools import cache
 from pathlib import Path
 from typing import Final, ParamSpec, TypeVar
 
+from babel import Locale
+
 __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
@@ -34,6 +38,7 @@ __all__ = [
     "N_",
     "_",
     "current_language",
+    "digits",
     "gettext_in",
     "language_of",
     "ngettext",
@@ -50,6 +55,8 @@ LANGUAGES: Final = ("en", "hi", "mr", "ru")
 LANGUAGE_NAMES: Final = {"en": "English", "hi": "हिन्दी", "mr": "मराठी", "ru": "Русский"}
 LOCALE_DIR: Final = Path(__file__).resolve().parent / "locale"
 DOMAIN: Final = "messages"
+
+_DEVANAGARI: Final = str.maketrans("0123456789", "०१२३४५६७८९")
 
 _spoken: ContextVar[str] = ContextVar("summitwatch_language", default=DEFAULT_LANGUAGE)
 
@@ -81,18 +88,42 @@ def translator(lang: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang])
 
 
-def _filled(text: str, fields: dict[str, object]) -> str:
-    return text.format(**fields) if fields else text
+@cache
+def _native_digits(lang: str) -> bool:
+    """CLDR's default numbering system: Devanagari for Marathi, Latin for the others.
+
+    Latin for Hindi is the "international form of Indian numerals" of the Constitution
+    (Art. 343) and what Hindi news sites print; Marathi papers print ``४ डिसें, १०:००``.
+    """
+    return Locale.parse(lang).default_numbering_system == "deva"
+
+
+def digits(text: str, lang: str) -> str:
+    """``text`` with its ASCII digits written as ``lang`` writes them in prose."""
+    lang = language_of(lang) or DEFAULT_LANGUAGE
+    return text.translate(_DEVANAGARI) if _native_digits(lang) else text
+
+
+def _filled(lang: str, text: str, fields: dict[str, object]) -> str:
+    if not fields:
+        return text
+    numbers = {
+        name: digits(str(value), lang)
+        for name, value in fields.items()
+        if isinstance(value, int) and not isinstance(value, bool)
+    }
+    return text.format(**{**fields, **numbers})
 
 
 def gettext_in(lang: str, message: str, /, **fields: object) -> str:
     """``message`` in ``lang``, its ``{placeholders}`` filled from ``fields``."""
-    return _filled(translator(lang).gettext(message), fields)
+    return _filled(lang, translator(lang).gettext(message), fields)
 
 
 def ngettext_in(lang: str, singular: str, plural: str, count: int, /, **fields: object) -> str:
     """The form of ``count`` in ``lang`` (Russian has three); ``{count}`` is filled too."""
-    return _filled(translator(lang).ngettext(singular, plural, count), {"count": count, **fields})
+    form = translator(lang).ngettext(singular, plural, count)
+    return _filled(lang, form, {"count": count, **fields})
 
 
 def current_language() -> str:

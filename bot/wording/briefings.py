@@ -13,9 +13,10 @@ from calendars.briefings import (
     BriefingSetting,
     next_due,
 )
-from calendars.i18n import N_, _, current_language
+from calendars.i18n import N_, _, current_language, ngettext
 from calendars.ical.render import CalendarMeta
 from calendars.quiet import QuietHours
+from calendars.time.language import digits
 from calendars.time.timefmt import format_event_when, format_instant
 
 __all__ = ["briefing_message", "briefing_summary"]
@@ -64,14 +65,18 @@ def briefing_message(briefing: Briefing, *, zone: str, meta: CalendarMeta) -> st
     title = _("Weekly briefing") if briefing.weekly else _("Briefing")
     lines = [f"📋 <b>{title}</b> · {escape(format_instant(briefing.now, zone, lang))}", ""]
     if briefing.upcoming:
-        lines.append("<b>" + _("Next {days} days", days=days) + "</b>")
+        lines.append("<b>" + ngettext("Next {count} day", "Next {count} days", days) + "</b>")
         for item in briefing.upcoming:
             lines += _item_lines(item, zone=zone, meta=meta, since=briefing.since)
         if briefing.more_upcoming:
             more = briefing.more_upcoming
             lines.append(_("… and {count} more: /upcoming lists them.", count=more))
     else:
-        lines.append(_("No events in the next {days} days.", days=days))
+        lines.append(
+            ngettext(
+                "No events in the next {count} day.", "No events in the next {count} days.", days
+            )
+        )
     if briefing.changes:
         since = escape(format_instant(briefing.since, zone, lang))
         lines += ["", "<b>" + _("Changed since {time}", time=since) + "</b>"]
@@ -84,7 +89,7 @@ def briefing_message(briefing: Briefing, *, zone: str, meta: CalendarMeta) -> st
 
 
 def _described(setting: BriefingSetting) -> str:
-    at = f"<b>{setting.at:%H:%M}</b>"
+    at = f"<b>{digits(f'{setting.at:%H:%M}', current_language())}</b>"
     if setting.weekday is None:
         return _("every day at {time}", time=at)
     day = f"<b>{_(_DAYS[setting.weekday])}</b>"
@@ -108,8 +113,8 @@ def briefing_summary(
                 head
                 + " "
                 + _(
-                    "A briefing lists the coming week's events, what changed since the "
-                    "last one, and the news about them."
+                    "A briefing lists the events ahead (a week in a daily one, two weeks in "
+                    "a weekly one), what changed since the last one, and the news about them."
                 ),
                 _(
                     "Daily: {daily} · weekly: {weekly} (times in {zone}, this chat's zone; "

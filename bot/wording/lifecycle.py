@@ -213,7 +213,8 @@ def followed_list(events: Sequence[Event], *, zone: str) -> str:
     """/following: the events this chat follows by name."""
     if not events:
         return _(
-            "This chat follows no event by name. Tap 🔔 Follow under an event, or {follow}.",
+            "This chat follows no event by name. Tap {button} under an event, or {follow}.",
+            button="🔔 " + _("Follow"),
             follow="/follow &lt;id&gt;",
         )
     lines = [_("Events this chat follows by name (times in {zone}):", zone=escape(zone))]

@@ -4,41 +4,24 @@ English keeps the house form (``Thu 4 Dec 2026``). Hindi, Marathi and Russian us
 abbreviated weekday and month names in the order each language writes them
 (``пт, 4 дек. 2026``, ``शुक्र, 4 दिस॰ 2026``).
 
-Digits follow each language's default numbering system in CLDR: Latin for Hindi (the
-"international form of Indian numerals" of the Constitution, Art. 343, and what Hindi news
-sites print) and Russian, Devanagari for Marathi (CLDR's default for ``mr``, and how
-Marathi papers print dates and times: ``४ डिसें २०२६, १०:००``). Only shown dates and times
-change; ids, commands and zone abbreviations stay as typed.
+Digits follow each language's default numbering system in CLDR (``calendars.i18n.digits``:
+Devanagari for Marathi, ``४ डिसें २०२६, १०:००``; Latin for the others). Only shown dates
+and times change; ids, commands and zone abbreviations stay as typed.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import cache
 
-from babel import Locale
 from babel.dates import format_date
 
-from calendars.i18n import DEFAULT_LANGUAGE, language_of
+from calendars.i18n import DEFAULT_LANGUAGE, digits, language_of
 
 __all__ = ["day_text", "digits", "hours_minutes", "month_text", "weekday_and_day"]
-
-_DEVANAGARI = str.maketrans("0123456789", "०१२३४५६७८९")
 
 
 def _lang(lang: str) -> str:
     return language_of(lang) or DEFAULT_LANGUAGE
-
-
-@cache
-def _native_digits(lang: str) -> bool:
-    return Locale.parse(lang).default_numbering_system == "deva"
-
-
-def digits(text: str, lang: str) -> str:
-    """``text`` with its ASCII digits written as ``lang`` writes them in prose."""
-    lang = _lang(lang)
-    return text.translate(_DEVANAGARI) if _native_digits(lang) else text
 
 
 def hours_minutes(moment: datetime, lang: str = DEFAULT_LANGUAGE) -> str:

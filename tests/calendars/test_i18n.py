@@ -192,3 +192,17 @@ def test_every_wrapped_literal_is_in_the_template() -> None:
         for literal in wrapped_literals(path)
     }
     assert wrapped - ids(template()) == set()
+
+
+def test_counts_are_written_in_marathi_digits_and_commands_stay_as_typed() -> None:
+    more = "… and {count} more: /upcoming lists them."
+    assert "१२" in gettext_in("mr", more, count=12)
+    assert "/upcoming" in gettext_in("mr", more, count=12)
+    assert "12" in gettext_in("hi", more, count=12)
+    assert "12" in gettext_in("ru", more, count=12)
+    assert (
+        gettext_in("mr", "no event with id {id}; /upcoming lists the ids", id="'x-12'").count(
+            "x-12"
+        )
+        == 1
+    ), "text filled in keeps its digits: only numbers are written in Devanagari"

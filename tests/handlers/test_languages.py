@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from calendars.i18n import gettext_in
+from calendars.i18n import gettext_in, ngettext_in
 from config.settings import Settings
 from tests.conftest import timed_event, until
 from tests.fakes.telegram_api import FakeTelegram
@@ -143,7 +143,7 @@ async def test_reminder_alert_briefing_and_errors_come_in_the_chats_language(
     assert f"{place}: {none} → Mumbai" in alert.splitlines()
 
     assert f"<b>{gettext_in(lang, 'Briefing')}</b>" in briefing
-    assert f"<b>{gettext_in(lang, 'Next {days} days', days=7)}</b>" in briefing
+    assert f"<b>{ngettext_in(lang, 'Next {count} day', 'Next {count} days', 7)}</b>" in briefing
     assert (
         gettext_in(lang, "/briefing changes when this comes; /briefing off stops it.") in briefing
     )
