@@ -131,6 +131,8 @@ def format_until(event: Event, now: datetime, lang: str = DEFAULT_LANGUAGE) -> s
     remaining = event.starts_at - now
     if remaining <= timedelta(0):
         return gettext_in(lang, "now")
+    if remaining < timedelta(seconds=30):  # rounds to no whole minute
+        return gettext_in(lang, "in less than a minute")
     return gettext_in(lang, "in {duration}", duration=describe_duration(remaining, lang=lang))
 
 

@@ -24,7 +24,7 @@ GROUP = -5005
 REMINDER_HEAD = {
     "hi": "⏰ <b>Talks</b> 1 घंटे बाद शुरू",
     "mr": "⏰ <b>Talks</b> १ तास नंतर सुरू",
-    "ru": "⏰ <b>Talks</b>: начало через 1 час",
+    "ru": "⏰ <b>Talks</b>: начало — через 1 час",
 }
 # The reader's clock in Moscow, as each language writes it.
 MOSCOW_LINE = {

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -8,6 +8,7 @@ from calendars.events import Event
 from calendars.time.timefmt import (
     format_day_start,
     format_event_when,
+    format_until,
     format_venue_clock,
     place_name,
 )
@@ -98,3 +99,19 @@ def test_place_names_come_from_the_zone(zone: str, place: str) -> None:
 
 def test_an_unknown_reader_zone_falls_back_to_utc_not_the_servers_zone() -> None:
     assert format_event_when(DELHI_MORNING, "Mars/Base").startswith("Thu 10 Dec 2026, 04:30 UTC")
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "in less than a minute"),
+        ("ru", "меньше чем через минуту"),
+        ("hi", "एक मिनट से कम में"),
+        ("mr", "एका मिनिटाच्या आत"),
+    ],
+)
+def test_seconds_before_the_start_read_as_less_than_a_minute_in_each_language(
+    lang: str, words: str
+) -> None:
+    start = DELHI_MORNING.starts_at
+    assert format_until(DELHI_MORNING, start - timedelta(seconds=20), lang) == words
