@@ -39,6 +39,7 @@ __all__ = [
     "ngettext",
     "ngettext_in",
     "parse_language",
+    "requested_language",
     "speaking",
     "translator",
     "worded_in",
@@ -71,6 +72,13 @@ def parse_language(text: str) -> str:
         choices = ", ".join(f"{code} ({name})" for code, name in LANGUAGE_NAMES.items())
         raise InvalidInput(_("choose one of {choices}", choices=choices), example="/lang ru")
     return lang
+
+
+def requested_language(value: str | None) -> str | None:
+    """``?lang=hi`` → ``hi``: the translation asked for; None (the original text) for no
+    value, English, or a language we do not speak."""
+    lang = language_of(value)
+    return None if lang == DEFAULT_LANGUAGE else lang
 
 
 @cache

@@ -21,8 +21,9 @@ from datetime import UTC, datetime, timedelta
 from calendars.events import SLUG_RE, Event
 from calendars.ical.personal import FeedSelection
 from calendars.ical.render import IcalRenderer
+from calendars.translations import localized
 
-__all__ = ["CalendarFeed", "CalendarFeeds", "Stamp", "nginx_etag"]
+__all__ = ["CalendarFeed", "CalendarFeeds", "Stamp", "feed_scope", "nginx_etag"]
 
 _NEVER = datetime(2020, 1, 1, tzinfo=UTC)
 # Private feeds are one per distinct selection: keep the memory they may take bounded.
@@ -43,6 +44,11 @@ class CalendarFeed:
 def nginx_etag(last_modified: datetime, size: int) -> str:
     """The ETag nginx sends for a file of ``size`` bytes modified at ``last_modified``."""
     return f'"{int(last_modified.timestamp()):x}-{size:x}"'
+
+
+def feed_scope(scope: str, lang: str | None) -> str:
+    """The cache key of a feed in ``lang`` (``tag:sco@hi``); ``scope`` itself without one."""
+    return f"{scope}@{lang}" if lang else scope
 
 
 def _newest(events: Sequence[Event]) -> datetime:
@@ -74,10 +80,13 @@ class CalendarFeeds:
         self._cache: dict[str, tuple[int, CalendarFeed]] = {}
         self._stamps: dict[str, Stamp] = {}
 
-    def everything(self) -> CalendarFeed:
-        return self._cached("all", lambda events: (events, None))  # type: ignore[return-value]
+    def everything(self, lang: str | None = None) -> CalendarFeed:
+        """Every event; ``lang`` (here and below): SUMMARY, LOCATION and DESCRIPTION in
+        that language where an admin translated them (None: the originals)."""
+        select = lambda events: (events, None)  # noqa: E731
+        return self._cached("all", select, lang=lang)  # type: ignore[return-value]
 
-    def topic(self, tag: str) -> CalendarFeed | None:
+    def topic(self, tag: str, lang: str | None = None) -> CalendarFeed | None:
         """The feed of one topic; None when nobody ever used or configured that topic."""
         if not SLUG_RE.match(tag):
             return None
@@ -89,17 +98,17 @@ class CalendarFeeds:
                 return None
             return chosen, f"{self.renderer.meta.name} — {tag}"
 
-        return self._cached(f"tag:{tag}", select)
+        return self._cached(f"tag:{tag}", select, lang=lang)
 
-    def event(self, event_id: str) -> CalendarFeed | None:
+    def event(self, event_id: str, lang: str | None = None) -> CalendarFeed | None:
         if not SLUG_RE.match(event_id):
             return None
 
         def select(events: Sequence[Event]) -> tuple[Sequence[Event], str] | None:
             chosen = [e for e in events if e.id == event_id]
-            return (chosen, chosen[0].title) if chosen else None
+            return (chosen, localized(chosen[0], lang).title) if chosen else None
 
-        return self._cached(f"event:{event_id}", select)
+        return self._cached(f"event:{event_id}", select, lang=lang)
 
     def personal(self, selection: FeedSelection) -> CalendarFeed:
         """A chat's private feed: its topics and the events it follows singly."""
@@ -170,10 +179,11 @@ class CalendarFeeds:
         select: Callable[[Sequence[Event]], tuple[Sequence[Event], str | None] | None],
         *,
         filename: str | None = None,
+        lang: str | None = None,
     ) -> CalendarFeed | None:
-        version = self._version()
+        version, key = self._version(), feed_scope(scope, lang)
         with self._lock:
-            hit = self._cache.get(scope)
+            hit = self._cache.get(key)
             if hit is not None and hit[0] == version:
                 return hit[1]
             events = self._events()
@@ -181,29 +191,44 @@ class CalendarFeeds:
             if selected is None:
                 return None
             chosen, name = selected
-            feed = self._render(scope, chosen, name, filename)
+            feed = self._render(scope, chosen, name, filename, lang)
             if scope == "all":
                 self.renderer.forget(e.id for e in events)
                 self._forget_stamps({f"event:{e.id}" for e in events})
             self._cache = {k: v for k, v in self._cache.items() if v[0] == version}
             while len(self._cache) >= MAX_CACHED_SCOPES:  # the oldest render goes first
                 del self._cache[next(iter(self._cache))]
-            self._cache[scope] = (version, feed)
+            self._cache[key] = (version, feed)
             return feed
 
     def _render(
-        self, scope: str, chosen: Sequence[Event], name: str | None, filename: str | None
+        self,
+        scope: str,
+        chosen: Sequence[Event],
+        name: str | None,
+        filename: str | None,
+        lang: str | None = None,
     ) -> CalendarFeed:
-        """Render one feed and stamp it (with the lock held: stamps are shared)."""
-        body = self.renderer.calendar(chosen, scope=scope.replace(":", "-"), name=name)
+        """Render one feed and stamp it (with the lock held: stamps are shared).
+
+        A feed in a language is the same calendar (same UID and file name) with its own
+        stamp, and its ETag names the language: no two languages' bodies share one.
+        """
+        uid = scope.replace(":", "-")
+        body = self.renderer.calendar(chosen, scope=uid, name=name, lang=lang)
         stem = scope.split(":", 1)[-1] if scope != "all" else "summitwatch"
-        last_modified = self._stamp(scope, body, _newest(chosen))
+        last_modified = self._stamp(feed_scope(scope, lang), body, _newest(chosen))
         etag = nginx_etag(last_modified, len(body))
+        if lang:
+            etag = f'{etag[:-1]}-{lang}"'
         return CalendarFeed(body, etag, last_modified, filename or f"{stem}.ics")
 
     def _forget_stamps(self, events: set[str]) -> None:
         """Drop the stamps of events' own feeds whose event is gone."""
-        for scope in [k for k in self._stamps if k.startswith("event:") and k not in events]:
+        gone = [
+            k for k in self._stamps if k.startswith("event:") and k.partition("@")[0] not in events
+        ]
+        for scope in gone:
             del self._stamps[scope]
 
     def _stamp(self, scope: str, body: bytes, newest: datetime) -> datetime:
