@@ -200,7 +200,8 @@ def parse_editevent(
     for assignment in assignments:
         name, value = _assignment(assignment)
         if name in seen:
-            raise InvalidInput(f"{name} is given twice", example=EDITEVENT_EXAMPLE)
+            example = TRANSLATION_EXAMPLE if "." in name else EDITEVENT_EXAMPLE
+            raise InvalidInput(f"{name} is given twice", example=example)
         seen.add(name)
         if "." in name:  # title.hi="…"; "" or - removes it
             field, _dot, lang = name.partition(".")

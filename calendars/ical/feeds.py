@@ -110,13 +110,14 @@ class CalendarFeeds:
 
         return self._cached(f"event:{event_id}", select, lang=lang)
 
-    def personal(self, selection: FeedSelection) -> CalendarFeed:
+    def personal(self, selection: FeedSelection, lang: str | None = None) -> CalendarFeed:
         """A chat's private feed: its topics and the events it follows singly."""
 
         def select(events: Sequence[Event]) -> tuple[Sequence[Event], str]:
             return selection.select(events), selection.name(self.renderer.meta.name)
 
-        feed = self._cached(selection.scope, select, filename="summitwatch-personal.ics")
+        filename = "summitwatch-personal.ics"
+        feed = self._cached(selection.scope, select, filename=filename, lang=lang)
         assert feed is not None  # a selection always exists, even when it holds nothing
         return feed
 
@@ -124,7 +125,8 @@ class CalendarFeeds:
         """The feed for ``scope`` if already rendered from current data: no work at all.
 
         Scopes are ``"all"``, ``"tag:<tag>"``, ``"event:<id>"`` and ``"private:<digest>"``
-        (``FeedSelection.scope``; never to be written out as a static file).
+        (``FeedSelection.scope``; never to be written out as a static file), each also as
+        ``<scope>@<lang>`` in a language (``feed_scope``).
         """
         hit = self._cache.get(scope)
         return hit[1] if hit is not None and hit[0] == self._version() else None

@@ -3,7 +3,7 @@
 Calendar fetchers are not browsers: Google sends no Accept header, so the feed is
 ``text/calendar`` whatever is asked for; a 304 keeps only the headers it may keep.
 
-``?lang=hi`` (also ``mr``, ``ru``) serves the public feeds with the events' titles, places
+``?lang=hi`` (also ``mr``, ``ru``) serves the feeds with the events' titles, places
 and descriptions in that language where an admin translated them; without it (or with
 ``en`` or a language we lack) the feed is the originals, byte for byte.
 
@@ -170,10 +170,10 @@ def calendar_routes(
         selection = private(request.path_params["token"])  # never echoed: it is the secret
         if selection is None:
             return _not_found(PRIVATE_MISSING)
-        produce = functools.partial(feeds.personal, selection)
-        return await render(
-            request, selection.scope, produce, PRIVATE_MISSING, PRIVATE_CACHE_CONTROL
-        )
+        lang = requested_language(request.query_params.get("lang"))
+        produce = functools.partial(feeds.personal, selection, lang)
+        scope = feed_scope(selection.scope, lang)
+        return await render(request, scope, produce, PRIVATE_MISSING, PRIVATE_CACHE_CONTROL)
 
     return [
         Route("/calendar.ics", all_events, methods=["GET", "HEAD"]),

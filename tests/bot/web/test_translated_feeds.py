@@ -16,6 +16,7 @@ from calendars.ical.render import IcalRenderer
 from calendars.translations import NO_TRANSLATIONS
 from config.seed import DEFAULT_SEED
 from config.settings import Settings
+from tests.bot.web.test_private_calendar_http import private_url
 from tests.conftest import running
 
 pytestmark = pytest.mark.asyncio
@@ -118,3 +119,14 @@ async def test_api_events_in_a_language_say_which_fields_are_translated(
     assert page.status_code == 200
     assert f"<title>{HINDI} — SummitWatch</title>" in page.text
     assert f"<title>{markupsafe.escape(ORIGINAL)} — SummitWatch</title>" in english_page.text
+
+
+async def test_a_private_feed_in_a_language_carries_its_translations(settings: Settings) -> None:
+    async with running(seeded(settings)) as app, httpx.AsyncClient() as http:
+        url = private_url(app, "42", topics={"india-russia"})
+        await translate(app, f'{VISIT} location.ru="{RUSSIAN_PLACE}"')
+        russian = await http.get(url, params={"lang": "ru"})
+        plain = await http.get(url)
+    assert summaries(russian.content)[VISIT] == (ORIGINAL, RUSSIAN_PLACE)
+    assert summaries(plain.content)[VISIT] == (ORIGINAL, "New Delhi, India")
+    assert russian.headers["cache-control"].startswith("private")
