@@ -57,8 +57,17 @@ async def test_a_hindi_chat_reads_the_translation_and_an_english_one_the_origina
             app.reminders.wake()
             for chat in (USER, OTHER_USER):
                 await until(lambda c=chat: any("⏰" in t for t in texts(fake, c)), what="reminder")
+            # A translation alone alerted nobody; a change of the event does, in each language.
+            quiet = not any("✏️" in t for t in texts(fake, USER) + texts(fake, OTHER_USER))
+            await say(fake, ADMIN, "/editevent talks status=postponed")
+            clock.shift(timedelta(seconds=30))
+            app.reminders.wake()
+            for chat in (USER, OTHER_USER):
+                await until(lambda c=chat: any("✏️" in t for t in texts(fake, c)), what="alert")
     (hindi_reminder,) = [t for t in texts(fake, USER) if "⏰" in t]
     (english_reminder,) = [t for t in texts(fake, OTHER_USER) if "⏰" in t]
+    (hindi_alert,) = [t for t in texts(fake, USER) if "✏️" in t]
+    (english_alert,) = [t for t in texts(fake, OTHER_USER) if "✏️" in t]
 
     keys = "<code>location.hi</code>, <code>title.hi</code>, <code>location.ru</code>"
     assert f"🌐 Translations: {keys}. Readers of another language see the original." in edited
@@ -83,8 +92,12 @@ async def test_a_hindi_chat_reads_the_translation_and_an_english_one_the_origina
     (result,) = card["results"]
     assert result["title"] == HINDI_TITLE
     assert f"<b>{HINDI_TITLE}</b>" in result["input_message_content"]["message_text"]
-    # A translation is no change to the event: nobody was alerted.
-    assert not any("✏️" in t for t in texts(fake, USER) + texts(fake, OTHER_USER))
+    # A translation is no change to the event: nobody was alerted for it.
+    assert quiet
+    changed = gettext_in("hi", "Changed: {title}", title=f"<b>{HINDI_TITLE}</b>")
+    assert hindi_alert.startswith(f"✏️ {changed}")
+    assert f"📍 {HINDI_PLACE}" in hindi_alert.splitlines()
+    assert english_alert.startswith("✏️ Changed: <b>Modi–Putin talks</b>")
 
 
 async def test_translations_are_removed_refused_with_the_right_form_and_flagged_when_stale(
