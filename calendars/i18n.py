@@ -74,11 +74,10 @@ def parse_language(text: str) -> str:
     return lang
 
 
-def requested_language(value: str | None) -> str | None:
-    """``?lang=hi`` → ``hi``: the translation asked for; None (the original text) for no
-    value, English, or a language we do not speak."""
-    lang = language_of(value)
-    return None if lang == DEFAULT_LANGUAGE else lang
+def requested_language(value: str | None) -> str:
+    """``?lang=hi`` → ``hi``: the language asked for; English (the original text) for no
+    value or a language we do not speak."""
+    return language_of(value) or DEFAULT_LANGUAGE
 
 
 @cache

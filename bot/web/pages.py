@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 from bot.wording.lifecycle import plain_value, public_actor
 from calendars.agenda import build_agenda
 from calendars.events import SLUG_RE, Event
-from calendars.i18n import requested_language
+from calendars.i18n import DEFAULT_LANGUAGE, requested_language
 from calendars.ical.render import CalendarMeta
 from calendars.links import GOOGLE_ADD_BY_URL, SubscribeLinks, subscribe_links
 from calendars.time.precision import Precision
@@ -90,9 +90,9 @@ def history_rows(event: Event) -> tuple[HistoryRow, ...]:
 def event_json(event: Event, meta: CalendarMeta, lang: str | None = None) -> dict[str, Any]:
     """The API's form of an event: ISO times with offsets (dates for all-day events).
 
-    ``translations`` holds every translation an admin wrote. In ``lang``, title, location
-    and description are what a reader of that language sees; ``translated`` names those
-    given in it, and ``original`` keeps the original text of all three.
+    ``translations`` holds every translation an admin wrote. Asked in ``lang`` (None: not
+    asked), title, location and description are what a reader of that language sees;
+    ``translated`` names those given in it, and ``original`` keeps the original texts.
     """
     record = event.to_record()
     base = meta.public_url.rstrip("/")
@@ -108,7 +108,7 @@ def event_json(event: Event, meta: CalendarMeta, lang: str | None = None) -> dic
         "ics_url": meta.event_ics_url(event.id),
         "page_url": f"{base}/events/{event.id}",
         "translations": event.translations.to_record(),
-        **(_in_language(event, lang) if lang else {}),
+        **(_in_language(event, lang) if lang is not None else {}),
     }
 
 
@@ -190,7 +190,7 @@ class PageSite:
 
     # ---- views -------------------------------------------------------------------------
 
-    def view(self, event: Event, lang: str | None = None) -> EventView:
+    def view(self, event: Event, lang: str = DEFAULT_LANGUAGE) -> EventView:
         """``event`` as the page shows it, its fields in ``lang`` where translated."""
         event = localized(event, lang)
         base = self._meta.public_url.rstrip("/")
@@ -206,11 +206,11 @@ class PageSite:
             history=history_rows(event),
         )
 
-    def render_index(self, topic: str | None, lang: str | None = None) -> bytes:
+    def render_index(self, topic: str | None, lang: str = DEFAULT_LANGUAGE) -> bytes:
         """The whole page; cached per data version, topic, language and minute (what
-        "upcoming" means). ``lang``: events' translated fields (None: the originals)."""
+        "upcoming" means). ``lang``: events' translated fields (English: the originals)."""
         now = self._clock()
-        key = (self._version(), f"{topic or ''}@{lang or ''}", now.strftime("%Y%m%d%H%M"))
+        key = (self._version(), f"{topic or ''}.{lang}", now.strftime("%Y%m%d%H%M"))
         cached = self._cache.get(key)
         if cached is not None:
             return cached
@@ -283,7 +283,7 @@ class PageSite:
             and (end is None or _starts_by(e, end))
         ]
         events.sort(key=lambda e: (e.starts_at, e.id))
-        lang = requested_language(params.get("lang"))
+        lang = requested_language(params["lang"]) if "lang" in params else None
         return JSONResponse(
             {"events": [event_json(e, self._meta, lang) for e in events], "count": len(events)},
             headers={"access-control-allow-origin": "*", "cache-control": "public, max-age=60"},

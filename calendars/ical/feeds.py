@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from calendars.events import SLUG_RE, Event
+from calendars.i18n import DEFAULT_LANGUAGE
 from calendars.ical.personal import FeedSelection
 from calendars.ical.render import IcalRenderer
 from calendars.translations import localized
 
-__all__ = ["CalendarFeed", "CalendarFeeds", "Stamp", "feed_scope", "nginx_etag"]
+__all__ = ["CalendarFeed", "CalendarFeeds", "Stamp", "in_language", "nginx_etag"]
 
 _NEVER = datetime(2020, 1, 1, tzinfo=UTC)
 # Private feeds are one per distinct selection: keep the memory they may take bounded.
@@ -46,9 +47,12 @@ def nginx_etag(last_modified: datetime, size: int) -> str:
     return f'"{int(last_modified.timestamp()):x}-{size:x}"'
 
 
-def feed_scope(scope: str, lang: str | None) -> str:
-    """The cache key of a feed in ``lang`` (``tag:sco@hi``); ``scope`` itself without one."""
-    return f"{scope}@{lang}" if lang else scope
+def in_language(scope: str, lang: str) -> str:
+    """A feed's scope in ``lang``: ``tag:sco`` in Hindi is ``tag:sco.hi`` (slugs have no dot).
+
+    English keeps the bare scope, so its cache, stamps, UID and file are the ones it had.
+    """
+    return scope if lang == DEFAULT_LANGUAGE else f"{scope}.{lang}"
 
 
 def _newest(events: Sequence[Event]) -> datetime:
@@ -80,13 +84,13 @@ class CalendarFeeds:
         self._cache: dict[str, tuple[int, CalendarFeed]] = {}
         self._stamps: dict[str, Stamp] = {}
 
-    def everything(self, lang: str | None = None) -> CalendarFeed:
+    def everything(self, lang: str = DEFAULT_LANGUAGE) -> CalendarFeed:
         """Every event; ``lang`` (here and below): SUMMARY, LOCATION and DESCRIPTION in
-        that language where an admin translated them (None: the originals)."""
+        that language where an admin translated them (English: the originals)."""
         select = lambda events: (events, None)  # noqa: E731
         return self._cached("all", select, lang=lang)  # type: ignore[return-value]
 
-    def topic(self, tag: str, lang: str | None = None) -> CalendarFeed | None:
+    def topic(self, tag: str, lang: str = DEFAULT_LANGUAGE) -> CalendarFeed | None:
         """The feed of one topic; None when nobody ever used or configured that topic."""
         if not SLUG_RE.match(tag):
             return None
@@ -100,7 +104,7 @@ class CalendarFeeds:
 
         return self._cached(f"tag:{tag}", select, lang=lang)
 
-    def event(self, event_id: str, lang: str | None = None) -> CalendarFeed | None:
+    def event(self, event_id: str, lang: str = DEFAULT_LANGUAGE) -> CalendarFeed | None:
         if not SLUG_RE.match(event_id):
             return None
 
@@ -110,7 +114,7 @@ class CalendarFeeds:
 
         return self._cached(f"event:{event_id}", select, lang=lang)
 
-    def personal(self, selection: FeedSelection, lang: str | None = None) -> CalendarFeed:
+    def personal(self, selection: FeedSelection, lang: str = DEFAULT_LANGUAGE) -> CalendarFeed:
         """A chat's private feed: its topics and the events it follows singly."""
 
         def select(events: Sequence[Event]) -> tuple[Sequence[Event], str]:
@@ -126,7 +130,7 @@ class CalendarFeeds:
 
         Scopes are ``"all"``, ``"tag:<tag>"``, ``"event:<id>"`` and ``"private:<digest>"``
         (``FeedSelection.scope``; never to be written out as a static file), each also as
-        ``<scope>@<lang>`` in a language (``feed_scope``).
+        ``<scope>.<lang>`` in a language (``in_language``).
         """
         hit = self._cache.get(scope)
         return hit[1] if hit is not None and hit[0] == self._version() else None
@@ -181,9 +185,9 @@ class CalendarFeeds:
         select: Callable[[Sequence[Event]], tuple[Sequence[Event], str | None] | None],
         *,
         filename: str | None = None,
-        lang: str | None = None,
+        lang: str = DEFAULT_LANGUAGE,
     ) -> CalendarFeed | None:
-        version, key = self._version(), feed_scope(scope, lang)
+        version, key = self._version(), in_language(scope, lang)
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None and hit[0] == version:
@@ -209,26 +213,26 @@ class CalendarFeeds:
         chosen: Sequence[Event],
         name: str | None,
         filename: str | None,
-        lang: str | None = None,
+        lang: str = DEFAULT_LANGUAGE,
     ) -> CalendarFeed:
         """Render one feed and stamp it (with the lock held: stamps are shared).
 
-        A feed in a language is the same calendar (same UID and file name) with its own
-        stamp, and its ETag names the language: no two languages' bodies share one.
+        A feed in another language (``in_language``) gets its own UID, file name, stamp
+        and an ETag ending in its language: never the validators of the original bytes.
         """
-        uid = scope.replace(":", "-")
-        body = self.renderer.calendar(chosen, scope=uid, name=name, lang=lang)
+        key = in_language(scope, lang)
+        body = self.renderer.calendar(chosen, scope=key.replace(":", "-"), name=name, lang=lang)
         stem = scope.split(":", 1)[-1] if scope != "all" else "summitwatch"
-        last_modified = self._stamp(feed_scope(scope, lang), body, _newest(chosen))
+        last_modified = self._stamp(key, body, _newest(chosen))
         etag = nginx_etag(last_modified, len(body))
-        if lang:
-            etag = f'{etag[:-1]}-{lang}"'
+        if lang != DEFAULT_LANGUAGE:
+            etag, stem = f'{etag[:-1]}-{lang}"', f"{stem}.{lang}"
         return CalendarFeed(body, etag, last_modified, filename or f"{stem}.ics")
 
     def _forget_stamps(self, events: set[str]) -> None:
         """Drop the stamps of events' own feeds whose event is gone."""
         gone = [
-            k for k in self._stamps if k.startswith("event:") and k.partition("@")[0] not in events
+            k for k in self._stamps if k.startswith("event:") and k.partition(".")[0] not in events
         ]
         for scope in gone:
             del self._stamps[scope]

@@ -38,6 +38,7 @@ from icalendar import Calendar, vDuration
 from icalendar import Event as VEvent
 
 from calendars.events import Event
+from calendars.i18n import DEFAULT_LANGUAGE
 from calendars.ical.roundtrip import (
     ICAL_STATUS,
     STATUS_PROPERTY,
@@ -67,7 +68,7 @@ _RENDERING_MODULES = (
     "calendars.translations",
 )
 # An event's kept VEVENT: the (SEQUENCE, LAST-MODIFIED) it was rendered at, and its bytes.
-# Kept by event id, or ``<id>@<lang>`` for its translated form (only when it has one).
+# Kept by event id, or ``<id>.<lang>`` for its translated form (only when it has one).
 KeptVevent = tuple[tuple[int, str], bytes]
 
 
@@ -136,11 +137,11 @@ class IcalRenderer:
         for event_id, kept in vevents.items():
             self._vevents.setdefault(event_id, kept)
 
-    def vevent(self, event: Event, lang: str | None = None) -> bytes:
+    def vevent(self, event: Event, lang: str = DEFAULT_LANGUAGE) -> bytes:
         """The event's VEVENT; in ``lang`` (SUMMARY, LOCATION, DESCRIPTION), where an admin
         translated them: an event with no translation in ``lang`` has one form only."""
         shown = localized(event, lang)
-        key = event.id if shown is event else f"{event.id}@{lang}"
+        key = event.id if shown is event else f"{event.id}.{lang}"
         version = (event.sequence, event.updated.isoformat())
         cached = self._vevents.get(key)
         if cached is not None and cached[0] == version:
@@ -152,7 +153,7 @@ class IcalRenderer:
     def forget(self, keep: Iterable[str]) -> None:
         """Drop cached VEVENTs (every language's) of events that no longer exist."""
         keep = set(keep)
-        for key in [k for k in self._vevents if k.partition("@")[0] not in keep]:
+        for key in [k for k in self._vevents if k.partition(".")[0] not in keep]:
             del self._vevents[key]
 
     def calendar(
@@ -161,7 +162,7 @@ class IcalRenderer:
         *,
         scope: str = "all",
         name: str | None = None,
-        lang: str | None = None,
+        lang: str = DEFAULT_LANGUAGE,
     ) -> bytes:
         """One VCALENDAR with ``events`` (in ``lang`` where translated); ``scope`` makes
         the calendar's own UID stable."""
@@ -226,7 +227,7 @@ class IcalRenderer:
         return _BEGIN + parts[0], rest[0], rest[1]
 
     def _renderable(
-        self, events: Sequence[Event], lang: str | None = None
+        self, events: Sequence[Event], lang: str = DEFAULT_LANGUAGE
     ) -> list[tuple[Event, bytes]]:
         """Each event's VEVENT; one that cannot be rendered is logged and left out, so one
         bad record (stored under older rules, say) never fails everyone's feed. Events

@@ -24,7 +24,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from calendars.i18n import requested_language
-from calendars.ical.feeds import CalendarFeed, CalendarFeeds, feed_scope
+from calendars.ical.feeds import CalendarFeed, CalendarFeeds, in_language
 from calendars.ical.http_cache import is_not_modified
 from calendars.ical.personal import FeedSelection
 
@@ -151,19 +151,19 @@ def calendar_routes(
 
     async def all_events(request: Request) -> Response:
         lang = requested_language(request.query_params.get("lang"))
-        return await render(request, feed_scope("all", lang), lambda: feeds.everything(lang), "")
+        return await render(request, in_language("all", lang), lambda: feeds.everything(lang), "")
 
     async def one_topic(request: Request) -> Response:
         tag, lang = request.path_params["tag"], requested_language(request.query_params.get("lang"))
         missing = f"No topic called {tag!r}."
-        scope = feed_scope(f"tag:{tag}", lang)
+        scope = in_language(f"tag:{tag}", lang)
         return await render(request, scope, lambda: feeds.topic(tag, lang), missing)
 
     async def one_event(request: Request) -> Response:
         event_id = request.path_params["event_id"]
         lang = requested_language(request.query_params.get("lang"))
         missing = f"No event with id {event_id!r}."
-        scope = feed_scope(f"event:{event_id}", lang)
+        scope = in_language(f"event:{event_id}", lang)
         return await render(request, scope, lambda: feeds.event(event_id, lang), missing)
 
     async def personal(request: Request) -> Response:
@@ -172,7 +172,7 @@ def calendar_routes(
             return _not_found(PRIVATE_MISSING)
         lang = requested_language(request.query_params.get("lang"))
         produce = functools.partial(feeds.personal, selection, lang)
-        scope = feed_scope(selection.scope, lang)
+        scope = in_language(selection.scope, lang)
         return await render(request, scope, produce, PRIVATE_MISSING, PRIVATE_CACHE_CONTROL)
 
     return [

@@ -201,11 +201,11 @@ def test_a_briefing_does_not_count_an_edit_of_translations_alone() -> None:
 def test_the_renderer_keeps_one_vevent_per_language_and_forgets_them_with_the_event() -> None:
     renderer = IcalRenderer(CalendarMeta(public_url="https://cal.example.org"))
     event = edited(f'title.hi="{HINDI}" description.ru="Ежегодный саммит."')
-    plain, hindi, russian = (renderer.vevent(event, lang) for lang in (None, "hi", "ru"))
+    plain, hindi, russian = (renderer.vevent(event, lang) for lang in ("en", "hi", "ru"))
     assert renderer.vevent(event, "mr") == plain  # nothing in Marathi: the original
     assert str(icalendar.Event.from_ical(hindi)["SUMMARY"]) == HINDI
     assert str(icalendar.Event.from_ical(plain)["SUMMARY"]) == "Putin visits New Delhi"
     assert "Ежегодный саммит." in str(icalendar.Event.from_ical(russian)["DESCRIPTION"])
-    assert set(renderer.kept()) == {event.id, f"{event.id}@hi", f"{event.id}@ru"}
+    assert set(renderer.kept()) == {event.id, f"{event.id}.hi", f"{event.id}.ru"}
     renderer.forget([])
     assert renderer.kept() == {}
