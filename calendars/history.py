@@ -47,6 +47,7 @@ __all__ = [
 
 MAX_HISTORY = 50
 MAX_NOTE = 300
+MAX_TRANSLATION_VALUE = 300  # a translated title or place fits whole; a description does not
 TRACKED = ("status", "time", "place", "title")  # the order a change is told in
 _SOURCE_EXAMPLE = '/editevent sco-2025 status=confirmed source=https://www.mea.gov.in/ note="MEA"'
 
@@ -181,6 +182,8 @@ def translation_changes(
 
     Kept apart from :func:`tracked_changes`, which decides change alerts: a translation
     changes no time, place or title of the event itself, so nobody is alerted for one.
+    A description's text is kept to ``MAX_TRANSLATION_VALUE`` characters: 50 entries of
+    4,000 would make every save of the record slow.
     """
     old, new = before.translations.named(), after.translations.named()
     return tuple(
@@ -188,14 +191,18 @@ def translation_changes(
             at=at,
             by=by,
             field=key,
-            old=old.get(key, ""),
-            new=new.get(key, ""),
+            old=_shortened(old.get(key, "")),
+            new=_shortened(new.get(key, "")),
             note=note,
             source=source,
         )
         for key in sorted(old.keys() | new.keys())
         if old.get(key, "") != new.get(key, "")
     )
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= MAX_TRANSLATION_VALUE else text[: MAX_TRANSLATION_VALUE - 1] + "…"
 
 
 def previous_starts(event: Event) -> list[datetime]:

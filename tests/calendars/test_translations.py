@@ -209,3 +209,13 @@ def test_the_renderer_keeps_one_vevent_per_language_and_forgets_them_with_the_ev
     assert set(renderer.kept()) == {event.id, f"{event.id}.hi", f"{event.id}.ru"}
     renderer.forget([])
     assert renderer.kept() == {}
+
+
+def test_the_history_keeps_a_long_translated_description_short() -> None:
+    text = "Ежегодный саммит. " * 200
+    event = edited(f'description.ru="{text.strip()}"')
+    (change,) = event.history
+    assert change.field == "description.ru"
+    assert len(change.new) == 300
+    assert change.new.endswith("…")
+    assert event.translations.get("ru", "description") == text.strip()  # the whole of it
