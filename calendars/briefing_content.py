@@ -55,11 +55,12 @@ def changes_since(
 
     ``updated`` (bumped with SEQUENCE on every revision) says whether, the log says how.
     A revision with no entry in the log (new coverage, which has its own section) is not
-    a change; an event created since is new.
+    a change; an event created since is new. Nor is an edit of translations only (as
+    no change alert is sent for one).
     """
     acts: dict[str, list[ChangeEntry]] = {}
     for entry in log:
-        if entry.at >= since:
+        if entry.at >= since and entry.fields != ("translations",):  # no news to readers
             acts.setdefault(entry.event_id, []).append(entry)
     found: dict[str, EventChange] = {}
     for event in events:
@@ -75,7 +76,7 @@ def changes_since(
             kind = "edited"
         else:
             continue
-        fields = tuple(sorted({f for entry in mine for f in entry.fields}))
+        fields = tuple(sorted({f for entry in mine for f in entry.fields} - {"translations"}))
         at = max((entry.at for entry in mine), default=event.updated)
         found[event.id] = EventChange(event, kind, fields, at)
     return found

@@ -16,9 +16,11 @@ from typing import Any
 
 from calendars.errors import InvalidEvent, InvalidInput, InvalidWhen, NotFound
 from calendars.events import Event, Status, normalise_tag
+from calendars.i18n import LANGUAGE_NAMES, _
 from calendars.slugs import slugify
 from calendars.time.when import parse_when
 from calendars.time.zones import zone_or_none
+from calendars.translations import TRANSLATABLE, TRANSLATION_LANGUAGES, translation_key
 
 __all__ = [
     "ADDEVENT_EXAMPLE",
@@ -27,6 +29,7 @@ __all__ = [
     "EDITEVENT_EXAMPLE",
     "IMPORTICS_EXAMPLE",
     "MAX_COMMAND_LENGTH",
+    "TRANSLATION_EXAMPLE",
     "EventDraft",
     "build_event",
     "parse_addevent",
@@ -58,6 +61,9 @@ HISTORY_FIELDS = ("note", "source")
 EDITEVENT_EXAMPLE = (
     "/editevent putin-new-delhi-2025 status=confirmed "
     'source=https://www.mea.gov.in/press-releases.htm note="MEA readout"'
+)
+TRANSLATION_EXAMPLE = (
+    '/editevent putin-new-delhi-2025 title.hi="पुतिन की भारत यात्रा" location.ru="Нью-Дели"'
 )
 _PARTS = ("when", "title", "location", "tags", "description")
 _NONE = frozenset({"", "-"})
@@ -190,12 +196,20 @@ def parse_editevent(
         raise NotFound(f"no event with id {event_id[:64]!r}; /upcoming lists the ids")
     changes: dict[str, Any] = {}
     seen: set[str] = set()
+    translations = current.translations
     for assignment in assignments:
         name, value = _assignment(assignment)
         if name in seen:
-            raise InvalidInput(f"{name} is given twice", example=EDITEVENT_EXAMPLE)
+            example = TRANSLATION_EXAMPLE if "." in name else EDITEVENT_EXAMPLE
+            raise InvalidInput(f"{name} is given twice", example=example)
         seen.add(name)
-        changes.update(_change(name, value, current))
+        if "." in name:  # title.hi="…"; "" or - removes it
+            field, _dot, lang = name.partition(".")
+            text = "" if value in _NONE else value
+            translations = translations.with_text(lang, field, text)
+            changes["translations"] = translations
+        else:
+            changes.update(_change(name, value, current))
     try:
         current.revised(now=current.updated, **changes)
     except InvalidEvent as exc:
@@ -232,6 +246,8 @@ def _assignment(word: str) -> tuple[str, str]:
             'as in title="Modi Putin talks"',
             example=EDITEVENT_EXAMPLE,
         )
+    if "." in name:
+        return _translation_name(name), value.strip()
     if name not in EDITABLE_FIELDS + HISTORY_FIELDS:
         close = difflib.get_close_matches(name, EDITABLE_FIELDS + HISTORY_FIELDS, n=1)
         hint = f"did you mean {close[0]}? " if close else ""
@@ -241,6 +257,33 @@ def _assignment(word: str) -> tuple[str, str]:
             example=EDITEVENT_EXAMPLE,
         )
     return name, value.strip()
+
+
+def _translation_name(name: str) -> str:
+    """``title.hi`` as typed, checked: a translatable field and one of our languages."""
+    field, _dot, lang = name.partition(".")
+    if field not in TRANSLATABLE:
+        raise InvalidInput(
+            _(
+                "{name}: only {fields} have translations (field.language=text)",
+                name=repr(name[:30]),
+                fields=", ".join(TRANSLATABLE),
+            ),
+            example=TRANSLATION_EXAMPLE,
+        )
+    if lang not in TRANSLATION_LANGUAGES:
+        choices = ", ".join(f"{code} ({LANGUAGE_NAMES[code]})" for code in TRANSLATION_LANGUAGES)
+        raise InvalidInput(
+            _(
+                "{name}: translations are into {choices}; the text of {field}= itself is "
+                "the English original",
+                name=repr(name[:30]),
+                choices=choices,
+                field=field,
+            ),
+            example=TRANSLATION_EXAMPLE,
+        )
+    return translation_key(field, lang)
 
 
 def _change(name: str, value: str, current: Event) -> dict[str, Any]:

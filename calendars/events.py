@@ -40,10 +40,18 @@ from calendars.event_fields import (
     _stored_urls,
     _unique,
 )
-from calendars.history import MAX_HISTORY, Change, check_note, check_source, tracked_changes
+from calendars.history import (
+    MAX_HISTORY,
+    Change,
+    check_note,
+    check_source,
+    tracked_changes,
+    translation_changes,
+)
 from calendars.origins import Origin, check_pinned
 from calendars.time.precision import Precision
 from calendars.time.zones import zone_or_none
+from calendars.translations import NO_TRANSLATIONS, Translations
 
 __all__ = [
     "EARLIEST_YEAR",
@@ -156,6 +164,7 @@ class Event:
     updated: datetime = field(default_factory=lambda: datetime.now(UTC))
     origin: Origin | None = None  # the upstream calendar entry it comes from (issue 12)
     pinned: frozenset[str] = frozenset()  # fields an admin edited since: the source's no more
+    translations: Translations = NO_TRANSLATIONS  # title/location/description per language
 
     def __post_init__(self) -> None:
         validate_slug(self.id)
@@ -191,6 +200,8 @@ class Event:
             if not isinstance(stamp, datetime) or stamp.tzinfo is None:
                 raise InvalidEvent(f"{name} must be an aware datetime")
         self._set("pinned", check_pinned(self.pinned))
+        if not isinstance(self.translations, Translations):
+            raise InvalidEvent("translations must be a Translations")
 
     def _set(self, name: str, value: object) -> None:
         object.__setattr__(self, name, value)
@@ -278,6 +289,7 @@ class Event:
         note, source = check_note(note), check_source(source)  # refused even if unused
         revised = dataclasses.replace(self, sequence=self.sequence + 1, updated=now, **changes)
         entries = tracked_changes(self, revised, at=now, by=by, note=note, source=source)
+        entries += translation_changes(self, revised, at=now, by=by, note=note, source=source)
         if not entries:
             return revised
         return dataclasses.replace(revised, history=(*self.history, *entries))
@@ -289,8 +301,12 @@ class Event:
     # ---- storage form ----------------------------------------------------------------
 
     def to_record(self) -> dict[str, Any]:
-        """A JSON-ready dict: wall-clock times plus the zone name, so tz rule updates apply."""
-        return {
+        """A JSON-ready dict: wall-clock times plus the zone name, so tz rule updates apply.
+
+        ``translations`` only when there are some: records (and seed digests) of events
+        without any stay as they were before translations existed.
+        """
+        record: dict[str, Any] = {
             "id": self.id,
             "title": self.title,
             "start": _wall_clock(self.start),
@@ -311,6 +327,9 @@ class Event:
             "origin": self.origin.to_record() if self.origin else None,
             "pinned": sorted(self.pinned),
         }
+        if self.translations:
+            record["translations"] = self.translations.to_record()
+        return record
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> Event:
@@ -337,6 +356,7 @@ class Event:
             updated=datetime.fromisoformat(record["updated"]),
             origin=Origin.from_record(record["origin"]) if record.get("origin") else None,
             pinned=frozenset(record.get("pinned", ())),
+            translations=Translations.from_mapping(record.get("translations")),
         )
 
 

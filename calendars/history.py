@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from calendars.errors import InvalidEvent
 from calendars.event_fields import clean_field
 from calendars.time.precision import Precision
+from calendars.translations import is_translation_key
 from calendars.urls import http_url_problem
 
 if TYPE_CHECKING:
@@ -41,10 +42,12 @@ __all__ = [
     "time_precision",
     "time_value",
     "tracked_changes",
+    "translation_changes",
 ]
 
 MAX_HISTORY = 50
 MAX_NOTE = 300
+MAX_TRANSLATION_VALUE = 300  # a translated title or place fits whole; a description does not
 TRACKED = ("status", "time", "place", "title")  # the order a change is told in
 _SOURCE_EXAMPLE = '/editevent sco-2025 status=confirmed source=https://www.mea.gov.in/ note="MEA"'
 
@@ -81,7 +84,7 @@ class Change:
     def __post_init__(self) -> None:
         if self.at.tzinfo is None:
             raise InvalidEvent("a change's time must be aware")
-        if self.field not in TRACKED:
+        if self.field not in TRACKED and not is_translation_key(self.field):
             raise InvalidEvent(f"history cannot track {self.field!r}")
         object.__setattr__(self, "note", check_note(self.note))
         object.__setattr__(self, "source", check_source(self.source))
@@ -170,6 +173,36 @@ def tracked_changes(
         for name in TRACKED
         if (moved if name == "time" else old[name] != new[name])
     )
+
+
+def translation_changes(
+    before: Event, after: Event, *, at: datetime, by: str, note: str = "", source: str = ""
+) -> tuple[Change, ...]:
+    """History entries for translations set, changed or removed (field ``title.hi``).
+
+    Kept apart from :func:`tracked_changes`, which decides change alerts: a translation
+    changes no time, place or title of the event itself, so nobody is alerted for one.
+    A description's text is kept to ``MAX_TRANSLATION_VALUE`` characters: 50 entries of
+    4,000 would make every save of the record slow.
+    """
+    old, new = before.translations.named(), after.translations.named()
+    return tuple(
+        Change(
+            at=at,
+            by=by,
+            field=key,
+            old=_shortened(old.get(key, "")),
+            new=_shortened(new.get(key, "")),
+            note=note,
+            source=source,
+        )
+        for key in sorted(old.keys() | new.keys())
+        if old.get(key, "") != new.get(key, "")
+    )
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= MAX_TRANSLATION_VALUE else text[: MAX_TRANSLATION_VALUE - 1] + "…"
 
 
 def previous_starts(event: Event) -> list[datetime]:

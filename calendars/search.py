@@ -28,7 +28,8 @@ def query_words(text: str) -> tuple[str, ...]:
 
 
 def _haystack(event: Event) -> str:
-    return fold("\n".join([event.title, event.location, *event.tags, *event.keywords]))
+    translated = [text for _lang, field, text in event.translations.texts if field != "description"]
+    return fold("\n".join([event.title, event.location, *translated, *event.tags, *event.keywords]))
 
 
 class SearchIndex:

@@ -10,6 +10,7 @@ from bot.delivery.notifier import Outcome
 from bot.telegram.context import BotContext
 from bot.wording.imports import import_summary
 from bot.wording.replies import event_details, stats_text, time_notes
+from bot.wording.translations import translations_note
 from calendars.commands import (
     EDITEVENT_EXAMPLE,
     IMPORTICS_EXAMPLE,
@@ -39,11 +40,13 @@ async def editevent(update: Update, context: BotContext) -> None:
     if not text:
         raise InvalidInput("which event, and what should change?", example=EDITEVENT_EXAMPLE)
     event_id, changes = parse_editevent(text, current_lookup=context.events.find)
+    before = context.events.get(event_id)
     edited = await context.events.edit(event_id, actor=actor_of(update), **changes)
     details = event_details(
         edited, zone=chat_zone(update, context), now=context.now(), meta=context.meta
     )
     notes = time_notes(edited) if "start" in changes else ""
+    notes += translations_note(before, edited)
     await reply(update, f"Updated (version {edited.sequence}):\n\n{details}{notes}")
 
 

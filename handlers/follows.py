@@ -9,7 +9,8 @@ from bot.telegram.context import BotContext
 from bot.wording.lifecycle import follow_reply, followed_list, history_text
 from calendars.errors import InvalidInput, NotFound
 from calendars.follows import follow_data, parse_follow_data
-from calendars.i18n import _
+from calendars.i18n import _, current_language
+from calendars.translations import localized
 from handlers.common import chat_ref, chat_zone, first_argument, reply, user_errors
 
 __all__ = ["follow", "follow_button", "follow_keyboard", "following", "history", "unfollow"]
@@ -81,7 +82,7 @@ async def follow_button(update: Update, context: BotContext) -> None:
     except (InvalidInput, NotFound) as exc:
         await query.answer(str(exc)[:190], show_alert=True)
         return
-    title = result.event.title
+    title = localized(result.event, current_language()).title
     if update.effective_chat is not None:
         answer = (
             _("Following {title}", title=title)

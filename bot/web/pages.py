@@ -22,10 +22,12 @@ from starlette.staticfiles import StaticFiles
 from bot.wording.lifecycle import plain_value, public_actor
 from calendars.agenda import build_agenda
 from calendars.events import SLUG_RE, Event
+from calendars.i18n import DEFAULT_LANGUAGE, requested_language
 from calendars.ical.render import CalendarMeta
 from calendars.links import GOOGLE_ADD_BY_URL, SubscribeLinks, subscribe_links
 from calendars.time.precision import Precision
 from calendars.time.timefmt import format_event_when, format_instant
+from calendars.translations import TRANSLATABLE, localized, translated_fields
 
 __all__ = ["PageSite", "event_json"]
 
@@ -85,8 +87,13 @@ def history_rows(event: Event) -> tuple[HistoryRow, ...]:
     )
 
 
-def event_json(event: Event, meta: CalendarMeta) -> dict[str, Any]:
-    """The API's form of an event: ISO times with offsets (dates for all-day events)."""
+def event_json(event: Event, meta: CalendarMeta, lang: str | None = None) -> dict[str, Any]:
+    """The API's form of an event: ISO times with offsets (dates for all-day events).
+
+    ``translations`` holds every translation an admin wrote. Asked in ``lang`` (None: not
+    asked), title, location and description are what a reader of that language sees;
+    ``translated`` names those given in it, and ``original`` keeps the original texts.
+    """
     record = event.to_record()
     base = meta.public_url.rstrip("/")
     return {
@@ -100,6 +107,19 @@ def event_json(event: Event, meta: CalendarMeta) -> dict[str, Any]:
         "ends_at": event.ends_at.isoformat(),
         "ics_url": meta.event_ics_url(event.id),
         "page_url": f"{base}/events/{event.id}",
+        "translations": event.translations.to_record(),
+        **(_in_language(event, lang) if lang is not None else {}),
+    }
+
+
+def _in_language(event: Event, lang: str) -> dict[str, Any]:
+    """The fields as ``lang`` reads them, which of them are translations, the originals."""
+    fields = translated_fields(event, lang)
+    return {
+        **{name: text for name, (text, _from) in fields.items()},
+        "lang": lang,
+        "translated": [name for name, (_text, given) in fields.items() if given is not None],
+        "original": {name: getattr(event, name) for name in TRANSLATABLE},
     }
 
 
@@ -170,7 +190,9 @@ class PageSite:
 
     # ---- views -------------------------------------------------------------------------
 
-    def view(self, event: Event) -> EventView:
+    def view(self, event: Event, lang: str = DEFAULT_LANGUAGE) -> EventView:
+        """``event`` as the page shows it, its fields in ``lang`` where translated."""
+        event = localized(event, lang)
         base = self._meta.public_url.rstrip("/")
         ics = self._meta.event_ics_url(event.id)
         return EventView(
@@ -184,10 +206,11 @@ class PageSite:
             history=history_rows(event),
         )
 
-    def render_index(self, topic: str | None) -> bytes:
-        """The whole page; cached per data version, topic and minute (what "upcoming" means)."""
+    def render_index(self, topic: str | None, lang: str = DEFAULT_LANGUAGE) -> bytes:
+        """The whole page; cached per data version, topic, language and minute (what
+        "upcoming" means). ``lang``: events' translated fields (English: the originals)."""
         now = self._clock()
-        key = (self._version(), topic or "", now.strftime("%Y%m%d%H%M"))
+        key = (self._version(), f"{topic or ''}.{lang}", now.strftime("%Y%m%d%H%M"))
         cached = self._cache.get(key)
         if cached is not None:
             return cached
@@ -196,7 +219,7 @@ class PageSite:
         feed_url = f"{base}/calendar/{topic}.ics" if topic else f"{base}/calendar.ics"
         html = self._env.get_template("index.html").render(
             agenda=agenda,
-            view=self.view,
+            view=lambda event: self.view(event, lang),
             topics=self._topics(),
             topic=topic,
             name=self._meta.name,
@@ -207,15 +230,18 @@ class PageSite:
             generated=format_instant(now, "UTC"),
         )
         body = html.encode("utf-8")
-        self._cache = {key: body}
+        # Every topic and language of this version and minute: a bounded few.
+        self._cache = {k: v for k, v in self._cache.items() if (k[0], k[2]) == (key[0], key[2])}
+        self._cache[key] = body
         return body
 
     async def index(self, request: Request) -> Response:
         topic = request.query_params.get("topic") or None
         if topic is not None and (not SLUG_RE.match(topic) or topic not in self._topics()):
             return HTMLResponse(self._not_found(f"There is no topic called “{topic[:40]}”."), 404)
+        lang = requested_language(request.query_params.get("lang"))
         return HTMLResponse(
-            self.render_index(topic), headers={"cache-control": "public, max-age=60"}
+            self.render_index(topic, lang), headers={"cache-control": "public, max-age=60"}
         )
 
     async def event_page(self, request: Request) -> Response:
@@ -223,8 +249,9 @@ class PageSite:
         event = next((e for e in self._events() if e.id == event_id), None)
         if event is None:
             return HTMLResponse(self._not_found(f"There is no event “{event_id[:60]}”."), 404)
+        lang = requested_language(request.query_params.get("lang"))
         html = self._env.get_template("event.html").render(
-            item=self.view(event),
+            item=self.view(event, lang),
             name=self._meta.name,
             now=self._clock(),
             published=lambda moment: format_instant(moment, "UTC"),
@@ -256,8 +283,9 @@ class PageSite:
             and (end is None or _starts_by(e, end))
         ]
         events.sort(key=lambda e: (e.starts_at, e.id))
+        lang = requested_language(params["lang"]) if "lang" in params else None
         return JSONResponse(
-            {"events": [event_json(e, self._meta) for e in events], "count": len(events)},
+            {"events": [event_json(e, self._meta, lang) for e in events], "count": len(events)},
             headers={"access-control-allow-origin": "*", "cache-control": "public, max-age=60"},
         )
 

@@ -18,6 +18,7 @@ from calendars.ical.render import CalendarMeta
 from calendars.quiet import QuietHours
 from calendars.time.language import digits
 from calendars.time.timefmt import format_event_when, format_instant
+from calendars.translations import localized
 
 __all__ = ["briefing_message", "briefing_summary"]
 
@@ -36,7 +37,7 @@ _DAYS = (
 
 
 def _item_lines(item: BriefingItem, *, zone: str, meta: CalendarMeta, since: datetime) -> list[str]:
-    event = item.event
+    event = localized(item.event, current_language())
     place = f" · 📍 {escape(event.location)}" if event.location else ""
     lines = [
         f"• {link(meta.event_page_url(event.id), event.title)}",
@@ -56,7 +57,8 @@ def _change_line(change: EventChange, *, zone: str) -> str:
         else ""
     )
     when = escape(format_event_when(change.event, zone, current_language()))
-    return f"• {_(_KINDS[change.kind])}: <b>{escape(change.event.title)}</b>{what} — {when}"
+    title = localized(change.event, current_language()).title
+    return f"• {_(_KINDS[change.kind])}: <b>{escape(title)}</b>{what} — {when}"
 
 
 def briefing_message(briefing: Briefing, *, zone: str, meta: CalendarMeta) -> str:

@@ -22,6 +22,7 @@ from calendars.ical.render import CalendarMeta
 from calendars.links import is_public_url
 from calendars.time.clocks import event_clocks, three_clocks
 from calendars.time.timefmt import undated_when
+from calendars.translations import localized
 
 __all__ = ["EventCard", "event_card"]
 
@@ -59,6 +60,7 @@ def _short_when(event: Event) -> str:
 
 def event_card(event: Event, meta: CalendarMeta, *, now: datetime | None = None) -> EventCard:
     """The card; with ``now``, the start also as a ``<tg-time>`` entity when Telegram takes it."""
+    event = localized(event, current_language())
     page, ics = meta.event_page_url(event.id), meta.event_ics_url(event.id)
     title = f"<b>{escape(event.title)}</b>"
     if event.cancelled:

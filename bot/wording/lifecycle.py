@@ -12,10 +12,11 @@ from bot.wording.telegram_html import link
 from calendars.errors import InvalidEvent
 from calendars.events import Event, Status
 from calendars.history import Change, parse_time_value, time_precision, tracked_changes
-from calendars.i18n import N_, _, current_language, ngettext
+from calendars.i18n import LANGUAGE_NAMES, N_, _, current_language, ngettext
 from calendars.time.clocks import event_clocks
 from calendars.time.precision import Precision, period_label
 from calendars.time.timefmt import format_instant
+from calendars.translations import localized
 
 __all__ = [
     "STATUS_LABELS",
@@ -50,6 +51,11 @@ _FIELD_NAMES = {
     "time": N_("🗓 Time"),
     "place": N_("📍 Place"),
     "title": N_("Title"),
+}
+_TRANSLATED_NAMES = {
+    "title": _FIELD_NAMES["title"],
+    "location": _FIELD_NAMES["place"],
+    "description": N_("Description"),
 }
 
 
@@ -104,10 +110,22 @@ def _value(change_field: str, value: str, event: Event, zone: str) -> str:
     return escape(plain_value(change_field, value, event, zone))
 
 
+def _field_name(change_field: str) -> str:
+    """``Title``, or ``Title in हिन्दी`` for a translation (``title.hi``)."""
+    if change_field in _FIELD_NAMES:
+        return _(_FIELD_NAMES[change_field])
+    field, _dot, lang = change_field.partition(".")
+    return _(
+        "{field} in {language}",
+        field=_(_TRANSLATED_NAMES.get(field, field)),
+        language=LANGUAGE_NAMES.get(lang, lang),
+    )
+
+
 def _change_line(change: Change, event: Event, zone: str, *, stamp: bool) -> str:
     old = _value(change.field, change.old, event, zone)
     new = _value(change.field, change.new, event, zone)
-    line = f"{_(_FIELD_NAMES[change.field])}: {old} → {new}"
+    line = f"{_field_name(change.field)}: {old} → {new}"
     if change.field == "time" and _day_set(change):
         was = _period_of(change.old)
         old = escape(was) if was is not None else old
@@ -133,6 +151,7 @@ def change_lines(event: Event, *, zone: str, last: int | None = None) -> list[st
 
 def history_text(event: Event, *, zone: str) -> str:
     """/history: every change kept, newest first (reply() splits a long one)."""
+    event = localized(event, current_language())
     head = f"<b>{escape(event.title)}</b> · {status_line(event)}"
     if not event.history:
         return f"{head}\n" + _("No changes recorded since it was added.")
@@ -161,8 +180,9 @@ def change_notice(
     are told too.
     """
     changes: Sequence[Change] = tracked_changes(before, after, at=after.updated, by="")
-    title = f"<b>{escape(after.title)}</b>"
     lang = current_language()
+    shown = localized(after, lang)  # the changes themselves are told in the original
+    title = f"<b>{escape(shown.title)}</b>"
     if after.cancelled:
         lines = ["❌ " + _("Cancelled: {title}", title=title)]
         lines.append(f"🗓 {escape(event_clocks(before, zone, lang))}")
@@ -171,8 +191,8 @@ def change_notice(
         lines.append(f"🗓 {escape(event_clocks(after, zone, lang))}")
         if shared and (yours := your_time_line(after, now=after.updated)):
             lines.append(yours)
-    if after.location:
-        lines.append(f"📍 {escape(after.location)}")
+    if shown.location:
+        lines.append(f"📍 {escape(shown.location)}")
     lines += [_change_line(change, after, zone, stamp=False) for change in changes]
     notes = dict.fromkeys((c.note, c.source) for c in why if c.note or c.source)
     for note, source in notes:
@@ -187,7 +207,7 @@ def change_notice(
 
 def follow_reply(event: Event, *, on: bool, changed: bool, by_topic: bool) -> str:
     """The answer to /follow and /unfollow."""
-    title = f"<b>{escape(event.title)}</b>"
+    title = f"<b>{escape(localized(event, current_language()).title)}</b>"
     if on:
         head = (
             _("Following {title}", title=title)
@@ -220,8 +240,9 @@ def followed_list(events: Sequence[Event], *, zone: str) -> str:
     lines = [_("Events this chat follows by name (times in {zone}):", zone=escape(zone))]
     for event in events:
         when = escape(event_clocks(event, zone, current_language()))
+        title = localized(event, current_language()).title
         lines.append(
-            f"• <b>{escape(event.title)}</b> — {when} · {status_word(event.status)} · "
+            f"• <b>{escape(title)}</b> — {when} · {status_word(event.status)} · "
             f"/unfollow {escape(event.id)}"
         )
     return "\n".join(lines)

@@ -15,6 +15,7 @@ from calendars.news.articles import Article
 from calendars.reminders import Reminder
 from calendars.time.clocks import event_clocks
 from calendars.time.timefmt import format_instant, format_until
+from calendars.translations import localized
 
 __all__ = [
     "article_notice",
@@ -32,6 +33,7 @@ def event_lines(
     """Title, the clocks line (the chat's zone, the venue's, UTC), and place: the core of
     every message about an event. A ``shared`` chat (channel, group) also gets the start as
     an entity each reader's app shows on their own clock, when ``now`` allows it."""
+    event = localized(event, current_language())
     clocks = event_clocks(event, zone, current_language())
     lines = [f"<b>{escape(event.title)}</b>", f"🗓 {escape(clocks)}"]
     if shared and now is not None and (yours := your_time_line(event, now=now)):
@@ -39,6 +41,11 @@ def event_lines(
     if event.location:
         lines.append(f"📍 {escape(event.location)}")
     return lines
+
+
+def _title(event: Event) -> str:
+    """The event's title in the chat's language, where an admin translated it."""
+    return localized(event, current_language()).title
 
 
 def _byline(article: Article, zone: str) -> str:
@@ -66,7 +73,7 @@ def article_notice(article: Article, events: list[Event], *, zone: str) -> str:
     if byline := _byline(article, zone):
         lines.append(byline)
     if events:
-        about = ", ".join(f"{escape(e.title)} (/event {escape(e.id)})" for e in events)
+        about = ", ".join(f"{escape(_title(e))} (/event {escape(e.id)})" for e in events)
         lines.append(_("About: {events}", events=about))
     return "\n".join(lines)
 

@@ -22,6 +22,7 @@ from calendars.subscribers import Subscriber
 from calendars.time.offsets import describe_offsets
 from calendars.time.timefmt import format_instant, format_relative, format_until
 from calendars.time.wallclock import time_notes as wall_clock_notes
+from calendars.translations import localized
 
 __all__ = [
     "calendar_links",
@@ -70,6 +71,7 @@ def upcoming_list(
 def event_details(
     event: Event, *, zone: str, now: datetime, meta: CalendarMeta, shared: bool = False
 ) -> str:
+    event = localized(event, current_language())
     lines = event_lines(event, zone, shared=shared, now=now)
     if event.cancelled:
         lines[0] = f"<s>{lines[0]}</s> — <b>{escape(status_word(event.status))}</b>"

@@ -19,10 +19,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from calendars.events import SLUG_RE, Event
+from calendars.i18n import DEFAULT_LANGUAGE
 from calendars.ical.personal import FeedSelection
 from calendars.ical.render import IcalRenderer
+from calendars.translations import localized
 
-__all__ = ["CalendarFeed", "CalendarFeeds", "Stamp", "nginx_etag"]
+__all__ = ["CalendarFeed", "CalendarFeeds", "Stamp", "in_language", "nginx_etag"]
 
 _NEVER = datetime(2020, 1, 1, tzinfo=UTC)
 # Private feeds are one per distinct selection: keep the memory they may take bounded.
@@ -43,6 +45,14 @@ class CalendarFeed:
 def nginx_etag(last_modified: datetime, size: int) -> str:
     """The ETag nginx sends for a file of ``size`` bytes modified at ``last_modified``."""
     return f'"{int(last_modified.timestamp()):x}-{size:x}"'
+
+
+def in_language(scope: str, lang: str) -> str:
+    """A feed's scope in ``lang``: ``tag:sco`` in Hindi is ``tag:sco.hi`` (slugs have no dot).
+
+    English keeps the bare scope, so its cache, stamps, UID and file are the ones it had.
+    """
+    return scope if lang == DEFAULT_LANGUAGE else f"{scope}.{lang}"
 
 
 def _newest(events: Sequence[Event]) -> datetime:
@@ -74,10 +84,13 @@ class CalendarFeeds:
         self._cache: dict[str, tuple[int, CalendarFeed]] = {}
         self._stamps: dict[str, Stamp] = {}
 
-    def everything(self) -> CalendarFeed:
-        return self._cached("all", lambda events: (events, None))  # type: ignore[return-value]
+    def everything(self, lang: str = DEFAULT_LANGUAGE) -> CalendarFeed:
+        """Every event; ``lang`` (here and below): SUMMARY, LOCATION and DESCRIPTION in
+        that language where an admin translated them (English: the originals)."""
+        select = lambda events: (events, None)  # noqa: E731
+        return self._cached("all", select, lang=lang)  # type: ignore[return-value]
 
-    def topic(self, tag: str) -> CalendarFeed | None:
+    def topic(self, tag: str, lang: str = DEFAULT_LANGUAGE) -> CalendarFeed | None:
         """The feed of one topic; None when nobody ever used or configured that topic."""
         if not SLUG_RE.match(tag):
             return None
@@ -89,25 +102,26 @@ class CalendarFeeds:
                 return None
             return chosen, f"{self.renderer.meta.name} — {tag}"
 
-        return self._cached(f"tag:{tag}", select)
+        return self._cached(f"tag:{tag}", select, lang=lang)
 
-    def event(self, event_id: str) -> CalendarFeed | None:
+    def event(self, event_id: str, lang: str = DEFAULT_LANGUAGE) -> CalendarFeed | None:
         if not SLUG_RE.match(event_id):
             return None
 
         def select(events: Sequence[Event]) -> tuple[Sequence[Event], str] | None:
             chosen = [e for e in events if e.id == event_id]
-            return (chosen, chosen[0].title) if chosen else None
+            return (chosen, localized(chosen[0], lang).title) if chosen else None
 
-        return self._cached(f"event:{event_id}", select)
+        return self._cached(f"event:{event_id}", select, lang=lang)
 
-    def personal(self, selection: FeedSelection) -> CalendarFeed:
+    def personal(self, selection: FeedSelection, lang: str = DEFAULT_LANGUAGE) -> CalendarFeed:
         """A chat's private feed: its topics and the events it follows singly."""
 
         def select(events: Sequence[Event]) -> tuple[Sequence[Event], str]:
             return selection.select(events), selection.name(self.renderer.meta.name)
 
-        feed = self._cached(selection.scope, select, filename="summitwatch-personal.ics")
+        filename = "summitwatch-personal.ics"
+        feed = self._cached(selection.scope, select, filename=filename, lang=lang)
         assert feed is not None  # a selection always exists, even when it holds nothing
         return feed
 
@@ -115,7 +129,8 @@ class CalendarFeeds:
         """The feed for ``scope`` if already rendered from current data: no work at all.
 
         Scopes are ``"all"``, ``"tag:<tag>"``, ``"event:<id>"`` and ``"private:<digest>"``
-        (``FeedSelection.scope``; never to be written out as a static file).
+        (``FeedSelection.scope``; never to be written out as a static file), each also as
+        ``<scope>.<lang>`` in a language (``in_language``).
         """
         hit = self._cache.get(scope)
         return hit[1] if hit is not None and hit[0] == self._version() else None
@@ -170,10 +185,11 @@ class CalendarFeeds:
         select: Callable[[Sequence[Event]], tuple[Sequence[Event], str | None] | None],
         *,
         filename: str | None = None,
+        lang: str = DEFAULT_LANGUAGE,
     ) -> CalendarFeed | None:
-        version = self._version()
+        version, key = self._version(), in_language(scope, lang)
         with self._lock:
-            hit = self._cache.get(scope)
+            hit = self._cache.get(key)
             if hit is not None and hit[0] == version:
                 return hit[1]
             events = self._events()
@@ -181,29 +197,44 @@ class CalendarFeeds:
             if selected is None:
                 return None
             chosen, name = selected
-            feed = self._render(scope, chosen, name, filename)
+            feed = self._render(scope, chosen, name, filename, lang)
             if scope == "all":
                 self.renderer.forget(e.id for e in events)
                 self._forget_stamps({f"event:{e.id}" for e in events})
             self._cache = {k: v for k, v in self._cache.items() if v[0] == version}
             while len(self._cache) >= MAX_CACHED_SCOPES:  # the oldest render goes first
                 del self._cache[next(iter(self._cache))]
-            self._cache[scope] = (version, feed)
+            self._cache[key] = (version, feed)
             return feed
 
     def _render(
-        self, scope: str, chosen: Sequence[Event], name: str | None, filename: str | None
+        self,
+        scope: str,
+        chosen: Sequence[Event],
+        name: str | None,
+        filename: str | None,
+        lang: str = DEFAULT_LANGUAGE,
     ) -> CalendarFeed:
-        """Render one feed and stamp it (with the lock held: stamps are shared)."""
-        body = self.renderer.calendar(chosen, scope=scope.replace(":", "-"), name=name)
+        """Render one feed and stamp it (with the lock held: stamps are shared).
+
+        A feed in another language (``in_language``) gets its own UID, file name, stamp
+        and an ETag ending in its language: never the validators of the original bytes.
+        """
+        key = in_language(scope, lang)
+        body = self.renderer.calendar(chosen, scope=key.replace(":", "-"), name=name, lang=lang)
         stem = scope.split(":", 1)[-1] if scope != "all" else "summitwatch"
-        last_modified = self._stamp(scope, body, _newest(chosen))
+        last_modified = self._stamp(key, body, _newest(chosen))
         etag = nginx_etag(last_modified, len(body))
+        if lang != DEFAULT_LANGUAGE:
+            etag, stem = f'{etag[:-1]}-{lang}"', f"{stem}.{lang}"
         return CalendarFeed(body, etag, last_modified, filename or f"{stem}.ics")
 
     def _forget_stamps(self, events: set[str]) -> None:
         """Drop the stamps of events' own feeds whose event is gone."""
-        for scope in [k for k in self._stamps if k.startswith("event:") and k not in events]:
+        gone = [
+            k for k in self._stamps if k.startswith("event:") and k.partition(".")[0] not in events
+        ]
+        for scope in gone:
             del self._stamps[scope]
 
     def _stamp(self, scope: str, body: bytes, newest: datetime) -> datetime:

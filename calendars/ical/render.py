@@ -38,6 +38,7 @@ from icalendar import Calendar, vDuration
 from icalendar import Event as VEvent
 
 from calendars.events import Event
+from calendars.i18n import DEFAULT_LANGUAGE
 from calendars.ical.roundtrip import (
     ICAL_STATUS,
     STATUS_PROPERTY,
@@ -47,6 +48,7 @@ from calendars.ical.roundtrip import (
 )
 from calendars.ical.vtimezone import vtimezone
 from calendars.time.wallclock import needs_utc
+from calendars.translations import localized
 
 __all__ = ["ICAL_STATUS", "STATUS_PROPERTY", "SUMMARY_PREFIX", "CalendarMeta", "IcalRenderer"]
 
@@ -63,8 +65,10 @@ _RENDERING_MODULES = (
     "calendars.ical.render",
     "calendars.ical.roundtrip",
     "calendars.time.wallclock",
+    "calendars.translations",
 )
 # An event's kept VEVENT: the (SEQUENCE, LAST-MODIFIED) it was rendered at, and its bytes.
+# Kept by event id, or ``<id>.<lang>`` for its translated form (only when it has one).
 KeptVevent = tuple[tuple[int, str], bytes]
 
 
@@ -133,26 +137,36 @@ class IcalRenderer:
         for event_id, kept in vevents.items():
             self._vevents.setdefault(event_id, kept)
 
-    def vevent(self, event: Event) -> bytes:
+    def vevent(self, event: Event, lang: str = DEFAULT_LANGUAGE) -> bytes:
+        """The event's VEVENT; in ``lang`` (SUMMARY, LOCATION, DESCRIPTION), where an admin
+        translated them: an event with no translation in ``lang`` has one form only."""
+        shown = localized(event, lang)
+        key = event.id if shown is event else f"{event.id}.{lang}"
         version = (event.sequence, event.updated.isoformat())
-        cached = self._vevents.get(event.id)
+        cached = self._vevents.get(key)
         if cached is not None and cached[0] == version:
             return cached[1]
-        body: bytes = self._build_vevent(event).to_ical()
-        self._vevents[event.id] = (version, body)
+        body: bytes = self._build_vevent(shown).to_ical()
+        self._vevents[key] = (version, body)
         return body
 
     def forget(self, keep: Iterable[str]) -> None:
-        """Drop cached VEVENTs of events that no longer exist."""
+        """Drop cached VEVENTs (every language's) of events that no longer exist."""
         keep = set(keep)
-        for event_id in [e for e in self._vevents if e not in keep]:
-            del self._vevents[event_id]
+        for key in [k for k in self._vevents if k.partition(".")[0] not in keep]:
+            del self._vevents[key]
 
     def calendar(
-        self, events: Sequence[Event], *, scope: str = "all", name: str | None = None
+        self,
+        events: Sequence[Event],
+        *,
+        scope: str = "all",
+        name: str | None = None,
+        lang: str = DEFAULT_LANGUAGE,
     ) -> bytes:
-        """One VCALENDAR with ``events``; ``scope`` makes the calendar's own UID stable."""
-        rendered = self._renderable(events)
+        """One VCALENDAR with ``events`` (in ``lang`` where translated); ``scope`` makes
+        the calendar's own UID stable."""
+        rendered = self._renderable(events, lang)
         shown = [event for event, _body in rendered]
         zones = [_zone_bytes(*span) for span in sorted(_zone_years(shown).items())]
         components = [*zones, *(body for _event, body in rendered)]
@@ -212,7 +226,9 @@ class IcalRenderer:
             return None
         return _BEGIN + parts[0], rest[0], rest[1]
 
-    def _renderable(self, events: Sequence[Event]) -> list[tuple[Event, bytes]]:
+    def _renderable(
+        self, events: Sequence[Event], lang: str = DEFAULT_LANGUAGE
+    ) -> list[tuple[Event, bytes]]:
         """Each event's VEVENT; one that cannot be rendered is logged and left out, so one
         bad record (stored under older rules, say) never fails everyone's feed. Events
         without a day yet are not rendered at all."""
@@ -221,7 +237,7 @@ class IcalRenderer:
             if not event.dated:
                 continue
             try:
-                rendered.append((event, self.vevent(event)))
+                rendered.append((event, self.vevent(event, lang)))
             except Exception:
                 logger.exception("ical.event_failed event=%s", event.id)
         return rendered

@@ -3,6 +3,10 @@
 Calendar fetchers are not browsers: Google sends no Accept header, so the feed is
 ``text/calendar`` whatever is asked for; a 304 keeps only the headers it may keep.
 
+``?lang=hi`` (also ``mr``, ``ru``) serves the feeds with the events' titles, places
+and descriptions in that language where an admin translated them; without it (or with
+``en`` or a language we lack) the feed is the originals, byte for byte.
+
 A private feed's URL is its secret (``/calendar/private/<token>.ics``): ``private`` maps a
 token to what the feed holds, or None; every token it refuses gets the same 404, and the
 feed is ``private`` to caches so no shared cache keeps serving it after a reset.
@@ -19,7 +23,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from calendars.ical.feeds import CalendarFeed, CalendarFeeds
+from calendars.i18n import requested_language
+from calendars.ical.feeds import CalendarFeed, CalendarFeeds, in_language
 from calendars.ical.http_cache import is_not_modified
 from calendars.ical.personal import FeedSelection
 
@@ -145,26 +150,30 @@ def calendar_routes(
         return _calendar_response(request, feed, cache_control)
 
     async def all_events(request: Request) -> Response:
-        return await render(request, "all", feeds.everything, "")
+        lang = requested_language(request.query_params.get("lang"))
+        return await render(request, in_language("all", lang), lambda: feeds.everything(lang), "")
 
     async def one_topic(request: Request) -> Response:
-        tag = request.path_params["tag"]
+        tag, lang = request.path_params["tag"], requested_language(request.query_params.get("lang"))
         missing = f"No topic called {tag!r}."
-        return await render(request, f"tag:{tag}", lambda: feeds.topic(tag), missing)
+        scope = in_language(f"tag:{tag}", lang)
+        return await render(request, scope, lambda: feeds.topic(tag, lang), missing)
 
     async def one_event(request: Request) -> Response:
         event_id = request.path_params["event_id"]
+        lang = requested_language(request.query_params.get("lang"))
         missing = f"No event with id {event_id!r}."
-        return await render(request, f"event:{event_id}", lambda: feeds.event(event_id), missing)
+        scope = in_language(f"event:{event_id}", lang)
+        return await render(request, scope, lambda: feeds.event(event_id, lang), missing)
 
     async def personal(request: Request) -> Response:
         selection = private(request.path_params["token"])  # never echoed: it is the secret
         if selection is None:
             return _not_found(PRIVATE_MISSING)
-        produce = functools.partial(feeds.personal, selection)
-        return await render(
-            request, selection.scope, produce, PRIVATE_MISSING, PRIVATE_CACHE_CONTROL
-        )
+        lang = requested_language(request.query_params.get("lang"))
+        produce = functools.partial(feeds.personal, selection, lang)
+        scope = in_language(selection.scope, lang)
+        return await render(request, scope, produce, PRIVATE_MISSING, PRIVATE_CACHE_CONTROL)
 
     return [
         Route("/calendar.ics", all_events, methods=["GET", "HEAD"]),
