@@ -97,7 +97,7 @@ def plain_value(change_field: str, value: str, event: Event, zone: str) -> str:
 
 def public_actor(by: str) -> str:
     """Who made a change, for a public page: admins by role, not by Telegram id."""
-    return "an admin" if by.startswith("telegram:") else by
+    return _("an admin") if by.startswith("telegram:") else by
 
 
 def _value(change_field: str, value: str, event: Event, zone: str) -> str:

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from calendars.events import SLUG_RE, Event
+from calendars.i18n import DEFAULT_LANGUAGE, gettext_in
 from calendars.ical.personal import FeedSelection
 from calendars.ical.render import IcalRenderer
 
-__all__ = ["CalendarFeed", "CalendarFeeds", "Stamp", "nginx_etag"]
+__all__ = ["CalendarFeed", "CalendarFeeds", "Stamp", "calendar_title", "in_language", "nginx_etag"]
 
 _NEVER = datetime(2020, 1, 1, tzinfo=UTC)
 # Private feeds are one per distinct selection: keep the memory they may take bounded.
@@ -43,6 +44,27 @@ class CalendarFeed:
 def nginx_etag(last_modified: datetime, size: int) -> str:
     """The ETag nginx sends for a file of ``size`` bytes modified at ``last_modified``."""
     return f'"{int(last_modified.timestamp()):x}-{size:x}"'
+
+
+def calendar_title(name: str, lang: str = DEFAULT_LANGUAGE, topic: str | None = None) -> str:
+    """What a public feed is called in calendar apps, in ``lang``.
+
+    English keeps the bare brand (``SummitWatch``, ``SummitWatch — sco``); in the other
+    languages the brand says nothing by itself, so the name says what the calendar is.
+    """
+    if lang == DEFAULT_LANGUAGE:
+        return f"{name} — {topic}" if topic else name
+    if topic:
+        return gettext_in(lang, "{name}: topic {topic}", name=name, topic=topic)
+    return gettext_in(lang, "{name}: diplomatic calendar", name=name)
+
+
+def in_language(scope: str, lang: str) -> str:
+    """A feed's scope in ``lang``: ``tag:sco`` in Hindi is ``tag:sco.hi`` (slugs have no dot).
+
+    English keeps the bare scope, so its cache, stamps, UID and file are the ones it had.
+    """
+    return scope if lang == DEFAULT_LANGUAGE else f"{scope}.{lang}"
 
 
 def _newest(events: Sequence[Event]) -> datetime:
@@ -74,22 +96,26 @@ class CalendarFeeds:
         self._cache: dict[str, tuple[int, CalendarFeed]] = {}
         self._stamps: dict[str, Stamp] = {}
 
-    def everything(self) -> CalendarFeed:
-        return self._cached("all", lambda events: (events, None))  # type: ignore[return-value]
+    def everything(self, lang: str = DEFAULT_LANGUAGE) -> CalendarFeed:
+        """Every event; its name and description in ``lang`` (one of ``LANGUAGES``)."""
+        name = calendar_title(self.renderer.meta.name, lang)
+        scope = in_language("all", lang)
+        return self._cached(scope, lambda events: (events, name))  # type: ignore[return-value]
 
-    def topic(self, tag: str) -> CalendarFeed | None:
+    def topic(self, tag: str, lang: str = DEFAULT_LANGUAGE) -> CalendarFeed | None:
         """The feed of one topic; None when nobody ever used or configured that topic."""
         if not SLUG_RE.match(tag):
             return None
         known = set(self._topics())
+        title = calendar_title(self.renderer.meta.name, lang, tag)
 
         def select(events: Sequence[Event]) -> tuple[Sequence[Event], str] | None:
             chosen = [e for e in events if tag in e.tags]
             if not chosen and tag not in known:
                 return None
-            return chosen, f"{self.renderer.meta.name} — {tag}"
+            return chosen, title
 
-        return self._cached(f"tag:{tag}", select)
+        return self._cached(in_language(f"tag:{tag}", lang), select)
 
     def event(self, event_id: str) -> CalendarFeed | None:
         if not SLUG_RE.match(event_id):
@@ -194,11 +220,19 @@ class CalendarFeeds:
     def _render(
         self, scope: str, chosen: Sequence[Event], name: str | None, filename: str | None
     ) -> CalendarFeed:
-        """Render one feed and stamp it (with the lock held: stamps are shared)."""
-        body = self.renderer.calendar(chosen, scope=scope.replace(":", "-"), name=name)
-        stem = scope.split(":", 1)[-1] if scope != "all" else "summitwatch"
+        """Render one feed and stamp it (with the lock held: stamps are shared).
+
+        A feed in another language (``in_language``) gets its own UID, file name and an
+        ETag ending in its language: never the validators of the English bytes.
+        """
+        base, _dot, lang = scope.partition(".")
+        lang = lang or DEFAULT_LANGUAGE
+        body = self.renderer.calendar(chosen, scope=scope.replace(":", "-"), name=name, lang=lang)
+        stem = base.split(":", 1)[-1] if base != "all" else "summitwatch"
         last_modified = self._stamp(scope, body, _newest(chosen))
         etag = nginx_etag(last_modified, len(body))
+        if lang != DEFAULT_LANGUAGE:
+            etag, stem = f'{etag[:-1]}-{lang}"', f"{stem}.{lang}"
         return CalendarFeed(body, etag, last_modified, filename or f"{stem}.ics")
 
     def _forget_stamps(self, events: set[str]) -> None:

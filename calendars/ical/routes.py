@@ -3,6 +3,11 @@
 Calendar fetchers are not browsers: Google sends no Accept header, so the feed is
 ``text/calendar`` whatever is asked for; a 304 keeps only the headers it may keep.
 
+``?lang=hi`` (``mr``, ``ru``, ``en``) on ``/calendar.ics`` and ``/calendar/<topic>.ics``
+names and describes the calendar in that language; without it the bytes are the English
+ones subscribers always had. A language we do not speak is a 400 naming the choices: a
+feed URL is pasted once into a calendar app, so a typo is said then, not hidden.
+
 A private feed's URL is its secret (``/calendar/private/<token>.ics``): ``private`` maps a
 token to what the feed holds, or None; every token it refuses gets the same 404, and the
 feed is ``private`` to caches so no shared cache keeps serving it after a reset.
@@ -19,9 +24,12 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from calendars.ical.feeds import CalendarFeed, CalendarFeeds
+from calendars.errors import InvalidInput
+from calendars.i18n import DEFAULT_LANGUAGE
+from calendars.ical.feeds import CalendarFeed, CalendarFeeds, in_language
 from calendars.ical.http_cache import is_not_modified
 from calendars.ical.personal import FeedSelection
+from calendars.language_choice import asked_language
 
 __all__ = ["CalendarResponse", "NotModifiedResponse", "calendar_routes"]
 
@@ -120,6 +128,10 @@ def _not_found(what: str) -> Response:
     return PlainTextResponse(f"{what}\n", status_code=404)
 
 
+def _bad_request(error: InvalidInput) -> Response:
+    return PlainTextResponse(f"{error.user_message()}\n", status_code=400)
+
+
 def _no_private_feeds(token: str) -> FeedSelection | None:
     return None
 
@@ -145,12 +157,22 @@ def calendar_routes(
         return _calendar_response(request, feed, cache_control)
 
     async def all_events(request: Request) -> Response:
-        return await render(request, "all", feeds.everything, "")
+        try:
+            lang = asked_language(request.query_params.get("lang")) or DEFAULT_LANGUAGE
+        except InvalidInput as exc:
+            return _bad_request(exc)
+        produce = functools.partial(feeds.everything, lang)
+        return await render(request, in_language("all", lang), produce, "")
 
     async def one_topic(request: Request) -> Response:
         tag = request.path_params["tag"]
+        try:
+            lang = asked_language(request.query_params.get("lang")) or DEFAULT_LANGUAGE
+        except InvalidInput as exc:
+            return _bad_request(exc)
         missing = f"No topic called {tag!r}."
-        return await render(request, f"tag:{tag}", lambda: feeds.topic(tag), missing)
+        scope = in_language(f"tag:{tag}", lang)
+        return await render(request, scope, lambda: feeds.topic(tag, lang), missing)
 
     async def one_event(request: Request) -> Response:
         event_id = request.path_params["event_id"]
