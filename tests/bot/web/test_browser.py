@@ -107,6 +107,13 @@ LOCAL_TIME = {
 }
 
 
+def keep(shot: Path) -> None:
+    """A copy of the screenshot where a person will look at it, if asked."""
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, Path(SHOTS) / shot.name)
+
+
 @pytest.mark.parametrize("lang", ["en", "hi", "mr", "ru"])
 async def test_the_page_in_each_language_in_chromium(
     settings: Settings, tmp_path: Path, lang: str
@@ -128,9 +135,7 @@ async def test_the_page_in_each_language_in_chromium(
             url,
             zone="Asia/Kolkata",
         )
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(shot, Path(SHOTS) / shot.name)
+    keep(shot)
     assert f'<html lang="{lang}">' in dom
     assert 'aria-current="true">' in dom
     local = dom.split('data-local-for="')[1].split("</p>")[0]
