@@ -92,6 +92,8 @@ def plain_value(change_field: str, value: str, event: Event, zone: str) -> str:
         except InvalidEvent:
             return value
         return event_clocks(then, zone, current_language())
+    if change_field == "status" and value in {status.value for status in Status}:
+        return status_word(Status(value))  # "отложено", not "postponed"
     return value or _("(none)")
 
 

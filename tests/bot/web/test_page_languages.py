@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import html as htmlmod
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -211,3 +211,16 @@ async def test_not_found_pages_speak_the_readers_language(settings: Settings) ->
     assert '<html lang="ru">' in topic.text
     assert "“nope” नाम का कोई कार्यक्रम नहीं है।" in event.text
     assert event.headers["vary"] == "Accept-Language"
+
+
+async def test_an_event_pages_history_is_in_the_readers_language(settings: Settings) -> None:
+    async with running(settings) as app, httpx.AsyncClient(base_url=app.public_url) as http:
+        talks = timed_event("talks", app.now() + timedelta(days=9), tags=("sco",))
+        await app.events.add(talks, actor="t")
+        await app.events.edit("talks", actor="telegram:1", status="postponed")
+        russian = (await http.get("/events/talks", params={"lang": "ru"})).text
+        english = (await http.get("/events/talks")).text
+    line = russian.split('<ol class="history" reversed>')[1].split("</li>")[0]
+    assert 'администратор: <span class="field">Статус</span> подтверждено → перенесено' in line
+    assert "UTC" in line
+    assert 'an admin: <span class="field">Status</span> confirmed → postponed' in english
