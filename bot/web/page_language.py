@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache, lru_cache
 from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
@@ -63,8 +64,8 @@ class PageLanguage:
 
     def href(self, path: str, **params: str) -> str:
         """A link within the site; it keeps ``?lang=`` when the reader chose it so."""
-        query = [*params.items(), *([("lang", self.lang)] if self.explicit else [])]
-        return f"{path}?{urlencode(query)}" if query else path
+        query = (*params.items(), *([("lang", self.lang)] if self.explicit else []))
+        return _link(path, query) if query else path
 
     def feed(self, url: str) -> str:
         """A feed URL whose calendar is named in this language (English: unchanged)."""
@@ -85,11 +86,23 @@ class PageLanguage:
         ]
 
 
+@lru_cache(maxsize=4096)
+def _link(path: str, query: tuple[tuple[str, str], ...]) -> str:
+    """A page lists thousands of links to few targets (topics, events): each built once."""
+    return f"{path}?{urlencode(query)}"
+
+
+@cache
+def _escaped(lang: str, message: str) -> Markup:
+    """A template's message in ``lang``, escaped once (the catalogs are fixed at start)."""
+    return Markup(escape(translator(lang).gettext(message)))
+
+
 def page_gettext(message: str, /, **fields: object) -> Markup:
     """The templates' ``_``: ``message`` in the language being spoken, escaped; a field
     passed as ``Markup`` (a link built in the template) stays markup, others are escaped."""
-    text = translator(current_language()).gettext(message)
-    return Markup(escape(text)).format(**fields) if fields else Markup(escape(text))
+    text = _escaped(current_language(), message)
+    return text.format(**fields) if fields else text
 
 
 def page_digits(value: object) -> str:
