@@ -44,7 +44,6 @@ __all__ = [
     "ngettext",
     "ngettext_in",
     "parse_language",
-    "requested_language",
     "speaking",
     "translator",
     "worded_in",
@@ -79,12 +78,6 @@ def parse_language(text: str) -> str:
         choices = ", ".join(f"{code} ({name})" for code, name in LANGUAGE_NAMES.items())
         raise InvalidInput(_("choose one of {choices}", choices=choices), example="/lang ru")
     return lang
-
-
-def requested_language(value: str | None) -> str:
-    """``?lang=hi`` → ``hi``: the language asked for; English (the original text) for no
-    value or a language we do not speak."""
-    return language_of(value) or DEFAULT_LANGUAGE
 
 
 @cache

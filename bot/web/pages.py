@@ -3,6 +3,9 @@
 Plain Jinja2 templates (autoescaped: every field from admins, imports or feeds is text)
 and a little CSS; a few lines of script show each time in the visitor's own zone, and
 without script the venue's time is still there.
+
+Pages speak the reader's language (``bot.web.page_language``): templates wrap texts in ``_``
+and render inside ``speaking(lang)``, so the dates and wording helpers they call speak it too.
 """
 
 from __future__ import annotations
@@ -15,15 +18,19 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.wording.lifecycle import plain_value, public_actor
+from bot.web.page_language import PageLanguage, html_response, page_digits, page_gettext
+from bot.wording.lifecycle import plain_value, public_actor, status_word
 from calendars.agenda import build_agenda
+from calendars.errors import InvalidInput
 from calendars.events import SLUG_RE, Event
-from calendars.i18n import DEFAULT_LANGUAGE, requested_language
+from calendars.i18n import DEFAULT_LANGUAGE, N_, _, current_language, speaking
+from calendars.ical.feeds import calendar_title
 from calendars.ical.render import CalendarMeta
+from calendars.language_choice import asked_language
 from calendars.links import GOOGLE_ADD_BY_URL, SubscribeLinks, subscribe_links
 from calendars.time.precision import Precision
 from calendars.time.timefmt import format_event_when, format_instant
@@ -32,6 +39,13 @@ from calendars.translations import TRANSLATABLE, localized, translated_fields
 __all__ = ["PageSite", "event_json"]
 
 HERE = Path(__file__).parent
+MAX_CACHED_PAGES = 64
+FIELD_NAMES = {  # a change's field, as an event page's history names it
+    "status": N_("Status"),
+    "time": N_("Time"),
+    "place": N_("Place"),
+    "title": N_("Title"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +72,7 @@ class EventView:
 
 @dataclass(frozen=True, slots=True)
 class HistoryRow:
-    """One change as the event page lists it (plain text; times in UTC)."""
+    """One change as the event page lists it (plain text; times in UTC, in its language)."""
 
     at: str
     at_iso: str
@@ -71,13 +85,14 @@ class HistoryRow:
 
 
 def history_rows(event: Event) -> tuple[HistoryRow, ...]:
-    """The event's changes, newest first, for its page."""
+    """The event's changes, newest first, for its page, in the language being spoken."""
+    lang = current_language()
     return tuple(
         HistoryRow(
-            at=format_instant(change.at, "UTC"),
+            at=format_instant(change.at, "UTC", lang),
             at_iso=change.at.isoformat(),
             by=public_actor(change.by),
-            field=change.field,
+            field=_(FIELD_NAMES[change.field]) if change.field in FIELD_NAMES else change.field,
             old=plain_value(change.field, change.old, event, "UTC"),
             new=plain_value(change.field, change.new, event, "UTC"),
             note=change.note,
@@ -178,7 +193,8 @@ class PageSite:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self._cache: dict[tuple[int, str, str], bytes] = {}
+        self._env.globals.update(_=page_gettext, digits=page_digits, status_word=status_word)
+        self._cache: dict[tuple[int, str, str, tuple[str, bool]], bytes] = {}
 
     def routes(self) -> list[BaseRoute]:
         return [
@@ -190,14 +206,14 @@ class PageSite:
 
     # ---- views -------------------------------------------------------------------------
 
-    def view(self, event: Event, lang: str = DEFAULT_LANGUAGE) -> EventView:
-        """``event`` as the page shows it, its fields in ``lang`` where translated."""
-        event = localized(event, lang)
+    def view(self, event: Event) -> EventView:
+        """The event as shown, in the language being spoken (its translated fields too)."""
+        event = localized(event, current_language())
         base = self._meta.public_url.rstrip("/")
         ics = self._meta.event_ics_url(event.id)
         return EventView(
             event=event,
-            when_venue=format_event_when(event, event.timezone),
+            when_venue=format_event_when(event, event.timezone, current_language()),
             start_iso=event.starts_at.isoformat(),
             end_iso=event.ends_at.isoformat(),
             page_url=f"{base}/events/{event.id}",
@@ -206,58 +222,67 @@ class PageSite:
             history=history_rows(event),
         )
 
-    def render_index(self, topic: str | None, lang: str = DEFAULT_LANGUAGE) -> bytes:
-        """The whole page; cached per data version, topic, language and minute (what
-        "upcoming" means). ``lang``: events' translated fields (English: the originals)."""
+    def render_index(self, topic: str | None, here: PageLanguage | None = None) -> bytes:
+        """The whole page; cached per data version, topic, minute (what "upcoming" means)
+        and language (with whether its links keep ``?lang=``)."""
+        here = here or PageLanguage(DEFAULT_LANGUAGE, False, "/", ())
         now = self._clock()
-        key = (self._version(), f"{topic or ''}.{lang}", now.strftime("%Y%m%d%H%M"))
+        version, minute = self._version(), now.strftime("%Y%m%d%H%M")
+        key = (version, topic or "", minute, here.key)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        agenda = build_agenda(self._events(), now=now, topic=topic)
-        base = self._meta.public_url.rstrip("/")
-        feed_url = f"{base}/calendar/{topic}.ics" if topic else f"{base}/calendar.ics"
-        html = self._env.get_template("index.html").render(
-            agenda=agenda,
-            view=lambda event: self.view(event, lang),
-            topics=self._topics(),
-            topic=topic,
-            name=self._meta.name,
-            feed=subscribe_links(
-                feed_url, name=f"{self._meta.name} — {topic}" if topic else self._meta.name
-            ),
-            google_settings=GOOGLE_ADD_BY_URL,
-            generated=format_instant(now, "UTC"),
-        )
+        with speaking(here.lang) as lang:
+            agenda = build_agenda(self._events(), now=now, topic=topic, lang=lang)
+            base = self._meta.public_url.rstrip("/")
+            feed_url = f"{base}/calendar/{topic}.ics" if topic else f"{base}/calendar.ics"
+            html = self._env.get_template("index.html").render(
+                agenda=agenda,
+                view=self.view,
+                topics=self._topics(),
+                topic=topic,
+                name=self._meta.name,
+                here=here,
+                feed=subscribe_links(
+                    here.feed(feed_url), name=calendar_title(self._meta.name, lang, topic)
+                ),
+                google_settings=GOOGLE_ADD_BY_URL,
+            )
         body = html.encode("utf-8")
-        # Every topic and language of this version and minute: a bounded few.
-        self._cache = {k: v for k, v in self._cache.items() if (k[0], k[2]) == (key[0], key[2])}
+        # Only the current data and minute stay; bounded however many languages and topics.
+        self._cache = {k: v for k, v in self._cache.items() if (k[0], k[2]) == (version, minute)}
+        if len(self._cache) >= MAX_CACHED_PAGES:
+            self._cache.clear()
         self._cache[key] = body
         return body
 
     async def index(self, request: Request) -> Response:
+        here = PageLanguage.of(request)
         topic = request.query_params.get("topic") or None
         if topic is not None and (not SLUG_RE.match(topic) or topic not in self._topics()):
-            return HTMLResponse(self._not_found(f"There is no topic called “{topic[:40]}”."), 404)
-        lang = requested_language(request.query_params.get("lang"))
-        return HTMLResponse(
-            self.render_index(topic, lang), headers={"cache-control": "public, max-age=60"}
-        )
+            with speaking(here.lang):
+                missing = _("There is no topic called “{topic}”.", topic=topic[:40])
+            return self._not_found(request, here, missing)
+        return html_response(request, self.render_index(topic, here), here.lang)
 
     async def event_page(self, request: Request) -> Response:
+        here = PageLanguage.of(request)
         event_id = request.path_params["event_id"]
         event = next((e for e in self._events() if e.id == event_id), None)
         if event is None:
-            return HTMLResponse(self._not_found(f"There is no event “{event_id[:60]}”."), 404)
-        lang = requested_language(request.query_params.get("lang"))
-        html = self._env.get_template("event.html").render(
-            item=self.view(event, lang),
-            name=self._meta.name,
-            now=self._clock(),
-            published=lambda moment: format_instant(moment, "UTC"),
-            google_settings=GOOGLE_ADD_BY_URL,
-        )
-        return HTMLResponse(html, headers={"cache-control": "public, max-age=60"})
+            with speaking(here.lang):
+                missing = _("There is no event “{id}”.", id=event_id[:60])
+            return self._not_found(request, here, missing)
+        with speaking(here.lang) as lang:
+            html = self._env.get_template("event.html").render(
+                item=self.view(event),
+                name=self._meta.name,
+                here=here,
+                now=self._clock(),
+                published=lambda moment: format_instant(moment, "UTC", lang),
+                google_settings=GOOGLE_ADD_BY_URL,
+            )
+        return html_response(request, html.encode("utf-8"), here.lang)
 
     async def api_events(self, request: Request) -> Response:
         """Events as JSON, filtered by ``tag`` and by ``from``/``to``.
@@ -272,6 +297,9 @@ class PageSite:
         try:
             start = _bound(params["from"], "from") if "from" in params else None
             end = _bound(params["to"], "to") if "to" in params else None
+            lang = asked_language(params.get("lang"))
+        except InvalidInput as exc:
+            return JSONResponse({"error": exc.user_message()}, status_code=400)
         except ValueError as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
         tag = params.get("tag")
@@ -283,13 +311,14 @@ class PageSite:
             and (end is None or _starts_by(e, end))
         ]
         events.sort(key=lambda e: (e.starts_at, e.id))
-        lang = requested_language(params["lang"]) if "lang" in params else None
         return JSONResponse(
             {"events": [event_json(e, self._meta, lang) for e in events], "count": len(events)},
             headers={"access-control-allow-origin": "*", "cache-control": "public, max-age=60"},
         )
 
-    def _not_found(self, message: str) -> str:
-        return self._env.get_template("not_found.html").render(
-            message=message, name=self._meta.name
-        )
+    def _not_found(self, request: Request, here: PageLanguage, message: str) -> Response:
+        with speaking(here.lang):
+            html = self._env.get_template("not_found.html").render(
+                message=message, name=self._meta.name, here=here
+            )
+        return html_response(request, html.encode("utf-8"), here.lang, 404)

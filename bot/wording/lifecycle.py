@@ -98,12 +98,14 @@ def plain_value(change_field: str, value: str, event: Event, zone: str) -> str:
         except InvalidEvent:
             return value
         return event_clocks(then, zone, current_language())
+    if change_field == "status" and value in {status.value for status in Status}:
+        return status_word(Status(value))  # "отложено", not "postponed"
     return value or _("(none)")
 
 
 def public_actor(by: str) -> str:
     """Who made a change, for a public page: admins by role, not by Telegram id."""
-    return "an admin" if by.startswith("telegram:") else by
+    return _("an admin") if by.startswith("telegram:") else by
 
 
 def _value(change_field: str, value: str, event: Event, zone: str) -> str:

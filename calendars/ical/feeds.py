@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from calendars.events import SLUG_RE, Event
-from calendars.i18n import DEFAULT_LANGUAGE
+from calendars.i18n import DEFAULT_LANGUAGE, gettext_in
 from calendars.ical.personal import FeedSelection
 from calendars.ical.render import IcalRenderer
 from calendars.translations import localized
 
-__all__ = ["CalendarFeed", "CalendarFeeds", "Stamp", "in_language", "nginx_etag"]
+__all__ = ["CalendarFeed", "CalendarFeeds", "Stamp", "calendar_title", "in_language", "nginx_etag"]
 
 _NEVER = datetime(2020, 1, 1, tzinfo=UTC)
 # Private feeds are one per distinct selection: keep the memory they may take bounded.
@@ -45,6 +45,19 @@ class CalendarFeed:
 def nginx_etag(last_modified: datetime, size: int) -> str:
     """The ETag nginx sends for a file of ``size`` bytes modified at ``last_modified``."""
     return f'"{int(last_modified.timestamp()):x}-{size:x}"'
+
+
+def calendar_title(name: str, lang: str = DEFAULT_LANGUAGE, topic: str | None = None) -> str:
+    """What a public feed is called in calendar apps, in ``lang``.
+
+    English keeps the bare brand (``SummitWatch``, ``SummitWatch — sco``); in the other
+    languages the brand says nothing by itself, so the name says what the calendar is.
+    """
+    if lang == DEFAULT_LANGUAGE:
+        return f"{name} — {topic}" if topic else name
+    if topic:
+        return gettext_in(lang, "{name}: topic {topic}", name=name, topic=topic)
+    return gettext_in(lang, "{name}: diplomatic calendar", name=name)
 
 
 def in_language(scope: str, lang: str) -> str:
@@ -85,9 +98,11 @@ class CalendarFeeds:
         self._stamps: dict[str, Stamp] = {}
 
     def everything(self, lang: str = DEFAULT_LANGUAGE) -> CalendarFeed:
-        """Every event; ``lang`` (here and below): SUMMARY, LOCATION and DESCRIPTION in
-        that language where an admin translated them (English: the originals)."""
-        select = lambda events: (events, None)  # noqa: E731
+        """Every event; ``lang`` (here and below): the calendar's name and description,
+        and SUMMARY, LOCATION and DESCRIPTION where an admin translated them, in that
+        language (English: the originals)."""
+        name = calendar_title(self.renderer.meta.name, lang)
+        select = lambda events: (events, name)  # noqa: E731
         return self._cached("all", select, lang=lang)  # type: ignore[return-value]
 
     def topic(self, tag: str, lang: str = DEFAULT_LANGUAGE) -> CalendarFeed | None:
@@ -95,12 +110,13 @@ class CalendarFeeds:
         if not SLUG_RE.match(tag):
             return None
         known = set(self._topics())
+        title = calendar_title(self.renderer.meta.name, lang, tag)
 
         def select(events: Sequence[Event]) -> tuple[Sequence[Event], str] | None:
             chosen = [e for e in events if tag in e.tags]
             if not chosen and tag not in known:
                 return None
-            return chosen, f"{self.renderer.meta.name} — {tag}"
+            return chosen, title
 
         return self._cached(f"tag:{tag}", select, lang=lang)
 

@@ -38,7 +38,7 @@ from icalendar import Calendar, vDuration
 from icalendar import Event as VEvent
 
 from calendars.events import Event
-from calendars.i18n import DEFAULT_LANGUAGE
+from calendars.i18n import DEFAULT_LANGUAGE, N_, gettext_in
 from calendars.ical.roundtrip import (
     ICAL_STATUS,
     STATUS_PROPERTY,
@@ -78,7 +78,7 @@ class CalendarMeta:
 
     public_url: str
     name: str = "SummitWatch"
-    description: str = "Summits, state visits and diplomatic meetings tracked by SummitWatch"
+    description: str = N_("Summits, state visits and diplomatic meetings tracked by SummitWatch")
     refresh: timedelta = timedelta(hours=1)
 
     @property
@@ -165,20 +165,25 @@ class IcalRenderer:
         lang: str = DEFAULT_LANGUAGE,
     ) -> bytes:
         """One VCALENDAR with ``events`` (in ``lang`` where translated); ``scope`` makes
-        the calendar's own UID stable."""
+        the calendar's own UID stable; ``lang`` is also the language of its description
+        (the caller words ``name``)."""
         rendered = self._renderable(events, lang)
         shown = [event for event, _body in rendered]
         zones = [_zone_bytes(*span) for span in sorted(_zone_years(shown).items())]
         components = [*zones, *(body for _event, body in rendered)]
-        return self._framing(scope, name or self.meta.name) + b"".join(components) + _END
+        return self._framing(scope, name or self.meta.name, lang) + b"".join(components) + _END
 
-    def header(self, scope: str, title: str) -> Calendar:
-        """The calendar's own properties, as icalendar builds them."""
+    def header(self, scope: str, title: str, lang: str = DEFAULT_LANGUAGE) -> Calendar:
+        """The calendar's own properties, as icalendar builds them.
+
+        The description is the configured one, in ``lang`` when the catalogs have it (the
+        default has it; a custom one stays as written).
+        """
         header = Calendar.new(
             prodid="-//SummitWatch//SummitWatch Calendar 1.0//EN",
             uid=f"{scope}@{self.meta.host}",
             name=title,
-            description=self.meta.description,
+            description=gettext_in(lang, self.meta.description),
             refresh_interval=self.meta.refresh,
             calscale="GREGORIAN",
             method="PUBLISH",
@@ -187,15 +192,16 @@ class IcalRenderer:
         header.add("X-PUBLISHED-TTL", vDuration(self.meta.refresh))
         return header
 
-    def _framing(self, scope: str, title: str) -> bytes:
-        """``header(scope, title)`` serialised, without END:VCALENDAR.
+    def _framing(self, scope: str, title: str, lang: str = DEFAULT_LANGUAGE) -> bytes:
+        """``header(scope, title, lang)`` serialised, without END:VCALENDAR.
 
         Only the name and UID lines differ between feeds: icalendar serialises those, and
         the rest comes from a template made once (10,000 event feeds: ~3x faster). Bytes
         are the same as serialising the whole header (tests/calendars/ical/test_render_framing.py).
+        Other languages (a few feeds, not thousands) serialise their whole header.
         """
-        if self._template is None:
-            return bytes(self.header(scope, title).to_ical()[: -len(_END)])
+        if self._template is None or lang != DEFAULT_LANGUAGE:
+            return bytes(self.header(scope, title, lang).to_ical()[: -len(_END)])
         before, middle, after = self._template
         named, uid = self._varying(scope, title)
         return before + named + middle + uid + after

@@ -3,9 +3,11 @@
 Calendar fetchers are not browsers: Google sends no Accept header, so the feed is
 ``text/calendar`` whatever is asked for; a 304 keeps only the headers it may keep.
 
-``?lang=hi`` (also ``mr``, ``ru``) serves the feeds with the events' titles, places
-and descriptions in that language where an admin translated them; without it (or with
-``en`` or a language we lack) the feed is the originals, byte for byte.
+``?lang=hi`` (``mr``, ``ru``, ``en``) on every feed serves it in that language: the
+calendar's name and description, and the events' titles, places and descriptions where an
+admin translated them; without it the bytes are the English ones subscribers always had.
+A language we do not speak is a 400 naming the choices: a feed URL is pasted once into a
+calendar app, so a typo is said then, not hidden.
 
 A private feed's URL is its secret (``/calendar/private/<token>.ics``): ``private`` maps a
 token to what the feed holds, or None; every token it refuses gets the same 404, and the
@@ -23,10 +25,12 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from calendars.i18n import requested_language
+from calendars.errors import InvalidInput
+from calendars.i18n import DEFAULT_LANGUAGE
 from calendars.ical.feeds import CalendarFeed, CalendarFeeds, in_language
 from calendars.ical.http_cache import is_not_modified
 from calendars.ical.personal import FeedSelection
+from calendars.language_choice import asked_language
 
 __all__ = ["CalendarResponse", "NotModifiedResponse", "calendar_routes"]
 
@@ -125,6 +129,10 @@ def _not_found(what: str) -> Response:
     return PlainTextResponse(f"{what}\n", status_code=404)
 
 
+def _bad_request(error: InvalidInput) -> Response:
+    return PlainTextResponse(f"{error.user_message()}\n", status_code=400)
+
+
 def _no_private_feeds(token: str) -> FeedSelection | None:
     return None
 
@@ -138,42 +146,43 @@ def calendar_routes(
     async def render(
         request: Request,
         scope: str,
-        produce: Callable[[], CalendarFeed | None],
+        produce: Callable[[str], CalendarFeed | None],
         missing: str,
         cache_control: str = CACHE_CONTROL,
     ) -> Response:
+        try:
+            lang = asked_language(request.query_params.get("lang")) or DEFAULT_LANGUAGE
+        except InvalidInput as exc:
+            return _bad_request(exc)
         # Current bytes are served at once; a render (seconds when cold and large) runs
         # in a worker thread so the bot's event loop never waits for it.
-        feed = feeds.cached(scope) or await run_in_threadpool(produce)
+        feed = feeds.cached(in_language(scope, lang)) or await run_in_threadpool(produce, lang)
         if feed is None:
             return _not_found(missing)
         return _calendar_response(request, feed, cache_control)
 
     async def all_events(request: Request) -> Response:
-        lang = requested_language(request.query_params.get("lang"))
-        return await render(request, in_language("all", lang), lambda: feeds.everything(lang), "")
+        return await render(request, "all", feeds.everything, "")
 
     async def one_topic(request: Request) -> Response:
-        tag, lang = request.path_params["tag"], requested_language(request.query_params.get("lang"))
-        missing = f"No topic called {tag!r}."
-        scope = in_language(f"tag:{tag}", lang)
-        return await render(request, scope, lambda: feeds.topic(tag, lang), missing)
+        tag = request.path_params["tag"]
+        produce = functools.partial(feeds.topic, tag)
+        return await render(request, f"tag:{tag}", produce, f"No topic called {tag!r}.")
 
     async def one_event(request: Request) -> Response:
         event_id = request.path_params["event_id"]
-        lang = requested_language(request.query_params.get("lang"))
+        produce = functools.partial(feeds.event, event_id)
         missing = f"No event with id {event_id!r}."
-        scope = in_language(f"event:{event_id}", lang)
-        return await render(request, scope, lambda: feeds.event(event_id, lang), missing)
+        return await render(request, f"event:{event_id}", produce, missing)
 
     async def personal(request: Request) -> Response:
         selection = private(request.path_params["token"])  # never echoed: it is the secret
         if selection is None:
             return _not_found(PRIVATE_MISSING)
-        lang = requested_language(request.query_params.get("lang"))
-        produce = functools.partial(feeds.personal, selection, lang)
-        scope = in_language(selection.scope, lang)
-        return await render(request, scope, produce, PRIVATE_MISSING, PRIVATE_CACHE_CONTROL)
+        produce = functools.partial(feeds.personal, selection)
+        return await render(
+            request, selection.scope, produce, PRIVATE_MISSING, PRIVATE_CACHE_CONTROL
+        )
 
     return [
         Route("/calendar.ics", all_events, methods=["GET", "HEAD"]),

@@ -63,7 +63,8 @@ def test_the_template_holds_exactly_the_messages_wrapped_in_the_code() -> None:
     """A string wrapped but not extracted would stay English; run the README's commands."""
     found: set[str] = set()
     for package in ("bot", "calendars", "handlers"):
-        method_map = [("**.py", "python")]
+        # The page's templates too (babel.cfg's [jinja2: bot/web/templates/**.html]).
+        method_map = [("**.py", "python"), ("web/templates/**.html", "jinja2")]
         for _file, _line, message, _comments, _context in extract_from_dir(
             ROOT / package, method_map, keywords=KEYWORDS
         ):

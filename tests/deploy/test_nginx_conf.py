@@ -20,6 +20,7 @@ from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import httpx
+import icalendar
 import pytest
 
 from bot.app import SummitWatch
@@ -206,3 +207,30 @@ async def test_what_is_not_a_file_goes_to_the_app(settings: Settings, folder: Pa
         assert health.status_code == 200
         assert health.json()["events"] == 2
         assert (folder / "www" / "calendar.ics").stat().st_mode & 0o777 == 0o644
+
+
+async def test_a_feed_in_another_language_comes_from_the_app_not_the_english_file(
+    settings: Settings, folder: Path
+) -> None:
+    names = {
+        "/calendar.ics": "SummitWatch: дипломатический календарь",
+        "/calendar/sco.ics": "SummitWatch: विषय sco",
+    }
+    async with (
+        behind_nginx(settings, folder) as (app, url),
+        httpx.AsyncClient(base_url=url) as edge,
+        httpx.AsyncClient(base_url=app.public_url) as origin,
+    ):
+        english = await edge.get("/calendar.ics", headers=IDENTITY)
+        for path, lang in (("/calendar.ics", "ru"), ("/calendar/sco.ics", "hi")):
+            mine = await origin.get(path, params={"lang": lang})
+            theirs = await edge.get(path, params={"lang": lang}, headers=IDENTITY)
+            assert theirs.status_code == 200, path
+            assert theirs.content == mine.content, path
+            calendar = icalendar.Calendar.from_ical(theirs.content)
+            assert str(calendar["X-WR-CALNAME"]) == names[path]
+            assert theirs.headers["etag"] == mine.headers["etag"]
+            assert theirs.headers["etag"].endswith(f'-{lang}"')
+        refused = await edge.get("/calendar.ics", params={"lang": "de"})
+    assert b"X-WR-CALNAME:SummitWatch\r\n" in english.content  # the file, as before
+    assert refused.status_code == 400

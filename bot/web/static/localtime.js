@@ -3,11 +3,13 @@
   "use strict";
   if (!window.Intl || !Intl.DateTimeFormat) return;
   var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  var full = new Intl.DateTimeFormat(undefined, {
+  // In the page's language (<html lang>), as the rest of the page is written.
+  var lang = document.documentElement.lang || undefined;
+  var full = new Intl.DateTimeFormat(lang, {
     weekday: "short", day: "numeric", month: "short", year: "numeric",
     hour: "2-digit", minute: "2-digit", timeZoneName: "short"
   });
-  var clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+  var clock = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" });
   document.querySelectorAll("[data-your-zone]").forEach(function (node) {
     if (zone) node.textContent = zone;
   });

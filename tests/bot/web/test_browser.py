@@ -92,3 +92,53 @@ async def test_the_page_shows_events_links_and_times_in_the_visitors_zone(
     assert "outlook.live.com" in dom
     assert png_size(shot) == (1280, 1600)
     assert shot.stat().st_size > 30_000  # a rendered page, not a blank one
+
+
+# Where the per-language screenshots go besides the test's own directory, for a person to
+# look at (Devanagari and Cyrillic as glyphs, not boxes): e.g. benchmarks/results.
+SHOTS = os.environ.get("SUMMITWATCH_SCREENSHOTS")
+# What Chromium's own Intl writes in each language for "your time" (script ran, in the
+# page's language): a Russian weekday, Marathi's Devanagari digits, Hindi's weekday.
+LOCAL_TIME = {
+    "en": r"Your time: <span>[A-Z][a-z]{2}, ",
+    "hi": "आपका समय: <span>[\u0900-\u097f]+, ",
+    "mr": "तुमची वेळ: <span>[^<]*[०-९]{2}",
+    "ru": "Ваше время: <span>[а-я]{2}, ",
+}
+
+
+def keep(shot: Path) -> None:
+    """A copy of the screenshot where a person will look at it, if asked."""
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, Path(SHOTS) / shot.name)
+
+
+@pytest.mark.parametrize("lang", ["en", "hi", "mr", "ru"])
+async def test_the_page_in_each_language_in_chromium(
+    settings: Settings, tmp_path: Path, lang: str
+) -> None:
+    async with running(dataclasses.replace(settings, seed_path=DEFAULT_SEED)) as app:
+        start = (app.now() + timedelta(days=20)).replace(hour=4, minute=30, second=0, microsecond=0)
+        await app.events.add(
+            timed_event("talks", start, title="Modi–Putin talks", timezone="Europe/Moscow"),
+            actor="t",
+        )
+        url = f"{app.public_url}/?lang={lang}"
+        dom = (await chromium(tmp_path / "a", "--dump-dom", url, zone="Asia/Kolkata")).decode()
+        shot = tmp_path / f"page-{lang}.png"
+        await chromium(
+            tmp_path / "b",
+            f"--screenshot={shot}",
+            "--window-size=1100,1400",
+            "--hide-scrollbars",
+            url,
+            zone="Asia/Kolkata",
+        )
+    keep(shot)
+    assert f'<html lang="{lang}">' in dom
+    assert 'aria-current="true">' in dom
+    local = dom.split('data-local-for="')[1].split("</p>")[0]
+    assert re.search(LOCAL_TIME[lang], local), local
+    assert png_size(shot) == (1100, 1400)
+    assert shot.stat().st_size > 30_000
