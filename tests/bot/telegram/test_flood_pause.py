@@ -116,36 +116,39 @@ async def test_after_a_429_no_message_leaves_until_the_pause_is_over_and_each_ar
     async with bot_running(bot_settings(settings, fake, paid_broadcast=paid)) as app:
         for chat in READERS:
             app.store.subscribers.save(Subscriber(id=str(chat), kind="private", subscribed_at=AT))
-        # A reply still in flight when the 429 comes: its answer arrives during the pause.
-        fake.held_chat = HELD
-        held = fake.push_message(chat_id=HELD, text="/help")
-        await until(lambda: bool(sends_to(fake, [HELD])), within=20, what="the held reply")
-        fake.fail_next(
-            "sendMessage",
-            status=429,
-            description=f"Too Many Requests: retry after {RETRY_AFTER}",
-            chat_id=REFUSED,
-        )
-        fake.push_message(chat_id=REFUSED, text="/help")
-        await until(lambda: time.sleeping == 1, within=20, what="the pause after the 429")
-        fake.release()
-        await until(  # the held reply's answer reached the bot, during the pause
-            lambda: app.store.updates.is_done(held["update_id"]), within=20, what="held reply"
-        )
+        try:
+            # A reply still in flight when the 429 comes: its answer arrives during the pause.
+            fake.held_chat = HELD
+            held = fake.push_message(chat_id=HELD, text="/help")
+            await until(lambda: bool(sends_to(fake, [HELD])), within=20, what="the held reply")
+            fake.fail_next(
+                "sendMessage",
+                status=429,
+                description=f"Too Many Requests: retry after {RETRY_AFTER}",
+                chat_id=REFUSED,
+            )
+            fake.push_message(chat_id=REFUSED, text="/help")
+            await until(lambda: time.sleeping == 1, within=20, what="the pause after the 429")
+            fake.release()
+            await until(  # the held reply's answer reached the bot, during the pause
+                lambda: app.store.updates.is_done(held["update_id"]), within=20, what="held reply"
+            )
 
-        broadcast = asyncio.create_task(app.broadcaster.broadcast("Agenda out", actor="test"))
-        await until(
-            lambda: time.sleeping == 1 + len(READERS) or bool(sends_to(fake, READERS)),
-            within=20,
-            what="every broadcast send waiting for the pause",
-        )
-        assert sends_to(fake, READERS) == []  # none left during the pause
-        assert len(sends_to(fake, [REFUSED])) == 1  # nor the refused reply's retry
-        assert set(time.deadlines) == {RETRY_AFTER + 0.1}  # one pause, for every send
+            broadcast = asyncio.create_task(app.broadcaster.broadcast("Agenda out", actor="test"))
+            await until(
+                lambda: time.sleeping == 1 + len(READERS) or bool(sends_to(fake, READERS)),
+                within=20,
+                what="every broadcast send waiting for the pause",
+            )
+            assert sends_to(fake, READERS) == []  # none left during the pause
+            assert len(sends_to(fake, [REFUSED])) == 1  # nor the refused reply's retry
+            assert set(time.deadlines) == {RETRY_AFTER + 0.1}  # one pause, for every send
 
-        time.advance(RETRY_AFTER + 0.1)
-        outcomes = await asyncio.wait_for(broadcast, 20)
-        await until(lambda: len(fake.sent_messages(REFUSED)) == 1, within=20, what="retry")
+            time.advance(RETRY_AFTER + 0.1)
+            outcomes = await asyncio.wait_for(broadcast, 20)
+            await until(lambda: len(fake.sent_messages(REFUSED)) == 1, within=20, what="retry")
+        finally:  # a failed check leaves no send waiting on this clock at shutdown
+            time.advance(RETRY_AFTER + 0.1)
 
     assert sum(outcomes.values()) == len(READERS)
     for chat in READERS:
