@@ -27,7 +27,8 @@ the loop spent blocked in delivery-log writes (each one an fsynced journal appen
 Mode "paid": as "on", with ``SUMMITWATCH_PAID_BROADCAST=on``: every send carries
 ``allow_paid_broadcast`` and the fake admits those up to 1,000/s overall (per chat and per
 group as before). Reported: msg/s and its fraction of 1,000/s, sends that carried the flag,
-429s, the busiest one-second window the server saw, the bot's CPU per message, loop lag.
+429s and when they came (as bursts: one after each pause is a cascade), the busiest
+one-second window the server saw, the bot's CPU per message, loop lag.
 
 Mode "off" (limits off): the bot's own overhead per message. The fake enforces nothing, and
 the bot's pacing is switched off for this run only, with ``unittest.mock.patch.object``
@@ -444,6 +445,22 @@ def describe_writes(meter: WriteMeter) -> str:
     )
 
 
+def describe_refusals(refused_at: list[float], gap: float = 0.5) -> str:
+    """The fake's 429s as bursts (429s less than ``gap`` apart), in seconds from the first
+    admitted send: one burst after each pause is a cascade, scattered ones are jitter."""
+    if not refused_at:
+        return "none"
+    bursts: list[list[float]] = [[refused_at[0]]]
+    for at in refused_at[1:]:
+        if at - bursts[-1][-1] < gap:
+            bursts[-1].append(at)
+        else:
+            bursts.append([at])
+    shown = ", ".join(f"{len(b)} at {b[0]:.2f}-{b[-1]:.2f} s" for b in bursts[:8])
+    more = f", … {len(bursts) - 8} more" if len(bursts) > 8 else ""
+    return f"{len(bursts)} bursts: {shown}{more}"
+
+
 def report_limits_on(result: Result) -> None:
     server = result.server
     admitted = int(server["admitted"])
@@ -496,6 +513,12 @@ def report_paid(result: Result) -> None:
         f"  achieved                 {result.rate:.0f} msg/s ({result.rate / PAID_CAP:.3f} of cap)"
     )
     print(f"  429s answered by fake    {server['flood_429s']}   (target 0)")
+    print(f"  when (from first send)   {describe_refusals(server['refused_at'])}")
+    if server["refused_at"]:
+        print(
+            f"  before the first 429     {server['admitted_before_first_429']} sends admitted "
+            f"in {server['refused_at'][0]:.2f} s"
+        )
     print(
         f"  server saw               {server_rate:.0f} msg/s first to last admitted; "
         f"busiest 1 s window {server['busiest_second']} (cap {PAID_CAP:.0f})"

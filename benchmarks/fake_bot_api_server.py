@@ -20,7 +20,8 @@ script can count what each chat received.
 
 Counters come from a subclass that only observes: every send the flood limiter admits is
 timestamped (``_admit`` returned without raising), so the benchmark can report the rate the
-server actually saw and the busiest one-second window, next to the fake's own ``flood_429s``.
+server actually saw and the busiest one-second window, next to the fake's own ``flood_429s``
+and when each of those 429s was answered.
 """
 
 from __future__ import annotations
@@ -52,10 +53,15 @@ class CountingFakeTelegram(FakeTelegram):
         self.admitted_at: list[float] = []
         self.admitted: list[tuple[float, str]] = []
         self.paid_sends = 0
+        self.refused_at: list[float] = []  # when each 429 of the flood limiter was answered
         self.delivered: list[tuple[float, Any, str]] = []  # (monotonic, chat, text)
 
     def _admit(self, chat_id: int | str, params: dict[str, Any] | None = None) -> None:
-        super()._admit(chat_id, params)  # raises the 429 (and counts it) when over a limit
+        try:
+            super()._admit(chat_id, params)  # raises the 429 (and counts it) when over a limit
+        except ApiError:
+            self.refused_at.append(time.monotonic())
+            raise
         self.paid_sends += bool(params and params.get("allow_paid_broadcast") is True)
         now = time.monotonic()  # CLOCK_MONOTONIC: the same clock as the bot's process
         self.admitted_at.append(now)
@@ -75,6 +81,7 @@ class CountingFakeTelegram(FakeTelegram):
             times = list(self.admitted_at)
             methods = Counter(method for method, _ in self._requests)
             flood = self._flood_429s
+            refused = list(self.refused_at)
         return {
             "requests": sum(methods.values()),
             "send_message_requests": methods["sendMessage"],
@@ -84,6 +91,8 @@ class CountingFakeTelegram(FakeTelegram):
             "first_admitted": times[0] if times else None,
             "last_admitted": times[-1] if times else None,
             "busiest_second": busiest_window(times, 1.0),
+            "refused_at": [round(at - times[0], 3) for at in refused] if times else refused,
+            "admitted_before_first_429": sum(at < refused[0] for at in times) if refused else None,
             "cpu_seconds": time.process_time(),
         }
 
