@@ -15,6 +15,10 @@ Format (one ``[[event]]`` table per event):
     status = "confirmed"   # rumoured | announced | confirmed | postponed | cancelled
     description = "..."
 
+    [event.translations.hi]          # optional, per language (hi, mr, ru): what readers
+    title = "एससीओ शिखर सम्मेलन 2025"   # of that language see instead of the original
+    location = "तियानजिन, चीन"           # (title, location, description)
+
 Timed values are local date-times (``2026-12-04T10:00:00``) in ``timezone``; a TOML
 date-time with an offset is refused, since the zone name is what keeps DST right. Clock
 changes follow the rule of ``/addevent`` (calendars/time/wallclock.py): a time skipped when
@@ -33,13 +37,14 @@ from calendars.errors import ConfigError, InvalidInput, InvalidWhen
 from calendars.events import EARLIEST_YEAR, LATEST_YEAR, Event
 from calendars.time.wallclock import wall_time
 from calendars.time.zones import zone_or_none
+from calendars.translations import Translations
 
 __all__ = ["DEFAULT_SEED", "load_seed", "parse_seed"]
 
 DEFAULT_SEED = Path(__file__).with_name("events.toml")
 _KEY = "SUMMITWATCH_SEED"
 _FIELDS = {"id", "title", "start", "end", "timezone", "location", "description"}
-_FIELDS |= {"tags", "keywords", "urls", "status"}
+_FIELDS |= {"tags", "keywords", "urls", "status", "translations"}
 
 
 def _when(value: object, zone_name: str, *, field: str, event_id: str) -> date | datetime:
@@ -81,6 +86,7 @@ def _event(raw: dict[str, Any], now: datetime) -> Event:
             raise ConfigError(_KEY, f"event {event_id}: {name} must be a list of strings")
         fields[name] = tuple(values)
     try:
+        fields["translations"] = Translations.from_mapping(raw.get("translations"))
         return Event(**fields, start=start, end=end, created=now, updated=now)
     except InvalidInput as exc:
         raise ConfigError(_KEY, f"event {event_id}: {exc.message}") from exc

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from calendars.errors import ConfigError
+from calendars.translations import localized
 from config.seed import DEFAULT_SEED, load_seed, parse_seed
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
@@ -64,6 +65,15 @@ def test_a_timed_seed_event_is_read_in_its_zone() -> None:
             "tags must be a list of strings",
         ),
         ("[[event]\n", "not valid TOML"),
+        (
+            '[[event]]\nid = "a"\ntitle = "A"\nstart = 2026-01-01\n'
+            '[event.translations.de]\ntitle = "B"\n',
+            "event a: a translation's language must be one of hi, mr, ru",
+        ),
+        (
+            '[[event]]\nid = "a"\ntitle = "A"\nstart = 2026-01-01\ntranslations = "hi"\n',
+            "event a: translations must map a language",
+        ),
     ],
 )
 def test_seed_errors_name_the_event_and_the_problem(toml: str, message: str) -> None:
@@ -85,7 +95,9 @@ values = st.one_of(
     st.lists(st.text(max_size=10), max_size=3),
     st.lists(st.integers(min_value=0, max_value=9), max_size=2),
 )
-fields = st.sampled_from(["id", "title", "start", "end", "timezone", "tags", "urls", "status", "x"])
+fields = st.sampled_from(
+    ["id", "title", "start", "end", "timezone", "tags", "urls", "status", "translations", "x"]
+)
 
 
 @given(st.dictionaries(fields, values))
@@ -137,3 +149,11 @@ def test_a_seed_file_saying_tentative_loads_as_announced() -> None:
         now=NOW,
     )
     assert event.status.value == "announced"
+
+
+def test_the_shipped_events_carry_their_titles_and_places_in_hindi_marathi_and_russian() -> None:
+    visit = {e.id: e for e in load_seed(DEFAULT_SEED)}["putin-new-delhi-2025"]
+    assert localized(visit, "ru").title.startswith("Государственный визит Путина в Индию")
+    assert localized(visit, "mr").location == "नवी दिल्ली, भारत"
+    assert localized(visit, "hi").title.startswith("पुतिन की भारत की राजकीय यात्रा")
+    assert localized(visit, "en").title == visit.title

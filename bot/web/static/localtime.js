@@ -3,13 +3,14 @@
   "use strict";
   if (!window.Intl || !Intl.DateTimeFormat) return;
   var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  // In the page's language (<html lang>), as the rest of the page is written.
+  // In the page's language (<html lang>), as the rest of the page is written; 24-hour
+  // clocks as every other time on the page (Hindi and Marathi would otherwise say am/pm).
   var lang = document.documentElement.lang || undefined;
   var full = new Intl.DateTimeFormat(lang, {
     weekday: "short", day: "numeric", month: "short", year: "numeric",
-    hour: "2-digit", minute: "2-digit", timeZoneName: "short"
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short"
   });
-  var clock = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" });
+  var clock = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
   document.querySelectorAll("[data-your-zone]").forEach(function (node) {
     if (zone) node.textContent = zone;
   });

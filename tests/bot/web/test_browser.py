@@ -99,6 +99,12 @@ async def test_the_page_shows_events_links_and_times_in_the_visitors_zone(
 SHOTS = os.environ.get("SUMMITWATCH_SCREENSHOTS")
 # What Chromium's own Intl writes in each language for "your time" (script ran, in the
 # page's language): a Russian weekday, Marathi's Devanagari digits, Hindi's weekday.
+SEED_TITLE = {
+    "en": "Putin's state visit to India",
+    "hi": "पुतिन की भारत की राजकीय यात्रा",
+    "mr": "पुतिन यांचा भारत दौरा",
+    "ru": "Государственный визит Путина в Индию",
+}
 LOCAL_TIME = {
     "en": r"Your time: <span>[A-Z][a-z]{2}, ",
     "hi": "आपका समय: <span>[\u0900-\u097f]+, ",
@@ -140,5 +146,7 @@ async def test_the_page_in_each_language_in_chromium(
     assert 'aria-current="true">' in dom
     local = dom.split('data-local-for="')[1].split("</p>")[0]
     assert re.search(LOCAL_TIME[lang], local), local
+    assert not re.search(r"\b[aApP]\.?[mM]\b", local), f"24-hour clocks, as the page: {local}"
+    assert SEED_TITLE[lang] in dom, "the seeded events' titles are in the page's language"
     assert png_size(shot) == (1100, 1400)
     assert shot.stat().st_size > 30_000
