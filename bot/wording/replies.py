@@ -134,10 +134,20 @@ def source_status(source: NewsSource, *, now: datetime) -> str:
     return "\n".join(lines)
 
 
+# Telegram's chat types, as /stats counts subscribers by them.
+_CHAT_KINDS = {
+    "private": N_("private"),
+    "group": N_("group"),
+    "supergroup": N_("supergroup"),
+    "channel": N_("channel"),
+}
+
+
 def stats_text(stats: InstanceStats, *, now: datetime) -> str:
     lang = current_language()
     by_kind = ", ".join(
-        f"{kind} {count}" for kind, count in sorted(stats.subscribers_by_kind.items())
+        f"{_(_CHAT_KINDS[kind]) if kind in _CHAT_KINDS else kind} {count}"
+        for kind, count in sorted(stats.subscribers_by_kind.items())
     ) or _("none")
     deliveries, news = stats.deliveries, stats.news
     last = news.last_cycle

@@ -116,6 +116,10 @@ async def test_admin_commands_answer_in_the_admins_language(
     assert listed.startswith(f"<b>{head}</b>")
     assert gettext_in(lang, "Next poll {when}", when="").strip() in listed
     assert stats.startswith("<b>" + gettext_in(lang, "SummitWatch statistics") + "</b>")
+    subscribers = gettext_in(
+        lang, "Subscribers: {count} ({kinds})", count=1, kinds=gettext_in(lang, "private") + " 1"
+    )
+    assert subscribers in stats
     described = gettext_in(lang, "upstream calendars and their health")
     assert f"/sources — {escape(described)}" in help_text
 
