@@ -16,7 +16,7 @@ from typing import Any
 
 from calendars.errors import InvalidEvent, InvalidInput, InvalidWhen, NotFound
 from calendars.events import Event, Status, normalise_tag
-from calendars.i18n import LANGUAGE_NAMES, _
+from calendars.i18n import LANGUAGE_NAMES, N_, _
 from calendars.slugs import slugify
 from calendars.time.when import parse_when
 from calendars.time.zones import zone_or_none
@@ -75,8 +75,11 @@ def parse_addevent(text: str, *, default_zone: str, now: datetime, taken: Contai
     parts = [part.strip() for part in text.split("|", len(_PARTS) - 1)]
     if len(parts) < 4:
         raise InvalidInput(
-            f"expected 4 or 5 parts separated by |, got {len(parts)}: "
-            "<when> | <title> | <location> | <tags> [| <description>]",
+            _(
+                "expected 4 or 5 parts separated by |, got {count}: {parts}",
+                count=len(parts),
+                parts="<when> | <title> | <location> | <tags> [| <description>]",
+            ),
             example=ADDEVENT_EXAMPLE,
         )
     when_text, title, location, tag_text = parts[:4]
@@ -106,12 +109,12 @@ class EventDraft:
     description: str = ""
 
 
-_PART_LABELS = {
-    "when": "part 1 (when)",
-    "title": "part 2 (title)",
-    "tags": "part 4 (tags)",
+_PART_LABELS = {  # worded where they are shown
+    "when": N_("part 1 (when)"),
+    "title": N_("part 2 (title)"),
+    "tags": N_("part 4 (tags)"),
 }
-_ANSWER_LABELS = {"when": "when", "title": "the title", "tags": "the topics"}
+_ANSWER_LABELS = {"when": N_("when"), "title": N_("the title"), "tags": N_("the topics")}
 
 
 def build_event(
@@ -126,10 +129,10 @@ def build_event(
     try:
         when = parse_when(draft.when.strip(), default_zone=default_zone, periods=True)
     except InvalidWhen as exc:
-        raise InvalidWhen(f"{labels['when']}: {exc.message}", example=exc.example) from exc
+        raise InvalidWhen(f"{_(labels['when'])}: {exc.message}", example=exc.example) from exc
     title = draft.title.strip()
     if not title:
-        raise InvalidEvent(f"{labels['title']} is empty", example=ADDEVENT_EXAMPLE)
+        raise InvalidEvent(_("{part} is empty", part=_(labels["title"])), example=ADDEVENT_EXAMPLE)
     location = draft.location.strip()
     return _new_event(
         id=slugify(title, year=when.start.year, taken=taken),
@@ -140,7 +143,7 @@ def build_event(
         precision=when.precision,
         location="" if location in _NONE else location,
         description=draft.description.strip(),
-        tags=_tags(draft.tags, labels["tags"]),
+        tags=_tags(draft.tags, _(labels["tags"])),
         created=now,
         updated=now,
     )
@@ -159,7 +162,10 @@ def parse_importics(text: str) -> tuple[str, str | None]:
     zone = zone_or_none(zones[-1])
     if zone is None:
         raise InvalidInput(
-            f"{zones[-1]!r} is not a time zone; use an IANA name such as Asia/Kolkata",
+            _(
+                "{zone} is not a time zone; use an IANA name such as Asia/Kolkata",
+                zone=repr(zones[-1]),
+            ),
             example=IMPORTICS_EXAMPLE,
         )
     return url, zone.key
@@ -179,21 +185,29 @@ def parse_editevent(
         words = shlex.split(text)
     except ValueError as exc:  # "No closing quotation", "No escaped character"
         raise InvalidInput(
-            f"the quotes do not match ({str(exc).lower()}): "
-            'put each value with spaces in one pair of "double quotes"',
+            _(
+                "the quotes do not match ({why}): put each value with spaces in one pair of "
+                '"double quotes"',
+                why=str(exc).lower(),
+            ),
             example=EDITEVENT_EXAMPLE,
         ) from exc
     if not words:
-        raise InvalidInput("give the event id and the fields to change", example=EDITEVENT_EXAMPLE)
+        raise InvalidInput(
+            _("give the event id and the fields to change"), example=EDITEVENT_EXAMPLE
+        )
     event_id, assignments = words[0].lower(), words[1:]
     if all(_assignment(word)[0] in HISTORY_FIELDS for word in assignments):
         raise InvalidInput(
-            f"nothing to change: after the id, write field=value ({', '.join(EDITABLE_FIELDS)})",
+            _(
+                "nothing to change: after the id, write field=value ({fields})",
+                fields=", ".join(EDITABLE_FIELDS),
+            ),
             example=EDITEVENT_EXAMPLE,
         )
     current = current_lookup(event_id)
     if current is None:
-        raise NotFound(f"no event with id {event_id[:64]!r}; /upcoming lists the ids")
+        raise NotFound(_("no event with id {id}; /upcoming lists the ids", id=repr(event_id[:64])))
     changes: dict[str, Any] = {}
     seen: set[str] = set()
     translations = current.translations
@@ -201,7 +215,7 @@ def parse_editevent(
         name, value = _assignment(assignment)
         if name in seen:
             example = TRANSLATION_EXAMPLE if "." in name else EDITEVENT_EXAMPLE
-            raise InvalidInput(f"{name} is given twice", example=example)
+            raise InvalidInput(_("{name} is given twice", name=name), example=example)
         seen.add(name)
         if "." in name:  # title.hi="…"; "" or - removes it
             field, _dot, lang = name.partition(".")
@@ -220,7 +234,11 @@ def parse_editevent(
 def _check_length(text: str, example: str) -> None:
     if len(text) > MAX_COMMAND_LENGTH:
         raise InvalidInput(
-            f"the command is {len(text)} characters long; the limit is {MAX_COMMAND_LENGTH}",
+            _(
+                "the command is {length} characters long; the limit is {limit}",
+                length=len(text),
+                limit=MAX_COMMAND_LENGTH,
+            ),
             example=example,
         )
 
@@ -242,18 +260,26 @@ def _assignment(word: str) -> tuple[str, str]:
     name = name.strip().lower()
     if not equals:
         raise InvalidInput(
-            f"{word[:40]!r} is not field=value; put values with spaces in quotes, "
-            'as in title="Modi Putin talks"',
+            _(
+                "{word} is not field=value; put values with spaces in quotes, as in {example}",
+                word=repr(word[:40]),
+                example='title="Modi Putin talks"',
+            ),
             example=EDITEVENT_EXAMPLE,
         )
     if "." in name:
         return _translation_name(name), value.strip()
     if name not in EDITABLE_FIELDS + HISTORY_FIELDS:
         close = difflib.get_close_matches(name, EDITABLE_FIELDS + HISTORY_FIELDS, n=1)
-        hint = f"did you mean {close[0]}? " if close else ""
+        hint = _("did you mean {field}?", field=close[0]) + " " if close else ""
         raise InvalidInput(
-            f"{name[:30]!r} cannot be edited; {hint}editable fields: {', '.join(EDITABLE_FIELDS)}"
-            " (and note, source: why it changed)",
+            _(
+                "{name} cannot be edited; {hint}editable fields: {fields} (and note, source: "
+                "why it changed)",
+                name=repr(name[:30]),
+                hint=hint,
+                fields=", ".join(EDITABLE_FIELDS),
+            ),
             example=EDITEVENT_EXAMPLE,
         )
     return name, value.strip()
@@ -317,7 +343,12 @@ def _change(name: str, value: str, current: Event) -> dict[str, Any]:
         except ValueError:
             choices = ", ".join(s.value for s in Status)
             raise InvalidEvent(
-                f"status {value[:40]!r} is not one of {choices}", example=EDITEVENT_EXAMPLE
+                _(
+                    "status {value} is not one of {choices}",
+                    value=repr(value[:40]),
+                    choices=choices,
+                ),
+                example=EDITEVENT_EXAMPLE,
             ) from None
     return {name: value}
 

@@ -98,7 +98,9 @@ class FetchFailed(SummitWatchError, OSError):
         self.url = url
 
     def user_message(self) -> str:
-        return f"could not fetch {self.url[:200]}: {self.reason}" if self.url else self.reason
+        if not self.url:
+            return self.reason
+        return _("could not fetch {url}: {reason}", url=self.url[:200], reason=self.reason)
 
 
 class StoreError(SummitWatchError, OSError):

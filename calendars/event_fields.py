@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from calendars.errors import InvalidEvent
+from calendars.i18n import _
 from calendars.text import clean_text
 from calendars.time.precision import PERIOD_EXAMPLES, Precision, period_end, period_problem
 from calendars.urls import http_url_problem
@@ -48,18 +49,29 @@ def clean_field(
     control = _CONTROL_RE.search(value)
     if control:
         raise InvalidEvent(
-            f"{name} contains control characters (U+{ord(control.group()):04X} at character "
-            f"{control.start() + 1}); write plain text",
+            _(
+                "{name} contains control characters ({code} at character {position}); write "
+                "plain text",
+                name=name,
+                code=f"U+{ord(control.group()):04X}",
+                position=control.start() + 1,
+            ),
             example=example,
         )
     # Bidi overrides and zero-width characters would reorder or hide what readers see.
     value = clean_text(value)
     value = value.strip() if multiline else " ".join(value.split())
     if required and not value:
-        raise InvalidEvent(f"{name} must not be empty", example="SCO Summit 2025")
+        raise InvalidEvent(_("{name} must not be empty", name=name), example="SCO Summit 2025")
     if len(value) > limit:
         raise InvalidEvent(
-            f"{name} is {len(value)} characters long; the limit is {limit}", example=example
+            _(
+                "{name} is {length} characters long; the limit is {limit}",
+                name=name,
+                length=len(value),
+                limit=limit,
+            ),
+            example=example,
         )
     return value
 
@@ -71,7 +83,10 @@ def _clean_url(value: str) -> str:
     value = value.strip()
     problem = http_url_problem(value)
     if problem is not None:
-        raise InvalidEvent(f"source URL {value[:80]!r} {problem}", example=_URL_EXAMPLE)
+        raise InvalidEvent(
+            _("source URL {url} {problem}", url=repr(value[:80]), problem=problem),
+            example=_URL_EXAMPLE,
+        )
     return value
 
 
@@ -100,7 +115,9 @@ def _check_keywords(values: Iterable[object]) -> tuple[str, ...]:
     for value in values:
         word = " ".join(str(value).split())
         if not word or len(word) > 64 or _CONTROL_RE.search(word):
-            raise InvalidEvent(f"keyword {word!r} must be 1-64 characters", example="S-400")
+            raise InvalidEvent(
+                _("keyword {word} must be 1-64 characters", word=repr(word)), example="S-400"
+            )
         keywords.append(word)
     return _unique(keywords)
 
@@ -111,7 +128,7 @@ def _check_times(
     """Start and end as the event keeps them (times in ``zone``), or InvalidEvent."""
     if not all(EARLIEST_YEAR <= value.year <= LATEST_YEAR for value in (start, end)):
         raise InvalidEvent(
-            f"dates must fall between {EARLIEST_YEAR} and {LATEST_YEAR}",
+            _("dates must fall between {first} and {last}", first=EARLIEST_YEAR, last=LATEST_YEAR),
             example="2026-12-04 10:00 Asia/Kolkata",
         )
     if isinstance(start, datetime) and isinstance(end, datetime):
@@ -134,11 +151,11 @@ def _check_times(
         )
     if duration <= timedelta(0):
         raise InvalidEvent(
-            "the event must end after it starts",
+            _("the event must end after it starts"),
             example="2026-12-04 10:00 - 2026-12-04 18:00 Asia/Kolkata",
         )
     if duration > MAX_DURATION:
-        raise InvalidEvent("an event may last at most 366 days")
+        raise InvalidEvent(_("an event may last at most 366 days"))
     return start, end
 
 

@@ -48,6 +48,7 @@ from calendars.history import (
     tracked_changes,
     translation_changes,
 )
+from calendars.i18n import N_, _
 from calendars.origins import Origin, check_pinned
 from calendars.time.precision import Precision
 from calendars.time.zones import zone_or_none
@@ -125,12 +126,25 @@ class Status(StrEnum):
 _LEGACY_STATUS = {"tentative": "announced"}
 
 
+# Whole sentences per kind of slug, so each language words them its own way.
+_SLUG_RULES = {
+    "id": N_(
+        "id {value} must be 1-64 lower-case letters, digits or dashes, starting and ending "
+        "with a letter or digit"
+    ),
+    "tag": N_(
+        "tag {value} must be 1-64 lower-case letters, digits or dashes, starting and ending "
+        "with a letter or digit"
+    ),
+}
+
+
 def validate_slug(value: str, *, what: str = "id") -> str:
     """Ids and tags appear in URLs and commands, so they are lower-case slugs."""
     if not SLUG_RE.match(value):
+        rule = _SLUG_RULES.get(what, _SLUG_RULES["id"])
         raise InvalidEvent(
-            f"{what} {value!r} must be 1-64 lower-case letters, digits or dashes, "
-            "starting and ending with a letter or digit",
+            _(rule, value=repr(value)),
             example="sco-tianjin-2025" if what == "id" else "india-russia",
         )
     return value

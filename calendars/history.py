@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from calendars.errors import InvalidEvent
 from calendars.event_fields import clean_field
+from calendars.i18n import _
 from calendars.time.precision import Precision
 from calendars.translations import is_translation_key
 from calendars.urls import http_url_problem
@@ -64,7 +65,10 @@ def check_source(url: str) -> str:
         return ""
     problem = http_url_problem(url)
     if problem is not None:
-        raise InvalidEvent(f"source {url[:80]!r} {problem}", example=_SOURCE_EXAMPLE)
+        raise InvalidEvent(
+            _("source {url} {problem}", url=repr(url[:80]), problem=problem),
+            example=_SOURCE_EXAMPLE,
+        )
     return url
 
 

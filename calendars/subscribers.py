@@ -12,7 +12,7 @@ from typing import Any
 from calendars.briefings import BriefingSetting
 from calendars.errors import InvalidInput
 from calendars.events import Event, normalise_tag
-from calendars.i18n import DEFAULT_LANGUAGE, language_of
+from calendars.i18n import DEFAULT_LANGUAGE, _, language_of
 from calendars.news.filters import NewsFilter
 from calendars.quiet import QuietHours
 from calendars.time.zones import zone_or_none
@@ -88,8 +88,11 @@ class Subscriber:
         object.__setattr__(self, "followed", frozenset(self.followed))
         if len(self.followed) > MAX_FOLLOWED:
             raise InvalidInput(
-                f"a chat can follow at most {MAX_FOLLOWED} events one by one; "
-                "/unfollow some, or follow a topic instead",
+                _(
+                    "a chat can follow at most {limit} events one by one; /unfollow some, or "
+                    "follow a topic instead",
+                    limit=MAX_FOLLOWED,
+                ),
                 example="/subscribe india-russia",
             )
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from calendars.errors import InvalidInput
+from calendars.i18n import _
 
 __all__ = [
     "MAX_URL_LENGTH",
@@ -50,21 +51,28 @@ def http_url_problem(text: str) -> str | None:
     """Why ``text`` is not an http:// or https:// URL with a host, or None when it is one."""
     url = text.strip()
     if len(url) > MAX_URL_LENGTH:
-        return f"is {len(url):,} characters long; the limit is {MAX_URL_LENGTH:,}"
+        return _(
+            "is {length} characters long; the limit is {limit}",
+            length=f"{len(url):,}",
+            limit=f"{MAX_URL_LENGTH:,}",
+        )
     try:
         parts = urlsplit(url)
         host = parts.hostname
         parts.port  # noqa: B018 -- raises ValueError on a port that is not a number
     except ValueError:
-        return "is not an http:// or https:// URL"
+        return _("is not an http:// or https:// URL")
     if parts.scheme not in ("http", "https") or not host:
-        return "is not an http:// or https:// URL"
+        return _("is not an http:// or https:// URL")
     for position, char in enumerate(url, start=1):
         if unicodedata.category(char) in _BAD_CATEGORIES:
             name = _CHARACTER_NAMES.get(ord(char)) or unicodedata.name(char, "a control character")
-            return (
-                f"contains U+{ord(char):04X} ({name}) at character {position}; a URL is one "
-                "line with no spaces or control characters (write a space as %20)"
+            return _(
+                "contains {code} ({name}) at character {position}; a URL is one line with no "
+                "spaces or control characters (write a space as %20)",
+                code=f"U+{ord(char):04X}",
+                name=name,
+                position=position,
             )
     return None
 
@@ -77,7 +85,7 @@ def check_http_url(text: str, *, example: str = URL_EXAMPLE) -> str:
     """``text`` stripped, or InvalidInput saying why it is not an http(s) URL."""
     problem = http_url_problem(text)
     if problem is not None:
-        raise InvalidInput(f"{text.strip()[:100]!r} {problem}", example=example)
+        raise InvalidInput(f"{text.strip()[:100]!r} {problem}", example=example)  # worded above
     return text.strip()
 
 

@@ -27,6 +27,7 @@ from bot.wording.suggestions import SUGGESTION_PREFIX
 from calendars.commands import EventDraft, build_event, parse_addevent
 from calendars.errors import InvalidInput
 from calendars.events import Event
+from calendars.i18n import N_, _
 from calendars.news.suggested_events import suggested_draft
 from calendars.time.when import WHEN_EXAMPLE, parse_when
 from handlers.common import (
@@ -35,6 +36,7 @@ from handlers.common import (
     admin_only,
     chat_zone,
     command_text,
+    in_chat_language,
     problem,
     reply,
     user_errors,
@@ -46,11 +48,11 @@ WHEN, TITLE, LOCATION, TAGS, DESCRIPTION = range(5)
 _FIELDS = {WHEN: "when", TITLE: "title", LOCATION: "location", TAGS: "tags"}
 _DRAFT = "addevent_draft"
 _SUGGESTED = "addevent_suggested"  # {"id": suggestion id, field: suggested answer, ...}
-_PROMPTS = {
-    TITLE: "Title? (e.g. <i>Modi–Putin talks</i>)",
-    LOCATION: "Where? (e.g. <i>Hyderabad House, New Delhi</i>; <code>-</code> for none)",
-    TAGS: "Topics, separated by spaces? (e.g. <i>india-russia defence</i>)",
-    DESCRIPTION: "A description? /skip to leave it empty.",
+_PROMPTS = {  # worded in the admin's language where they are asked
+    TITLE: N_("Title? (e.g. <i>Modi–Putin talks</i>)"),
+    LOCATION: N_("Where? (e.g. <i>Hyderabad House, New Delhi</i>; <code>-</code> for none)"),
+    TAGS: N_("Topics, separated by spaces? (e.g. <i>india-russia defence</i>)"),
+    DESCRIPTION: N_("A description? /skip to leave it empty."),
 }
 
 
@@ -73,8 +75,12 @@ def _suggested(context: BotContext) -> dict[str, str]:
 def _prompt(context: BotContext, state: int) -> str:
     proposed = _suggested(context).get(_FIELDS.get(state, ""), "")
     if not proposed:
-        return _PROMPTS[state]
-    return f"{_PROMPTS[state]}\nSuggested: <code>{escape(proposed)}</code> (send . to keep it)"
+        return _(_PROMPTS[state])
+    return f"{_(_PROMPTS[state])}\n{_proposal(proposed)}"
+
+
+def _proposal(proposed: str) -> str:
+    return _("Suggested: {answer} (send . to keep it)", answer=f"<code>{escape(proposed)}</code>")
 
 
 async def _added(update: Update, context: BotContext, event: Event) -> None:
@@ -86,11 +92,8 @@ async def _added(update: Update, context: BotContext, event: Event) -> None:
     details = event_details(
         added, zone=chat_zone(update, context), now=context.now(), meta=context.meta
     )
-    await reply(
-        update,
-        f"Added <code>{escape(added.id)}</code>. Subscribers will see:\n\n{details}"
-        + time_notes(added),
-    )
+    head = _("Added {id}. Subscribers will see:", id=f"<code>{escape(added.id)}</code>")
+    await reply(update, f"{head}\n\n{details}" + time_notes(added))
 
 
 @user_errors
@@ -110,10 +113,17 @@ async def start(update: Update, context: BotContext) -> int:
     _answers(context).clear()
     await reply(
         update,
-        "Let's add an event (/cancel stops). When is it?\n"
-        f"e.g. <code>{escape(WHEN_EXAMPLE)}</code>, <code>2026-12-04 10:00 Asia/Kolkata</code> "
-        "or an all-day <code>2026-12-04..2026-12-05</code>; only the month known: "
-        "<code>2026-12</code>, or the year: <code>2027</code>",
+        _("Let's add an event (/cancel stops). When is it?")
+        + "\n"
+        + _(
+            "e.g. {example}, {zoned} or an all-day {days}; only the month known: {month}, "
+            "or the year: {year}",
+            example=f"<code>{escape(WHEN_EXAMPLE)}</code>",
+            zoned="<code>2026-12-04 10:00 Asia/Kolkata</code>",
+            days="<code>2026-12-04..2026-12-05</code>",
+            month="<code>2026-12</code>",
+            year="<code>2027</code>",
+        ),
     )
     return WHEN
 
@@ -136,8 +146,9 @@ async def edit_suggestion(update: Update, context: BotContext) -> int:
     suggested.clear()
     fields = {"title": draft.title, "location": draft.location, "tags": draft.tags}
     suggested.update({"id": suggestion.id, "when": draft.when, **fields})
-    when = f"When is it?\nSuggested: <code>{escape(draft.when)}</code> (send . to keep it)"
-    await reply(update, f"Let's add <b>{escape(suggestion.title)}</b> (/cancel stops).\n{when}")
+    when = _("When is it?") + "\n" + _proposal(draft.when)
+    head = _("Let's add {title} (/cancel stops).", title=f"<b>{escape(suggestion.title)}</b>")
+    await reply(update, f"{head}\n{when}")
     return WHEN
 
 
@@ -153,7 +164,7 @@ def _answering(state: int) -> Handler:
             try:
                 parse_when(text, default_zone=chat_zone(update, context), periods=True)
             except InvalidInput as exc:
-                await reply(update, f"{problem(exc.user_message())}\nWhen is it?")
+                await reply(update, problem(exc.user_message()) + "\n" + _("When is it?"))
                 return WHEN
         if state == DESCRIPTION:
             return await _finish(update, context, description=text)
@@ -161,7 +172,7 @@ def _answering(state: int) -> Handler:
         await reply(update, _prompt(context, state + 1))
         return state + 1
 
-    return answer
+    return in_chat_language(answer)
 
 
 async def skip_description(update: Update, context: BotContext) -> int:
@@ -182,7 +193,7 @@ async def _finish(update: Update, context: BotContext, *, description: str) -> i
     except InvalidInput as exc:
         await reply(
             update,
-            f"{problem(exc.user_message())}\nNothing was added; /addevent to start again.",
+            f"{problem(exc.user_message())}\n" + _("Nothing was added; /addevent to start again."),
         )
     return ConversationHandler.END
 
@@ -190,7 +201,7 @@ async def _finish(update: Update, context: BotContext, *, description: str) -> i
 async def cancel(update: Update, context: BotContext) -> int:
     _answers(context).clear()
     _suggested(context).clear()
-    await reply(update, "Cancelled; nothing was added.")
+    await reply(update, _("Cancelled; nothing was added."))
     return ConversationHandler.END
 
 
@@ -198,7 +209,9 @@ def conversation(entry: Handler) -> ConversationHandler[Any]:
     """The dialogue, entered through ``entry`` (``start`` behind the admin check) or a
     suggestion's Edit button (an admin's too)."""
     answer = filters.TEXT & ~filters.COMMAND
-    edit = CallbackQueryHandler(admin_only(edit_suggestion), pattern=f"^{SUGGESTION_PREFIX}:edit:")
+    edit = CallbackQueryHandler(
+        in_chat_language(admin_only(edit_suggestion)), pattern=f"^{SUGGESTION_PREFIX}:edit:"
+    )
     with warnings.catch_warnings():
         # PTB warns that per_message=False does not track a button per message: the button
         # only opens the dialogue, whose answers are messages in the same chat.
@@ -218,9 +231,9 @@ def _dialogue(
             TAGS: [MessageHandler(answer, _answering(TAGS))],
             DESCRIPTION: [
                 MessageHandler(answer, _answering(DESCRIPTION)),
-                CommandHandler("skip", skip_description),
+                CommandHandler("skip", in_chat_language(skip_description)),
             ],
         },
-        fallbacks=[CommandHandler("cancel", cancel)],
+        fallbacks=[CommandHandler("cancel", in_chat_language(cancel))],
         name="addevent",
     )

@@ -18,6 +18,7 @@ from calendars.commands import (
     parse_importics,
 )
 from calendars.errors import InvalidCalendarFile, InvalidInput
+from calendars.i18n import _, current_language, speaking
 from calendars.limits import ICAL_FILE_BYTES
 from handlers.common import (
     actor_of,
@@ -38,7 +39,7 @@ async def editevent(update: Update, context: BotContext) -> None:
     """Change fields of an event; SEQUENCE grows so calendars take the new version."""
     text = command_text(update)
     if not text:
-        raise InvalidInput("which event, and what should change?", example=EDITEVENT_EXAMPLE)
+        raise InvalidInput(_("which event, and what should change?"), example=EDITEVENT_EXAMPLE)
     event_id, changes = parse_editevent(text, current_lookup=context.events.find)
     before = context.events.get(event_id)
     edited = await context.events.edit(event_id, actor=actor_of(update), **changes)
@@ -47,7 +48,8 @@ async def editevent(update: Update, context: BotContext) -> None:
     )
     notes = time_notes(edited) if "start" in changes else ""
     notes += translations_note(before, edited)
-    await reply(update, f"Updated (version {edited.sequence}):\n\n{details}{notes}")
+    head = _("Updated (version {version}):", version=edited.sequence)
+    await reply(update, f"{head}\n\n{details}{notes}")
 
 
 @user_errors
@@ -55,12 +57,15 @@ async def cancelevent(update: Update, context: BotContext) -> None:
     """Cancel an event: it stays in the feed as cancelled and its followers are told."""
     event_id = first_argument(update)
     if not event_id:
-        raise InvalidInput("which event?", example="/cancelevent putin-new-delhi-2025")
+        raise InvalidInput(_("which event?"), example="/cancelevent putin-new-delhi-2025")
     cancelled = await context.events.cancel(event_id.lower(), actor=actor_of(update))
     await reply(
         update,
-        f"Cancelled <b>{escape(cancelled.title)}</b>. It stays in the calendar feed marked "
-        "cancelled, and the chats following it have been told.",
+        _(
+            "Cancelled {title}. It stays in the calendar feed marked cancelled, and the chats "
+            "following it have been told.",
+            title=f"<b>{escape(cancelled.title)}</b>",
+        ),
     )
 
 
@@ -80,8 +85,10 @@ async def importics(update: Update, context: BotContext) -> None:
         done = await imports.from_url(url, actor=actor, floating_zone=floating_zone)
     else:
         raise InvalidInput(
-            "attach an .ics file with /importics as its caption, reply /importics to one, "
-            "or give a URL",
+            _(
+                "attach an .ics file with /importics as its caption, reply /importics to one, "
+                "or give a URL"
+            ),
             example=IMPORTICS_EXAMPLE,
         )
     await reply(update, import_summary(done.report, done.results))
@@ -93,20 +100,25 @@ async def broadcast(update: Update, context: BotContext) -> None:
     text = command_text(update)
     if not text:
         raise InvalidInput(
-            "what should I send?", example="/broadcast The summit has moved to 5 December."
+            _("what should I send?"), example="/broadcast The summit has moved to 5 December."
         )
     html = f"📢 {escape(text)}"
     # Recorded now, so it is saved with this update (exactly once); sent in the background.
     broadcast_id = context.services.broadcaster.begin(html, actor=actor_of(update))
-    await reply(update, f"Sending to {context.subscriptions.count()} subscribers…")
+    count = context.subscriptions.count()
+    await reply(update, _("Sending to {count} subscribers…", count=count))
+    lang = current_language()  # the report comes later, outside this update's handling
 
     async def send_and_report() -> None:
         outcomes = await context.services.broadcaster.send(broadcast_id, html)
-        await reply(
-            update,
-            f"Broadcast done: {outcomes[Outcome.SENT]} sent, {outcomes[Outcome.FAILED]} failed, "
-            f"{outcomes[Outcome.GONE]} chats gone (unsubscribed).",
-        )
+        with speaking(lang):
+            done = _(
+                "Broadcast done: {sent} sent, {failed} failed, {gone} chats gone (unsubscribed).",
+                sent=outcomes[Outcome.SENT],
+                failed=outcomes[Outcome.FAILED],
+                gone=outcomes[Outcome.GONE],
+            )
+        await reply(update, done)
 
     context.application.create_task(send_and_report(), update=update, name="broadcast")
 

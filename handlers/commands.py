@@ -170,21 +170,32 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "addsource",
         upstream.addsource,
-        "poll an upstream calendar: /addsource <.ics url> [topics…] [tz=Area/City]",
+        N_("poll an upstream calendar: /addsource <.ics url> [topics…] [tz=Area/City]"),
         A,
     ),
-    Command("sources", upstream.sources, "upstream calendars and their health", A),
+    Command("sources", upstream.sources, N_("upstream calendars and their health"), A),
     Command(
-        "rmsource", upstream.rmsource, "stop polling a calendar (events stay): /rmsource <id>", A
+        "rmsource",
+        upstream.rmsource,
+        N_("stop polling a calendar (events stay): /rmsource <id>"),
+        A,
     ),
     Command(
-        "applysource", upstream.applysource, "apply a calendar's held change: /applysource <id>", A
+        "applysource",
+        upstream.applysource,
+        N_("apply a calendar's held change: /applysource <id>"),
+        A,
     ),
     Command(
-        "discardsource", upstream.discardsource, "discard a held change: /discardsource <id>", A
+        "discardsource",
+        upstream.discardsource,
+        N_("discard a held change: /discardsource <id>"),
+        A,
     ),
-    Command("suggestions", suggested.suggestions, "meetings the news announced: add or ignore", A),
-    Command("watch", suggested.watch, "names the news is read for: /watch add|rm <name>", A),
+    Command(
+        "suggestions", suggested.suggestions, N_("meetings the news announced: add or ignore"), A
+    ),
+    Command("watch", suggested.watch, N_("names the news is read for: /watch add|rm <name>"), A),
 )
 
 
@@ -222,7 +233,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     )
     application.add_handler(
         CallbackQueryHandler(
-            admin_only(suggested.suggestion_button), pattern=suggested.SUGGESTION_PATTERN
+            in_chat_language(admin_only(suggested.suggestion_button)),
+            pattern=suggested.SUGGESTION_PATTERN,
         )
     )
     application.add_handler(InlineQueryHandler(inline.search))  # @bot <words>, in any chat

@@ -147,7 +147,7 @@ async def download(
 ) -> bytes:
     """The attached file's bytes; one over ``max_bytes`` is refused before it is fetched."""
     if (document.file_size or 0) > max_bytes:
-        raise error(f"the file is over {max_bytes:,} bytes")
+        raise error(_("the file is over {limit} bytes", limit=f"{max_bytes:,}"))
     telegram_file = await context.bot.get_file(document.file_id)
     return bytes(await telegram_file.download_as_bytearray())
 

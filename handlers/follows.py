@@ -30,7 +30,7 @@ def _event_id(update: Update, command: str) -> str:
     event_id = first_argument(update)
     if not event_id:
         raise InvalidInput(
-            "which event? Give its id (/upcoming lists them)",
+            _("which event? Give its id (/upcoming lists them)"),
             example=f"/{command} putin-new-delhi-2025",
         )
     return event_id

@@ -9,6 +9,7 @@ from telegram import Update
 from bot.telegram.context import BotContext
 from bot.wording.replies import opml_report, source_status
 from calendars.errors import InvalidInput
+from calendars.i18n import _, ngettext
 from calendars.limits import OPML_FILE_BYTES
 from calendars.news.opml import OpmlInvalid
 from handlers.common import (
@@ -32,7 +33,7 @@ async def addfeed(update: Update, context: BotContext) -> None:
     """Watch a news source; its first poll happens at once."""
     words = command_text(update).split()
     if not words:
-        raise InvalidInput("which feed? Give its URL, then any topics", example=_ADDFEED_EXAMPLE)
+        raise InvalidInput(_("which feed? Give its URL, then any topics"), example=_ADDFEED_EXAMPLE)
     url, rest = words[0], words[1:]
     backfill = "backfill" in rest
     tags = [w for w in rest if w != "backfill"]
@@ -40,18 +41,27 @@ async def addfeed(update: Update, context: BotContext) -> None:
         url, tags, actor=actor_of(update), backfill=backfill
     )
     if result.status == "error":
-        error = escape(result.error or "")
-        outcome = f"First poll failed: {error}. I will retry with backoff; /feeds shows it."
+        outcome = _(
+            "First poll failed: {error}. I will retry with backoff; /feeds shows it.",
+            error=escape(result.error or ""),
+        )
     elif backfill:
-        outcome = (
-            f"First poll: {result.new_articles} items; "
-            f"followers were told about the {result.matched} that match events."
+        outcome = _(
+            "First poll: {count} items; followers were told about the {matched} that match events.",
+            count=result.new_articles,
+            matched=result.matched,
         )
     else:
-        outcome = f"First poll: {result.new_articles} items marked as seen (no flood of old news)."
-    await reply(
-        update, f"Watching <code>{escape(source.id)}</code> {escape(source.url)}\n{outcome}"
+        outcome = _(
+            "First poll: {count} items marked as seen (no flood of old news).",
+            count=result.new_articles,
+        )
+    watching = _(
+        "Watching {id} {url}",
+        id=f"<code>{escape(source.id)}</code>",
+        url=escape(source.url),
     )
+    await reply(update, f"{watching}\n{outcome}")
 
 
 @user_errors
@@ -60,11 +70,16 @@ async def rmfeed(update: Update, context: BotContext) -> None:
     target = command_text(update)
     if not target:
         raise InvalidInput(
-            "which feed? Give its id from /feeds or its URL", example="/rmfeed f1a2b3c4"
+            _("which feed? Give its id from /feeds or its URL"), example="/rmfeed f1a2b3c4"
         )
     removed = context.services.news.sources.remove(target, actor=actor_of(update))
     await reply(
-        update, f"Stopped watching <code>{escape(removed.id)}</code> {escape(removed.url)}."
+        update,
+        _(
+            "Stopped watching {id} {url}.",
+            id=f"<code>{escape(removed.id)}</code>",
+            url=escape(removed.url),
+        ),
     )
 
 
@@ -73,11 +88,12 @@ async def feeds(update: Update, context: BotContext) -> None:
     """Every news source with its health: last success, last error, items seen, next poll."""
     listed = context.services.news.sources.all()
     if not listed:
-        await reply(update, f"No feeds yet. Add one: {escape(_ADDFEED_EXAMPLE)}")
+        await reply(update, _("No feeds yet. Add one: {example}", example=escape(_ADDFEED_EXAMPLE)))
         return
     now = context.now()
     blocks = [source_status(source, now=now) for source in listed]
-    await reply(update, f"<b>{len(listed)} news feeds</b>\n\n" + "\n\n".join(blocks))
+    head = ngettext("{count} news feed", "{count} news feeds", len(listed))
+    await reply(update, f"<b>{head}</b>\n\n" + "\n\n".join(blocks))
 
 
 @user_errors
@@ -86,7 +102,7 @@ async def importopml(update: Update, context: BotContext) -> None:
     document = attached_document(update)
     if document is None:
         raise InvalidInput(
-            "attach an OPML file with /importopml as its caption, or reply /importopml to one"
+            _("attach an OPML file with /importopml as its caption, or reply /importopml to one")
         )
     data = await download(context, document, max_bytes=OPML_FILE_BYTES, error=OpmlInvalid)
     report = await context.services.news.sources.import_opml(data, actor=actor_of(update))

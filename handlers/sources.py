@@ -13,6 +13,7 @@ from bot.wording.sources import (
     sources_list,
 )
 from calendars.errors import InvalidInput
+from calendars.i18n import _
 from calendars.upstream.arguments import parse_addsource
 from handlers.common import actor_of, command_text, reply, user_errors
 
@@ -45,7 +46,7 @@ def _target(update: Update, command: str) -> str:
     target = command_text(update)
     if not target:
         raise InvalidInput(
-            "which calendar? Give its id from /sources or its URL",
+            _("which calendar? Give its id from /sources or its URL"),
             example=f"/{command} s1a2b3c4",
         )
     return target

@@ -20,6 +20,7 @@ from bot.wording.suggestions import (
     watching,
 )
 from calendars.errors import InvalidInput, NotFound
+from calendars.i18n import _
 from calendars.news.suggested_events import suggested_event
 from calendars.news.watch_commands import WATCH_ADD_EXAMPLE, parse_watch_add
 from handlers.common import actor_of, chat_zone, command_text, reply, user_errors
@@ -28,9 +29,7 @@ __all__ = ["SUGGESTION_PATTERN", "keyboard", "suggestion_button", "suggestions",
 
 MAX_LISTED = 10  # messages one /suggestions sends (each carries its own buttons)
 SUGGESTION_PATTERN = f"^{SUGGESTION_PREFIX}:(add|ign):"
-_WATCH_USAGE = (
-    f"/watch lists the names; /watch add … ; /watch rm <name>. Example: {WATCH_ADD_EXAMPLE}"
-)
+_WATCH_USAGE = f"/watch · /watch add … · /watch rm <name> · {WATCH_ADD_EXAMPLE}"
 
 
 def keyboard(suggestion_id: str) -> InlineKeyboardMarkup:
@@ -50,7 +49,10 @@ async def suggestions(update: Update, context: BotContext) -> None:
         await reply(update, text, reply_markup=keyboard(suggestion.id))
     if len(waiting) > len(shown):
         more = len(waiting) - len(shown)
-        await reply(update, f"…and {more} more: add or ignore these, then /suggestions again.")
+        await reply(
+            update,
+            _("…and {count} more: add or ignore these, then /suggestions again.", count=more),
+        )
 
 
 async def suggestion_button(update: Update, context: BotContext) -> None:
@@ -58,12 +60,12 @@ async def suggestion_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None or not query.data:
         return
-    _, action, suggestion_id = query.data.split(":", 2)
+    _prefix, action, suggestion_id = query.data.split(":", 2)
     service = context.services.suggestions
     try:
         if action == "ign":
             ignored = service.ignore(suggestion_id, actor=actor_of(update))
-            await query.answer(f"Ignored: {ignored.title}"[:190])
+            await query.answer(_("Ignored: {title}", title=ignored.title)[:190])
             await query.edit_message_reply_markup(None)
             return
         suggestion = service.get(suggestion_id)
@@ -77,19 +79,20 @@ async def suggestion_button(update: Update, context: BotContext) -> None:
     except (InvalidInput, NotFound) as exc:
         await query.answer(str(exc)[:190], show_alert=True)
         return
-    await query.answer(f"Added {added.id}"[:190])
+    await query.answer(_("Added {id}", id=added.id)[:190])
     await query.edit_message_reply_markup(None)
     details = event_details(
         added, zone=chat_zone(update, context), now=context.now(), meta=context.meta
     )
-    await reply(update, f"Added <code>{escape(added.id)}</code> as rumoured:\n\n{details}")
+    head = _("Added {id} as rumoured:", id=f"<code>{escape(added.id)}</code>")
+    await reply(update, f"{head}\n\n{details}")
 
 
 @user_errors
 async def watch(update: Update, context: BotContext) -> None:
     """``/watch``, ``/watch add <name> [aliases…] [kind=…] [topics=…]``, ``/watch rm <name>``."""
     service = context.services.suggestions
-    action, _, rest = command_text(update).partition(" ")
+    action, _space, rest = command_text(update).partition(" ")
     rest = rest.strip()
     if not action:
         await reply(update, watch_list(service.configured, service.added()))
@@ -99,9 +102,15 @@ async def watch(update: Update, context: BotContext) -> None:
         await reply(update, watching(service.known(name.name) or name))
     elif action.lower() in ("rm", "remove"):
         if not rest:
-            raise InvalidInput("which name?", example="/watch rm Zelensky")
+            raise InvalidInput(_("which name?"), example="/watch rm Zelensky")
         spelled = rest.strip('"')
         service.unwatch(spelled, actor=actor_of(update))
         await reply(update, unwatched(spelled, still=service.known(spelled)))
     else:
-        raise InvalidInput(f"unknown /watch {action[:20]!r}", example=_WATCH_USAGE)
+        raise InvalidInput(
+            _(
+                "unknown /watch {action}: use /watch, /watch add or /watch rm",
+                action=repr(action[:20]),
+            ),
+            example=_WATCH_USAGE,
+        )

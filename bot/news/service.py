@@ -21,6 +21,7 @@ from bot.news.sources import NewsSources
 from bot.services.events import EventService
 from bot.store import Store
 from calendars.errors import InvalidInput
+from calendars.i18n import _
 from calendars.news.articles import Article
 from calendars.news.sources import NewsSource
 
@@ -85,7 +86,7 @@ class NewsService:
         if result.refused:
             self.sources.remove(source.id, actor=actor)
             raise InvalidInput(
-                f"not watching {source.url[:100]}: {result.error}",
+                _("not watching {url}: {error}", url=source.url[:100], error=result.error),
                 example="/addfeed https://www.thehindu.com/news/international/feeder/default.rss",
             )
         return source, result

@@ -11,6 +11,7 @@ from datetime import datetime
 from bot.store import Store
 from calendars.errors import InvalidInput, NotFound
 from calendars.events import normalise_tag
+from calendars.i18n import _
 from calendars.news.opml import OpmlSource, export_opml, parse_opml
 from calendars.news.sources import NewsSource, source_id_for
 from calendars.urls import check_http_url
@@ -45,7 +46,7 @@ class NewsSources:
     def get(self, source_id: str) -> NewsSource:
         source = self._store.news_sources.get(source_id)
         if source is None:
-            raise NotFound(f"no news source {source_id!r}; /feeds lists them")
+            raise NotFound(_("no news source {id}; /feeds lists them", id=repr(source_id)))
         return source
 
     def add(
@@ -61,7 +62,8 @@ class NewsSources:
         source_id = source_id_for(url)
         if self._store.news_sources.get(source_id) is not None:
             raise InvalidInput(
-                f"that feed is already watched as {source_id}", example=f"/rmfeed {source_id}"
+                _("that feed is already watched as {id}", id=source_id),
+                example=f"/rmfeed {source_id}",
             )
         now = self._clock()
         source = NewsSource(
@@ -87,7 +89,7 @@ class NewsSources:
             source_id_for(text)
         )
         if source is None:
-            raise NotFound(f"no feed {text[:80]!r}; /feeds lists them")
+            raise NotFound(_("no feed {id}; /feeds lists them", id=repr(text[:80])))
         self._store.news_sources.remove(source.id)
         self._store.audit.append(
             actor=actor, action="feed.remove", detail=source.id, at=self._clock()

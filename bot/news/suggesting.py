@@ -27,6 +27,7 @@ from bot.store import Store
 from bot.wording.suggestions import suggestion_buttons, suggestion_notice
 from calendars.errors import InvalidInput, NotFound
 from calendars.events import Coverage, Event, Status
+from calendars.i18n import _, speaking
 from calendars.news.announcements import Announcement, WatchList, WatchName
 from calendars.news.articles import Article
 from calendars.news.suggestions import (
@@ -106,8 +107,16 @@ class SuggestionService:
     def unwatch(self, name: str, *, actor: str) -> None:
         if not self._store.watch_additions.remove(name):
             configured = any(n.name.casefold() == name.casefold() for n in self.configured)
-            where = "it comes from config/watch.toml" if configured else "it is not watched"
-            raise NotFound(f"no name {name[:80]!r} added with /watch add: {where}")
+            shown = repr(name[:80])
+            if configured:
+                raise NotFound(
+                    _(
+                        "no name {name} added with /watch add: it comes from {file}",
+                        name=shown,
+                        file="config/watch.toml",
+                    )
+                )
+            raise NotFound(_("no name {name} added with /watch add: it is not watched", name=shown))
         self._store.audit.append(actor=actor, action="watch.rm", detail=name, at=self._clock())
         self.watch_list = self._current_list()
 
@@ -209,15 +218,16 @@ class SuggestionService:
 
     async def notify(self, suggestions: Sequence[Suggestion]) -> None:
         """One notice per suggestion and admin, ever (the delivery key sees to it)."""
-        deliveries = [
-            (
-                f"suggestion:{s.id}/{admin}",
-                Subscriber(id=str(admin), title=f"admin {admin}"),
-                Outgoing(suggestion_notice(s), buttons=suggestion_buttons(s.id)),
-            )
-            for s in suggestions
-            for admin in self._admins
-        ]
+        chats = {admin: self._store.subscribers.get(str(admin)) for admin in self._admins}
+        deliveries = []
+        for s in suggestions:
+            for admin, chat in chats.items():
+                with speaking(chat.language if chat else None):  # its /lang, else English
+                    outgoing = Outgoing(suggestion_notice(s), buttons=suggestion_buttons(s.id))
+                key = f"suggestion:{s.id}/{admin}"
+                deliveries.append(
+                    (key, Subscriber(id=str(admin), title=f"admin {admin}"), outgoing)
+                )
         await self._broadcaster.deliver_all(deliveries)
         for suggestion in suggestions:
             current = self._store.suggestions.get(suggestion.id)
@@ -256,7 +266,9 @@ class SuggestionService:
     def get(self, suggestion_id: str) -> Suggestion:
         found = self._store.suggestions.get(suggestion_id)
         if found is None:
-            raise NotFound(f"no suggestion {suggestion_id[:20]!r}; /suggestions lists them")
+            raise NotFound(
+                _("no suggestion {id}; /suggestions lists them", id=repr(suggestion_id[:20]))
+            )
         return found
 
     def editable(self, suggestion_id: str) -> Suggestion:
@@ -267,7 +279,9 @@ class SuggestionService:
     def _open(self, suggestion_id: str) -> Suggestion:
         suggestion = self.get(suggestion_id)
         if suggestion.state is SuggestionState.ADDED:
-            raise InvalidInput(f"already added as /event {suggestion.event_id}")
+            raise InvalidInput(
+                _("already added as {command}", command=f"/event {suggestion.event_id}")
+            )
         return suggestion
 
     def ignore(self, suggestion_id: str, *, actor: str) -> Suggestion:

@@ -67,7 +67,9 @@ class EventService:
 
     async def add(self, event: Event, *, actor: str) -> Event:
         if event.id in self._store.events:
-            raise InvalidEvent(f"an event with id {event.id!r} already exists; edit it instead")
+            raise InvalidEvent(
+                _("an event with id {id} already exists; edit it instead", id=repr(event.id))
+            )
         return await self._commit(event.as_new(now=self._clock()), actor=actor, action="add")
 
     async def upsert(self, event: Event, *, actor: str) -> str:

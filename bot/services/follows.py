@@ -15,6 +15,7 @@ from bot.store import Store
 from calendars.errors import NotFound
 from calendars.events import Event
 from calendars.follows import id_digest
+from calendars.i18n import _
 from calendars.subscribers import Subscriber
 
 if TYPE_CHECKING:
@@ -38,7 +39,9 @@ def _find(store: Store, event_id: str) -> Event:
     if event is None and event_id.startswith("#"):  # a Follow button's digest of a long id
         event = next((e for e in store.events.all() if id_digest(e.id) == event_id[1:]), None)
     if event is None:
-        raise NotFound(f"no event with id {event_id.strip()[:64]!r}; /upcoming lists the ids")
+        raise NotFound(
+            _("no event with id {id}; /upcoming lists the ids", id=repr(event_id.strip()[:64]))
+        )
     return event
 
 

@@ -13,6 +13,7 @@ import httpx
 from bot.fetch.client import fetch_limited
 from bot.services.events import EventService
 from calendars.errors import InvalidCalendarFile
+from calendars.i18n import _
 from calendars.ical.importer import ImportReport, parse_ics
 from calendars.ical.render import CalendarMeta
 from calendars.limits import ICAL_FILE_BYTES
@@ -46,7 +47,9 @@ class ImportService:
     async def from_url(self, url: str, *, actor: str, floating_zone: str) -> ImportDone:
         fetched = await fetch_limited(self._http, url, max_bytes=ICAL_FILE_BYTES)
         if fetched.status != 200:
-            raise InvalidCalendarFile(f"the URL answered HTTP {fetched.status}, not a calendar")
+            raise InvalidCalendarFile(
+                _("the URL answered HTTP {status}, not a calendar", status=fetched.status)
+            )
         return await self.from_bytes(fetched.content, actor=actor, floating_zone=floating_zone)
 
     async def from_bytes(self, data: bytes, *, actor: str, floating_zone: str) -> ImportDone:

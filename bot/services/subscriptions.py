@@ -143,12 +143,15 @@ class SubscriptionService:
         name = channel.name
         if not channel.is_channel:
             raise InvalidInput(
-                f"{name} is not a channel; use /start in groups", example="/addchannel @name"
+                _("{name} is not a channel; use /start in groups", name=name),
+                example="/addchannel @name",
             )
         if not channel.bot_is_admin:
-            raise InvalidInput(f"make me an admin of {name} who can post messages, then try again")
+            raise InvalidInput(
+                _("make me an admin of {name} who can post messages, then try again", name=name)
+            )
         if not channel.user_is_admin and not channel.user_is_bot_admin:
-            raise InvalidInput(f"only admins of {name} can subscribe it")
+            raise InvalidInput(_("only admins of {name} can subscribe it", name=name))
         return self.subscribe(ChatRef(id=channel.id, kind="channel", title=channel.title))
 
     def count(self) -> int:
@@ -211,7 +214,7 @@ class SubscriptionService:
         subscriber = self.get(chat_id)
         if subscriber is None:
             if reset:
-                raise NotFound("this chat has no private calendar: send /start first")
+                raise NotFound(_("this chat has no private calendar: send /start first"))
             return ChatCalendar(topics=[], feed_token=None)
         if reset or subscriber.feed_token is None:
             subscriber = subscriber.replace(feed_token=new_feed_token())

@@ -21,6 +21,7 @@ from bot.upstream.poller import SyncOutcome, UpstreamPoller
 from bot.upstream.sources import UpstreamSources
 from bot.wording.sources import ADDSOURCE_EXAMPLE, held_notice
 from calendars.errors import InvalidInput
+from calendars.i18n import _, worded_in
 from calendars.subscribers import Subscriber
 from calendars.upstream.source import HeldChange, UpstreamSource
 
@@ -42,6 +43,7 @@ class UpstreamService:
         our_host: str | None = None,
     ) -> None:
         self._broadcaster = broadcaster
+        self._store = store
         self._admins = admins
         self.poller = UpstreamPoller(
             store=store,
@@ -67,7 +69,8 @@ class UpstreamService:
         if outcome.refused:
             self.sources.remove(source.id, actor=actor)
             raise InvalidInput(
-                f"not polling {source.url[:100]}: {outcome.error}", example=ADDSOURCE_EXAMPLE
+                _("not polling {url}: {error}", url=source.url[:100], error=outcome.error),
+                example=ADDSOURCE_EXAMPLE,
             )
         return self.sources.find(source.id), outcome
 
@@ -76,20 +79,24 @@ class UpstreamService:
         source = self.sources.find(id_or_url)
         if source.held is None:
             raise InvalidInput(
-                f"{source.id} has no held change; /sources shows which do",
+                _("{id} has no held change; /sources shows which do", id=source.id),
                 example=f"/applysource {source.id}",
             )
         outcome = await self.poller.poll(source.id, force=True)
         return self.sources.find(source.id), outcome
 
     async def _tell_admins(self, source: UpstreamSource, held: HeldChange) -> None:
-        text = held_notice(source, held)
         stamp = held.at.strftime("%Y%m%dT%H%M%S")
         await self._broadcaster.deliver_all(
             (
                 f"source-held:{source.id}@{stamp}/{admin}",
                 Subscriber(id=str(admin), kind="private", title="admin"),
-                Outgoing(text),
+                Outgoing(worded_in(self._language_of(admin), held_notice, source, held)),
             )
             for admin in sorted(self._admins())
         )
+
+    def _language_of(self, admin: int) -> str | None:
+        """The admin's private chat's /lang when it is subscribed; None (English) else."""
+        chat = self._store.subscribers.get(str(admin))
+        return chat.language if chat else None

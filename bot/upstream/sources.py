@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from bot.store import Store
 from calendars.errors import InvalidInput, NotFound
 from calendars.events import normalise_tag
+from calendars.i18n import _
 from calendars.time.zones import zone_or_none
 from calendars.upstream.source import UpstreamSource, upstream_source_id
 from calendars.urls import check_http_url
@@ -41,7 +42,7 @@ class UpstreamSources:
         if source is None and "://" in text:
             source = self._store.upstream_sources.get(upstream_source_id(text))
         if source is None:
-            raise NotFound(f"no upstream calendar {text[:80]!r}; /sources lists them")
+            raise NotFound(_("no upstream calendar {id}; /sources lists them", id=repr(text[:80])))
         return source
 
     def event_count(self, source_id: str) -> int:
@@ -65,14 +66,17 @@ class UpstreamSources:
         source_id = upstream_source_id(url)
         if self._store.upstream_sources.get(source_id) is not None:
             raise InvalidInput(
-                f"that calendar is already polled as {source_id}",
+                _("that calendar is already polled as {id}", id=source_id),
                 example=f"/rmsource {source_id}",
             )
         if zone is not None:
             found = zone_or_none(zone)
             if found is None:
                 raise InvalidInput(
-                    f"unknown time zone {zone[:60]!r}: give an IANA name after tz=",
+                    _(
+                        "unknown time zone {zone}: give an IANA name after tz=",
+                        zone=repr(zone[:60]),
+                    ),
                     example=_EXAMPLE,
                 )
             zone = found.key
@@ -109,7 +113,7 @@ class UpstreamSources:
         source = self.find(id_or_url)
         if source.held is None:
             raise InvalidInput(
-                f"{source.id} has no held change; /sources shows which do",
+                _("{id} has no held change; /sources shows which do", id=source.id),
                 example=f"/discardsource {source.id}",
             )
         kept = dataclasses.replace(source, held=None, discarded_hash=source.held.body_hash)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from html import escape
 
+from calendars.i18n import _, ngettext
 from calendars.ical.importer import ImportReport
 
 __all__ = ["import_summary"]
@@ -24,24 +25,43 @@ EXAMPLES = 3
 def import_summary(report: ImportReport, results: Mapping[str, int]) -> str:
     """The reply: counts, the zone used for floating times, skips by reason, what was left out."""
     lines = [
-        f"Imported: {results.get('added', 0)} added, {results.get('updated', 0)} updated, "
-        f"{results.get('unchanged', 0)} unchanged, {len(report.skipped)} skipped."
+        _(
+            "Imported: {added} added, {updated} updated, {unchanged} unchanged, {skipped} skipped.",
+            added=results.get("added", 0),
+            updated=results.get("updated", 0),
+            unchanged=results.get("unchanged", 0),
+            skipped=len(report.skipped),
+        )
     ]
     if report.floating_zone is not None:
         lines.append(
-            f"Times and dates given without a time zone were read in "
-            f"<b>{escape(report.floating_zone)}</b>; to read them in another, add "
-            "<code>tz=Area/City</code> to /importics (e.g. <code>tz=Asia/Kolkata</code>)."
+            _(
+                "Times and dates given without a time zone were read in {zone}; to read "
+                "them in another, add {tz} to /importics (e.g. {example}).",
+                zone=f"<b>{escape(report.floating_zone)}</b>",
+                tz="<code>tz=Area/City</code>",
+                example="<code>tz=Asia/Kolkata</code>",
+            )
         )
     lines += _skips(report)
     if report.left_out:
         days = sorted(event.starts_at.date() for event in report.left_out)
         lines.append(
-            f"⚠️ Left out {len(report.left_out)} more events: one import takes at most "
-            f"{report.limit}, upcoming events first, then the most recent. Those left out "
-            f"start between {days[0]:%Y-%m-%d} and {days[-1]:%Y-%m-%d} (UTC): to import them, "
-            "export that date range (or cut those events into a file of their own) and "
-            "import it with /importics."
+            "⚠️ "
+            + ngettext(
+                "Left out {count} more event: one import takes at most {limit}, upcoming "
+                "events first, then the most recent. It starts between {first} and {last} "
+                "(UTC): to import it, export that date range (or cut it into a file of its "
+                "own) and import it with /importics.",
+                "Left out {count} more events: one import takes at most {limit}, upcoming "
+                "events first, then the most recent. Those left out start between {first} "
+                "and {last} (UTC): to import them, export that date range (or cut those "
+                "events into a file of their own) and import it with /importics.",
+                len(report.left_out),
+                limit=report.limit,
+                first=f"{days[0]:%Y-%m-%d}",
+                last=f"{days[-1]:%Y-%m-%d}",
+            )
         )
     return "\n".join(lines)
 
@@ -51,12 +71,24 @@ def _skips(report: ImportReport) -> list[str]:
     for skip in report.skipped:
         by_reason.setdefault(skip.reason, []).append(skip.label)
     ranked = sorted(by_reason.items(), key=lambda item: -len(item[1]))  # stable: file order
-    lines = ["Skipped:"] if ranked else []
+    lines = [_("Skipped:")] if ranked else []
     for reason, labels in ranked[:MAX_REASONS]:
         examples = ", ".join(escape(label) for label in labels[:EXAMPLES])
-        more = f" and {len(labels) - EXAMPLES} more" if len(labels) > EXAMPLES else ""
-        lines.append(f"• {len(labels)} × {escape(reason)}: {examples}{more}")
+        if len(labels) > EXAMPLES:
+            examples = _(
+                "{examples} and {more} more", examples=examples, more=len(labels) - EXAMPLES
+            )
+        lines.append(f"• {len(labels)} × {escape(reason)}: {examples}")
     if len(ranked) > MAX_REASONS:
-        rest = sum(len(labels) for _, labels in ranked[MAX_REASONS:])
-        lines.append(f"• {rest} more, for {len(ranked) - MAX_REASONS} other reasons")
+        rest = sum(len(labels) for _reason, labels in ranked[MAX_REASONS:])
+        others = len(ranked) - MAX_REASONS
+        lines.append(
+            "• "
+            + ngettext(
+                "{rest} more, for {count} other reason",
+                "{rest} more, for {count} other reasons",
+                others,
+                rest=rest,
+            )
+        )
     return lines

@@ -102,58 +102,98 @@ def event_details(
 
 def source_status(source: NewsSource, *, now: datetime) -> str:
     """One news source in /feeds: health, last success or error, items seen, next poll."""
+    lang = current_language()
     head = (
         f"{'⚠️' if source.failing else '✅'} <b>{escape(source.name)}</b> · "
         f"<code>{escape(source.id)}</code>"
     )
     lines = [head, escape(source.url)]
     if source.tags:
-        lines.append("Topics: " + escape(", ".join(source.tags)))
+        lines.append(_("Topics: {topics}", topics=escape(", ".join(source.tags))))
     if source.last_success:
         lines.append(
-            f"Last success {format_relative(source.last_success, now)}, "
-            f"{source.items_seen} items seen"
+            _(
+                "Last success {when}, {count} items seen",
+                when=format_relative(source.last_success, now, lang),
+                count=source.items_seen,
+            )
         )
     elif not source.last_error:
-        lines.append("Not polled yet")
+        lines.append(_("Not polled yet"))
     if source.errors and source.last_error and source.last_error_at:
-        lines.append(
-            f"{'Failing' if source.failing else 'Last error'} ({source.errors} in a row, "
-            f"{format_relative(source.last_error_at, now)}): {escape(source.last_error)}"
-        )
+        fields = {
+            "count": source.errors,
+            "when": format_relative(source.last_error_at, now, lang),
+            "error": escape(source.last_error),
+        }
+        if source.failing:
+            lines.append(_("Failing ({count} in a row, {when}): {error}", **fields))
+        else:
+            lines.append(_("Last error ({count} in a row, {when}): {error}", **fields))
     if source.warning:
-        lines.append(f"Warning: {escape(source.warning)}")
-    lines.append(f"Next poll {format_relative(source.next_poll, now)}")
+        lines.append(_("Warning: {warning}", warning=escape(source.warning)))
+    lines.append(_("Next poll {when}", when=format_relative(source.next_poll, now, lang)))
     return "\n".join(lines)
 
 
+# Telegram's chat types, as /stats counts subscribers by them.
+_CHAT_KINDS = {
+    "private": N_("private"),
+    "group": N_("group"),
+    "supergroup": N_("supergroup"),
+    "channel": N_("channel"),
+}
+
+
 def stats_text(stats: InstanceStats, *, now: datetime) -> str:
-    by_kind = (
-        ", ".join(f"{kind} {count}" for kind, count in sorted(stats.subscribers_by_kind.items()))
-        or "none"
-    )
+    lang = current_language()
+    by_kind = ", ".join(
+        f"{_(_CHAT_KINDS[kind]) if kind in _CHAT_KINDS else kind} {count}"
+        for kind, count in sorted(stats.subscribers_by_kind.items())
+    ) or _("none")
     deliveries, news = stats.deliveries, stats.news
     last = news.last_cycle
-    polled = f"last poll {format_relative(last, now)}" if last else "not polled yet"
+    polled = (
+        _("last poll {when}", when=format_relative(last, now, lang))
+        if last
+        else _("not polled yet")
+    )
     return "\n".join(
         [
-            "<b>SummitWatch statistics</b>",
-            f"Subscribers: {stats.subscribers} ({escape(by_kind)})",
-            f"Events: {stats.events} ({stats.upcoming} upcoming, {stats.cancelled} cancelled)",
-            f"Messages: {deliveries.get('sent', 0)} sent, "
-            f"{deliveries.get('failed', 0)} failed, "
-            f"{deliveries.get('gone', 0)} to chats that were gone, "
-            f"{deliveries.get('skipped', 0)} reminders skipped",
-            f"News: {news.sources} feeds ({news.failing} failing), "
-            f"{news.articles} articles kept, {polled}",
+            "<b>" + escape(_("SummitWatch statistics")) + "</b>",
+            _("Subscribers: {count} ({kinds})", count=stats.subscribers, kinds=escape(by_kind)),
+            _(
+                "Events: {count} ({upcoming} upcoming, {cancelled} cancelled)",
+                count=stats.events,
+                upcoming=stats.upcoming,
+                cancelled=stats.cancelled,
+            ),
+            _(
+                "Messages: {sent} sent, {failed} failed, {gone} to chats that were gone, "
+                "{skipped} reminders skipped",
+                sent=deliveries.get("sent", 0),
+                failed=deliveries.get("failed", 0),
+                gone=deliveries.get("gone", 0),
+                skipped=deliveries.get("skipped", 0),
+            ),
+            _(
+                "News: {count} feeds ({failing} failing), {articles} articles kept, {polled}",
+                count=news.sources,
+                failing=news.failing,
+                articles=news.articles,
+                polled=polled,
+            ),
         ]
     )
 
 
 def opml_report(report: OpmlImport) -> str:
     lines = [
-        f"Added {report.added} feeds, skipped {len(report.skipped)}. "
-        "New feeds are polled within a minute."
+        _(
+            "Added {added} feeds, skipped {skipped}. New feeds are polled within a minute.",
+            added=report.added,
+            skipped=len(report.skipped),
+        )
     ]
     lines += [f"• {escape(s)}" for s in report.skipped[:20]]
     return "\n".join(lines)
@@ -322,11 +362,21 @@ def time_notes(event: Event) -> str:
     """Which pass of a repeated hour was taken, and legacy-zone warnings, for the admin."""
     notes = wall_clock_notes(event.start, event.end, event.timezone)
     if not event.dated:
-        notes.append(
-            f"Known only to the {event.precision.value}: no reminders and not in calendar "
-            f"feeds until it has a day (/editevent {event.id} when=YYYY-MM-DD)."
-        )
+        known = _KNOWN_ONLY.get(event.precision.value, _KNOWN_ONLY["month"])
+        notes.append(_(known, command=f"/editevent {event.id} when=YYYY-MM-DD"))
     return "".join(f"\nℹ️ {escape(note)}" for note in notes)
+
+
+_KNOWN_ONLY = {
+    "month": N_(
+        "Known only to the month: no reminders and not in calendar feeds until it has a day "
+        "({command})."
+    ),
+    "year": N_(
+        "Known only to the year: no reminders and not in calendar feeds until it has a day "
+        "({command})."
+    ),
+}
 
 
 def help_text(commands: Sequence[tuple[str, str]], admin: Sequence[tuple[str, str]]) -> str:

@@ -25,6 +25,7 @@ from icalendar import Component
 
 from calendars.errors import InvalidCalendarFile, InvalidEvent
 from calendars.events import SLUG_RE, Event
+from calendars.i18n import N_, _
 from calendars.ical.moments import (
     FileContext,
     SkipEvent,
@@ -44,9 +45,10 @@ from calendars.text import clean_text
 
 __all__ = ["ImportReport", "Skipped", "SourceKey", "parse_ics", "zone_for_tzid"]
 
-_NOT_ICS = "the file is not an iCalendar file (it should start with BEGIN:VCALENDAR)"
-_EXAMPLE = "an .ics file exported from Google Calendar, Outlook or Apple Calendar"
-_TWICE = "its UID appears twice in the file; the first was kept"
+# Worded where they are used (_(...)): an admin's import is worded in their language.
+_NOT_ICS = N_("the file is not an iCalendar file (it should start with BEGIN:VCALENDAR)")
+_EXAMPLE = N_("an .ics file exported from Google Calendar, Outlook or Apple Calendar")
+_TWICE = N_("its UID appears twice in the file; the first was kept")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +115,12 @@ def parse_ics(
     """
     if len(data) > max_bytes:
         raise InvalidCalendarFile(
-            f"the file is {len(data):,} bytes; the limit is {max_bytes:,}", example=_EXAMPLE
+            _(
+                "the file is {size} bytes; the limit is {limit}",
+                size=f"{len(data):,}",
+                limit=f"{max_bytes:,}",
+            ),
+            example=_(_EXAMPLE),
         )
     try:
         text = data.decode("utf-8")
@@ -121,13 +128,17 @@ def parse_ics(
         text = data.decode("cp1252", errors="replace")
     text = text.lstrip("\ufeff \t\r\n")
     if not text[:15].upper() == "BEGIN:VCALENDAR":
-        raise InvalidCalendarFile(_NOT_ICS, example=_EXAMPLE)
+        raise InvalidCalendarFile(_(_NOT_ICS), example=_(_EXAMPLE))
     count = len(re.findall(r"^BEGIN:VEVENT\s*$", text, re.IGNORECASE | re.MULTILINE))
     if count > max_vevents:
         raise InvalidCalendarFile(
-            f"the file has {count:,} events; at most {max_vevents:,} are read from one file: "
-            "export a shorter date range, or split the file at an END:VEVENT line",
-            example=_EXAMPLE,
+            _(
+                "the file has {count} events; at most {limit} are read from one file: export "
+                "a shorter date range, or split the file at an END:VEVENT line",
+                count=f"{count:,}",
+                limit=f"{max_vevents:,}",
+            ),
+            example=_(_EXAMPLE),
         )
     files: list[FileContext] = []
     vevents: list[tuple[Component, FileContext]] = []
@@ -139,7 +150,7 @@ def parse_ics(
         files.append(read)
         vevents += [(vevent, read) for vevent in cal.subcomponents if vevent.name == "VEVENT"]
     if not vevents:
-        raise InvalidCalendarFile("the file has no events (no VEVENT)", example=_EXAMPLE)
+        raise InvalidCalendarFile(_("the file has no events (no VEVENT)"), example=_(_EXAMPLE))
     window = Window.around(now, months_back=months_back, months_ahead=months_ahead)
     series = series_of(vevents)
     allowance = Allowance()
@@ -153,7 +164,7 @@ def parse_ics(
         if group is not None:
             if "RECURRENCE-ID" not in vevent:  # a series has one master; the first is read
                 if id(group) in mastered:
-                    skipped.append(Skipped(label, _TWICE))
+                    skipped.append(Skipped(label, _(_TWICE)))
                 mastered.add(id(group))
             if group[0] is vevent:  # a series is read once, at its first VEVENT
                 found = _occurrences(group, read, label, window, allowance, now=now)
@@ -168,7 +179,7 @@ def parse_ics(
             skipped.append(Skipped(label, _reason(exc)))
         else:
             if event.id in events:
-                skipped.append(Skipped(label, _TWICE))
+                skipped.append(Skipped(label, _(_TWICE)))
             else:
                 events[event.id] = event
                 keys[event.id] = SourceKey(text_of(vevent, "UID").strip() or event.id)
@@ -197,8 +208,8 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, SkipEvent | InvalidEvent):
         return str(exc)
     if isinstance(exc, ArithmeticError):  # a DURATION of a million days, say
-        return "its times are out of range"
-    return f"it could not be read ({_short(exc)})"  # odd values
+        return _("its times are out of range")
+    return _("it could not be read ({why})", why=_short(exc))  # odd values
 
 
 def _occurrences(
@@ -221,7 +232,9 @@ def _occurrences(
     skipped = [Skipped(label, expanded.trimmed)] if expanded.trimmed else []
     if not expanded.occurrences and not expanded.trimmed:
         when = f"{window.start:%Y-%m-%d} to {window.end:%Y-%m-%d}"
-        skipped.append(Skipped(label, f"it does not occur within the import window ({when})"))
+        skipped.append(
+            Skipped(label, _("it does not occur within the import window ({when})", when=when))
+        )
     made: dict[int, Event | None] = {}  # by source VEVENT: its fields, read once
     for occurrence in expanded.occurrences:
         rid, source = occurrence.recurrence_id, occurrence.source
@@ -259,14 +272,15 @@ def _parsed(text: str) -> list[Component]:
         calendars = parse_calendars(text)
     except Exception as exc:  # the parser raises assorted errors on malformed files
         raise InvalidCalendarFile(
-            f"the file could not be read as iCalendar: {_short(exc)}", example=_EXAMPLE
+            _("the file could not be read as iCalendar: {why}", why=_short(exc)),
+            example=_(_EXAMPLE),
         ) from exc
     if not calendars:
         raise InvalidCalendarFile(
-            "the file is incomplete: END:VCALENDAR is missing", example=_EXAMPLE
+            _("the file is incomplete: END:VCALENDAR is missing"), example=_(_EXAMPLE)
         )
     if any(cal.name != "VCALENDAR" for cal in calendars):
-        raise InvalidCalendarFile(_NOT_ICS, example=_EXAMPLE)
+        raise InvalidCalendarFile(_(_NOT_ICS), example=_(_EXAMPLE))
     return calendars
 
 

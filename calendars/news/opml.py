@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from calendars.errors import InvalidInput
 from calendars.events import SLUG_RE
+from calendars.i18n import _
 from calendars.limits import OPML_FILE_BYTES
 from calendars.news.articles import host_of
 from calendars.news.xmlguard import XmlForbidden, XmlUndecodable, decode, parse_tree
@@ -58,10 +59,15 @@ def parse_opml(data: bytes, *, max_feeds: int = 500) -> list[OpmlSource]:
     root = _parse_xml(_decode(data))
     kind = _local(root.tag)
     if kind != "opml":
-        hint = " (a feed itself, not a list of feeds)" if kind in ("rss", "feed", "RDF") else ""
-        raise OpmlInvalid(
-            f"not an OPML file: the document is <{kind[:40]}>{hint}", example=_EXAMPLE
-        )
+        document = f"<{kind[:40]}>"
+        if kind in ("rss", "feed", "RDF"):
+            problem = _(
+                "not an OPML file: the document is {document} (a feed itself, not a list of feeds)",
+                document=document,
+            )
+        else:
+            problem = _("not an OPML file: the document is {document}", document=document)
+        raise OpmlInvalid(problem, example=_EXAMPLE)
     body = next((child for child in root if _local(child.tag) == "body"), root)
     feeds: dict[str, OpmlSource] = {}
     stack: list[tuple[ET.Element, tuple[str, ...]]] = [
@@ -81,13 +87,15 @@ def parse_opml(data: bytes, *, max_feeds: int = 500) -> list[OpmlSource]:
             _add(feeds, xml_url, label, (*folders, *_tags(attrs.get("category", ""))))
             if len(feeds) > max_feeds:
                 raise OpmlInvalid(
-                    f"the file lists more than {max_feeds} feeds; import at most {max_feeds}"
-                    " at a time"
+                    _(
+                        "the file lists more than {limit} feeds; import at most {limit} at a time",
+                        limit=max_feeds,
+                    )
                 )
         stack.extend((child, inner) for child in reversed(list(element)))
     if not feeds:
         raise OpmlInvalid(
-            "the OPML file lists no http(s) feeds (outlines with an xmlUrl attribute)",
+            _("the OPML file lists no http(s) feeds (outlines with an xmlUrl attribute)"),
             example=_EXAMPLE,
         )
     return list(feeds.values())
@@ -115,14 +123,23 @@ def export_opml(feeds: Iterable[OpmlSource], *, title: str = "SummitWatch feeds"
 
 def _decode(data: bytes) -> str:
     if not isinstance(data, bytes | bytearray) or not data or data.isspace():
-        raise OpmlInvalid("the OPML file is empty", example=_EXAMPLE)
+        raise OpmlInvalid(_("the OPML file is empty"), example=_EXAMPLE)
     if len(data) > MAX_OPML_BYTES:  # before anything copies the file
-        raise OpmlInvalid(f"the OPML file is {len(data):,} bytes; the limit is {MAX_OPML_BYTES:,}")
+        raise OpmlInvalid(
+            _(
+                "the OPML file is {size} bytes; the limit is {limit}",
+                size=f"{len(data):,}",
+                limit=f"{MAX_OPML_BYTES:,}",
+            )
+        )
     try:
         return decode(bytes(data), fallback=False).text
     except XmlUndecodable as exc:
         raise OpmlInvalid(
-            f"the OPML file is not readable as {exc.encoding[:40]}; save it as UTF-8",
+            _(
+                "the OPML file is not readable as {encoding}; save it as UTF-8",
+                encoding=exc.encoding[:40],
+            ),
             example=_EXAMPLE,
         ) from None
 
@@ -137,7 +154,8 @@ def _parse_xml(text: str) -> ET.Element:
     except ET.ParseError as exc:
         line, column = exc.position
         raise OpmlInvalid(
-            f"not well-formed XML at line {line}, column {column + 1}", example=_EXAMPLE
+            _("not well-formed XML at line {line}, column {column}", line=line, column=column + 1),
+            example=_EXAMPLE,
         ) from None
     except (ValueError, RecursionError) as exc:  # characters expat cannot take
         raise OpmlInvalid(f"not readable as XML ({type(exc).__name__})") from None

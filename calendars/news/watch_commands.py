@@ -10,6 +10,7 @@ import shlex
 
 from calendars.errors import InvalidEvent, InvalidInput
 from calendars.events import normalise_tag
+from calendars.i18n import _
 from calendars.news.announcements import WatchName
 from calendars.news.matching import can_match
 
@@ -29,13 +30,13 @@ def parse_watch_add(text: str) -> WatchName:
     """``Zelensky Зеленський kind=person topics=ukraine,europe`` → a person named Zelensky."""
     if len(text) > 2000:
         raise InvalidInput(
-            "that is too long for one name and its aliases", example=WATCH_ADD_EXAMPLE
+            _("that is too long for one name and its aliases"), example=WATCH_ADD_EXAMPLE
         )
     try:
         words = shlex.split(text)
     except ValueError:  # "No closing quotation"
         raise InvalidInput(
-            'the quotes do not match: put each name of several words in one pair of "quotes"',
+            _('the quotes do not match: put each name of several words in one pair of "quotes"'),
             example=WATCH_ADD_EXAMPLE,
         ) from None
     kind, topics, written = "person", tuple[str, ...](), list[str]()
@@ -48,17 +49,24 @@ def parse_watch_add(text: str) -> WatchName:
         else:
             written.append(" ".join(word.split()))
     if not written:
-        raise InvalidInput("which name? Give it first, then its aliases", example=WATCH_ADD_EXAMPLE)
+        raise InvalidInput(
+            _("which name? Give it first, then its aliases"), example=WATCH_ADD_EXAMPLE
+        )
     for word in written:
         if len(word) > MAX_NAME or not can_match(word):
             raise InvalidInput(
-                f"{word[:40]!r} cannot be a name: it needs a letter and at most {MAX_NAME} "
-                "characters",
+                _(
+                    "{word} cannot be a name: it needs a letter and at most {limit} characters",
+                    word=repr(word[:40]),
+                    limit=MAX_NAME,
+                ),
                 example=WATCH_ADD_EXAMPLE,
             )
     aliases = tuple(dict.fromkeys(w for w in written[1:] if w.casefold() != written[0].casefold()))
     if len(aliases) > MAX_ALIASES:
-        raise InvalidInput(f"at most {MAX_ALIASES} aliases per name", example=WATCH_ADD_EXAMPLE)
+        raise InvalidInput(
+            _("at most {limit} aliases per name", limit=MAX_ALIASES), example=WATCH_ADD_EXAMPLE
+        )
     return WatchName(name=written[0], kind=kind, aliases=aliases, topics=topics)
 
 
@@ -66,7 +74,12 @@ def _kind(value: str) -> str:
     kind = _KIND_WORDS.get(value.lower(), value.lower())
     if kind not in WATCH_KINDS:
         raise InvalidInput(
-            f"kind={value[:30]} is not one of {', '.join(WATCH_KINDS)}", example=WATCH_ADD_EXAMPLE
+            _(
+                "{kind} is not one of {kinds}",
+                kind=f"kind={value[:30]}",
+                kinds=", ".join(WATCH_KINDS),
+            ),
+            example=WATCH_ADD_EXAMPLE,
         )
     return kind
 

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from calendars.errors import InvalidWhen
+from calendars.i18n import N_, _
 from calendars.time.zones import zone_label, zone_warning
 
 __all__ = ["is_repeated", "needs_utc", "repeated_hour_note", "time_notes", "wall_time"]
@@ -22,8 +23,13 @@ def wall_time(day: date, clock: time, zone: ZoneInfo, *, example: str | None = N
     real = wall.astimezone(UTC).astimezone(zone)
     if real.replace(tzinfo=None) != wall.replace(tzinfo=None):
         raise InvalidWhen(
-            f"{wall:%H:%M} does not exist on {day} in {zone.key}: clocks jump forward; "
-            f"try {real:%H:%M}",
+            _(
+                "{time} does not exist on {day} in {zone}: clocks jump forward; try {real}",
+                time=f"{wall:%H:%M}",
+                day=str(day),
+                zone=zone.key,
+                real=f"{real:%H:%M}",
+            ),
             example=example,
         )
     return wall
@@ -60,19 +66,45 @@ def repeated_hour_note(moment: datetime, *, what: str = "the event starts") -> s
     (02:30 CEST, 00:30 UTC)``, or None when the time is not in a repeated hour."""
     if not is_repeated(moment) or not isinstance(moment.tzinfo, ZoneInfo):
         return None
-    which = "second" if moment.fold else "first"
-    utc = moment.astimezone(UTC)
-    return (
-        f"{moment:%H:%M} happens twice on {moment.date()} in {moment.tzinfo.key} (clocks go "
-        f"back); {what} at the {which}, {moment:%H:%M} {zone_label(moment)} ({utc:%H:%M} UTC)"
+    # ``what`` is "the event starts" or "it ends": each note is whole, for translation.
+    second = bool(moment.fold)
+    note = _REPEATED.get((what, second)) or _REPEATED[("the event starts", second)]
+    return _(
+        note,
+        time=f"{moment:%H:%M}",
+        day=str(moment.date()),
+        zone=moment.tzinfo.key,
+        local=f"{moment:%H:%M} {zone_label(moment)}",
+        utc=f"{moment.astimezone(UTC):%H:%M}",
     )
+
+
+# (what, second pass?) → the note, whole, so each language can word it its own way.
+_REPEATED = {
+    ("the event starts", False): N_(
+        "{time} happens twice on {day} in {zone} (clocks go back); the event starts at the "
+        "first, {local} ({utc} UTC)"
+    ),
+    ("the event starts", True): N_(
+        "{time} happens twice on {day} in {zone} (clocks go back); the event starts at the "
+        "second, {local} ({utc} UTC)"
+    ),
+    ("it ends", False): N_(
+        "{time} happens twice on {day} in {zone} (clocks go back); it ends at the first, "
+        "{local} ({utc} UTC)"
+    ),
+    ("it ends", True): N_(
+        "{time} happens twice on {day} in {zone} (clocks go back); it ends at the second, "
+        "{local} ({utc} UTC)"
+    ),
+}
 
 
 def time_notes(start: date | datetime, end: date | datetime, zone_name: str) -> list[str]:
     """What the admin who typed these times should know: which pass of a repeated hour was
     taken, and whether the zone is a legacy name that ignores (or has its own) clock changes."""
     notes = []
-    for moment, what in ((start, "the event starts"), (end, "it ends")):
+    for moment, what in ((start, "the event starts"), (end, "it ends")):  # keys of _REPEATED
         if isinstance(moment, datetime) and (note := repeated_hour_note(moment, what=what)):
             notes.append(note)
     if warning := zone_warning(zone_name):

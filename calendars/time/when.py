@@ -16,8 +16,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
+
 from calendars.errors import InvalidWhen
 from calendars.events import MAX_DURATION
+from calendars.i18n import _, current_language
 from calendars.time.precision import Precision, parse_period, period_end
 from calendars.time.wallclock import wall_time
 from calendars.time.zones import explain_zone_input, suggest_zones, zone_or_none
@@ -81,17 +84,24 @@ def parse_when(
     """
     if len(text) > MAX_WHEN_LENGTH:
         raise InvalidWhen(
-            f"the date and time is {len(text)} characters long; the limit is {MAX_WHEN_LENGTH}",
+            _(
+                "the date and time is {length} characters long; the limit is {limit}",
+                length=len(text),
+                limit=MAX_WHEN_LENGTH,
+            ),
             example=WHEN_EXAMPLE,
         )
     text = " ".join(text.split())
     if not text:
-        raise InvalidWhen("give a date, or a date and time", example=WHEN_EXAMPLE)
+        raise InvalidWhen(_("give a date, or a date and time"), example=WHEN_EXAMPLE)
     zone_match = _ZONE_RE.search(text)
     times = text[: zone_match.start()] if zone_match else text
     if not times:
         raise InvalidWhen(
-            f"{text.split(' ')[0][:20]!r} is not understood: start with the date as YYYY-MM-DD",
+            _(
+                "{typed} is not understood: start with the date as YYYY-MM-DD",
+                typed=repr(text.split(" ")[0][:20]),
+            ),
             example=WHEN_EXAMPLE,
         )
     if periods and _PERIOD_START_RE.match(times):
@@ -107,7 +117,8 @@ def parse_when(
         first, last = _date(values[0]), _date(values[2])
         if last < first:
             raise InvalidWhen(
-                f"the last day {last} is before the first day {first}", example=_DAY_EXAMPLE
+                _("the last day {last} is before the first day {first}", last=last, first=first),
+                example=_DAY_EXAMPLE,
             )
         return _checked(first, last + timedelta(days=1), zone)
     if kinds not in ("dt", "dt-t", "dt-dt"):
@@ -121,8 +132,12 @@ def parse_when(
         end = _local(end_day, values[-1], zone)
     if kinds == "dt-t" and end.astimezone(UTC) <= start.astimezone(UTC):
         raise InvalidWhen(
-            f"the event ends at {values[-1]}, before it starts at {values[1]}; "
-            "for an end on a later day, write both dates",
+            _(
+                "the event ends at {end}, before it starts at {start}; for an end on a later "
+                "day, write both dates",
+                end=values[-1],
+                start=values[1],
+            ),
             example=WHEN_EXAMPLE,
         )
     return _checked(start, end, zone)
@@ -157,14 +172,22 @@ def _period(text: str) -> tuple[date, Precision]:
         raise InvalidWhen(str(exc), example=_PERIOD_EXAMPLE) from None
     if period is None:
         raise InvalidWhen(
-            f"{word[:40]!r} is not understood: a month (2025-12) or a year (2026) stands "
-            "alone, with no time or range; for those, give days as YYYY-MM-DD",
+            _(
+                "{typed} is not understood: a month (2025-12) or a year (2026) stands alone, "
+                "with no time or range; for those, give days as YYYY-MM-DD",
+                typed=repr(word[:40]),
+            ),
             example=_PERIOD_EXAMPLE,
         )
     start, precision = period
     if not EARLIEST_YEAR <= start.year < LATEST_YEAR:
         raise InvalidWhen(
-            f"year {start.year} is out of range ({EARLIEST_YEAR}-{LATEST_YEAR - 1})",
+            _(
+                "year {year} is out of range ({first}-{last})",
+                year=start.year,
+                first=EARLIEST_YEAR,
+                last=LATEST_YEAR - 1,
+            ),
             example=_PERIOD_EXAMPLE,
         )
     return start, precision
@@ -178,7 +201,10 @@ def _zone(name: str) -> ZoneInfo:
     first_word = shown.split(" ")[0]
     if first_word != shown and zone_or_none(first_word) is not None:
         raise InvalidWhen(
-            f"{shown[len(first_word) :].strip()!r} is not understood: the time zone goes last",
+            _(
+                "{typed} is not understood: the time zone goes last",
+                typed=repr(shown[len(first_word) :].strip()),
+            ),
             example=WHEN_EXAMPLE,
         )
     suggestions = suggest_zones(shown)
@@ -188,10 +214,25 @@ def _zone(name: str) -> ZoneInfo:
             return ZoneInfo(suggestion)
     why = explain_zone_input(shown)
     if why:
-        raise InvalidWhen(f"unknown time zone {shown!r}: {why}", example=WHEN_EXAMPLE)
-    hint = f"; did you mean {' or '.join(suggestions)}?" if suggestions else ""
+        raise InvalidWhen(
+            _("unknown time zone {zone}: {why}", zone=repr(shown), why=why),
+            example=WHEN_EXAMPLE,
+        )
+    if suggestions:
+        raise InvalidWhen(
+            _(
+                "unknown time zone {zone}; did you mean {zones}? (use a name such as "
+                "Asia/Kolkata or UTC)",
+                zone=repr(shown),
+                zones=" / ".join(suggestions),
+            ),
+            example=WHEN_EXAMPLE,
+        )
     raise InvalidWhen(
-        f"unknown time zone {shown!r}{hint} (use a name such as Asia/Kolkata or UTC)",
+        _(
+            "unknown time zone {zone} (use a name such as Asia/Kolkata or UTC)",
+            zone=repr(shown),
+        ),
         example=WHEN_EXAMPLE,
     )
 
@@ -212,7 +253,10 @@ def _tokens(text: str) -> tuple[str, list[str]]:
         if match is None:
             shown = text[position:].split(" ")[0][:20]
             raise InvalidWhen(
-                f"{shown!r} is not understood: write dates as YYYY-MM-DD and times as HH:MM",
+                _(
+                    "{typed} is not understood: write dates as YYYY-MM-DD and times as HH:MM",
+                    typed=repr(shown),
+                ),
                 example=WHEN_EXAMPLE,
             )
         if match["date"]:
@@ -231,37 +275,56 @@ def _tokens(text: str) -> tuple[str, list[str]]:
 def _offset_problem(typed: str, start: str | None) -> str:
     """What to write instead of a time glued to a sign: a zone name, or a spaced range."""
     places = suggest_zones(typed.replace("\u2212", "-"), limit=1)
-    zone = f"name a zone (such as {places[0]})" if places else "name a zone"
-    text = f"{typed} looks like a UTC offset; {zone}"
+    if places:
+        text = _(
+            "{typed} looks like a UTC offset; name a zone (such as {zone})",
+            typed=typed,
+            zone=places[0],
+        )
+    else:
+        text = _("{typed} looks like a UTC offset; name a zone", typed=typed)
     if start is not None and typed[0] != "+":
-        text += f" or write the range with spaces: {start} - {typed[1:]}"
+        text += " " + _("or write the range with spaces: {range}", range=f"{start} - {typed[1:]}")
     return text
 
 
 def _shape_problem(kinds: str) -> str:
     if not kinds or kinds[0] != "d":
-        return "start with the date (YYYY-MM-DD), then the time"
+        return _("start with the date (YYYY-MM-DD), then the time")
     if kinds in ("dt-d", "d-dt"):
-        return "give a time for both the start and the end, or for neither (all day)"
+        return _("give a time for both the start and the end, or for neither (all day)")
     if kinds in ("dtt", "dtdt", "dd"):
-        return "separate the start and the end with '-' (or '..' between days)"
+        return _("separate the start and the end with '-' (or '..' between days)")
     if kinds in ("d-t", "dt-", "d-"):
-        return "the end of the range is incomplete"
-    return "this is not one of the forms: a date, a date range, a time or a time range"
+        return _("the end of the range is incomplete")
+    return _("this is not one of the forms: a date, a date range, a time or a time range")
 
 
 def _date(text: str) -> date:
     year, month, day = (int(part) for part in text.split("-"))
     if not EARLIEST_YEAR <= year <= LATEST_YEAR:
         raise InvalidWhen(
-            f"year {year} is out of range ({EARLIEST_YEAR}-{LATEST_YEAR})", example=WHEN_EXAMPLE
+            _(
+                "year {year} is out of range ({first}-{last})",
+                year=year,
+                first=EARLIEST_YEAR,
+                last=LATEST_YEAR,
+            ),
+            example=WHEN_EXAMPLE,
         )
     if not 1 <= month <= 12:
-        raise InvalidWhen(f"{text} is not a date: months run 01-12", example=WHEN_EXAMPLE)
+        raise InvalidWhen(
+            _("{text} is not a date: months run 01-12", text=text), example=WHEN_EXAMPLE
+        )
     days = calendar.monthrange(year, month)[1]
     if not 1 <= day <= days:
         raise InvalidWhen(
-            f"{text} is not a date: {calendar.month_name[month]} {year} has {days} days",
+            _(
+                "{text} is not a date: {month} has {days} days",
+                text=text,
+                month=format_date(date(year, month, 1), "LLLL y", locale=current_language()),
+                days=days,
+            ),
             example=WHEN_EXAMPLE,
         )
     return date(year, month, day)
@@ -271,7 +334,9 @@ def _local(day: date, clock: str, zone: ZoneInfo) -> datetime:
     """Wall-clock time in ``zone``; the first of a repeated hour, never a skipped one."""
     hours, minutes = (int(part) for part in clock.split(":"))
     if hours > 23 or minutes > 59:
-        raise InvalidWhen(f"{clock} is not a time: use 00:00 to 23:59", example=WHEN_EXAMPLE)
+        raise InvalidWhen(
+            _("{clock} is not a time: use 00:00 to 23:59", clock=clock), example=WHEN_EXAMPLE
+        )
     return wall_time(day, time(hours, minutes), zone, example=WHEN_EXAMPLE)
 
 
@@ -283,7 +348,7 @@ def _checked(start: date | datetime, end: date | datetime, zone: ZoneInfo) -> Wh
     else:
         duration = end - start
     if duration <= timedelta(0):
-        raise InvalidWhen("the end must be after the start", example=WHEN_EXAMPLE)
+        raise InvalidWhen(_("the end must be after the start"), example=WHEN_EXAMPLE)
     if duration > MAX_DURATION:
-        raise InvalidWhen("an event may last at most 366 days", example=WHEN_EXAMPLE)
+        raise InvalidWhen(_("an event may last at most 366 days"), example=WHEN_EXAMPLE)
     return When(start=start, end=end, timezone=zone.key)

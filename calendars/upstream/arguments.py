@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from calendars.errors import InvalidInput
 from calendars.events import normalise_tag
+from calendars.i18n import _
 from calendars.time.zones import zone_or_none
 
 __all__ = ["ADDSOURCE_USAGE", "MAX_TOPICS", "AddSource", "parse_addsource"]
@@ -27,7 +28,7 @@ def parse_addsource(text: str) -> AddSource:
     words = text.split()
     if not words:
         raise InvalidInput(
-            "which calendar? Give its .ics URL, then any topics and tz=Area/City",
+            _("which calendar? Give its .ics URL, then any topics and tz=Area/City"),
             example=ADDSOURCE_USAGE,
         )
     url, topics, zone = words[0], [], None
@@ -41,21 +42,31 @@ def parse_addsource(text: str) -> AddSource:
             continue
         if key.lower() != "tz":
             raise InvalidInput(
-                f"unknown option {key[:30]!r}: only tz=Area/City is known (after the topics)",
+                _(
+                    "unknown option {option}: only tz=Area/City is known (after the topics)",
+                    option=repr(key[:30]),
+                ),
                 example=ADDSOURCE_USAGE,
             )
         found = zone_or_none(value)
         if found is None:
             raise InvalidInput(
-                f"unknown time zone {value[:60]!r}: give an IANA name such as Asia/Kolkata",
+                _(
+                    "unknown time zone {zone}: give an IANA name such as Asia/Kolkata",
+                    zone=repr(value[:60]),
+                ),
                 example=ADDSOURCE_USAGE,
             )
         zone = found.key
     unique = tuple(dict.fromkeys(topics))
     if len(unique) > MAX_TOPICS:
         raise InvalidInput(
-            f"{len(unique)} topics: at most {MAX_TOPICS}, since each event of the calendar "
-            "carries them as its tags",
+            _(
+                "{count} topics: at most {limit}, since each event of the calendar carries "
+                "them as its tags",
+                count=len(unique),
+                limit=MAX_TOPICS,
+            ),
             example=ADDSOURCE_USAGE,
         )
     return AddSource(url, unique, zone)

@@ -183,7 +183,7 @@ async def test_a_removed_sources_events_stay_and_stop_updating(
             await repoll(app, clock)
             listed = await say(fake, ADMIN, "/sources")
             event = of_source(app)["SCO summit"]
-    assert "Its 1 events stay in the calendar" in removed
+    assert "Its 1 event stays in the calendar" in removed
     assert len(site.requests_to("mea.ics")) == hits
     assert event.location == "Tianjin"
     assert "No upstream calendars yet" in listed
