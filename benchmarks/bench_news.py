@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/bench_news.py [--feeds 200] [--items 50] [--events 1000]
     .venv/bin/python benchmarks/bench_news.py --quick        # 40 feeds, 200 events
     .venv/bin/python benchmarks/bench_news.py --profile      # and a cProfile of each cycle
+    .venv/bin/python benchmarks/bench_news.py --probe        # where each cycle's loop lag went
 
 Polling: ``benchmarks/feed_farm.py`` serves ``--feeds`` distinct RSS 2.0 feeds of
 ``--items`` items each from its own process (uvicorn + a bare ASGI app; its CPU is
@@ -21,13 +22,17 @@ During each cycle a user sends ``/upcoming`` through the fake Bot API (its own p
 
 Reported per cycle: wall time, feeds/s, new articles/s, requests the farm answered, the
 bot's CPU time (``process_time``) and the farm's, the store's journal writes (each an
-fsync), the longest the event loop was blocked (a 5 ms timer's worst lateness, which
-includes time the OS ran other processes), the longest single loop step by its own CPU
-time and the longest garbage-collector pause, peak RSS (``ru_maxrss``, the process's
-high-water mark) after the cycle and,
+fsync), the loop lag measured by ``benchmarks/loop_probe.py``: a 5 ms timer's worst and
+p99 lateness (wall clock: it includes time the OS ran other processes), the most CPU the
+loop thread used between two ticks (what the bot itself held the loop for), the longest
+single loop step by its own CPU time, the longest garbage-collector pause (wall and CPU),
+peak RSS (``ru_maxrss``, the process's high-water mark) after the cycle and,
 with ``--tracemalloc`` (which roughly triples the cycle times), the Python heap peak.
 Wall minus CPU is mostly time spent waiting in fsync: the median/mean latency of an
 append + fsync on the database's disk is printed, to read the wall times against.
+``--probe`` names each loop step by where its task resumed and suspended, and splits the
+worst late ticks into the loop's CPU, its wait in the OS run queue (another process had
+the core: the machine, not the bot) and the rest (idle, GIL, locks, disk).
 
 Matching: ``Matcher`` over ``--events`` events of ~5 keywords each (single words,
 multi-word, hyphenated, Devanagari), run over ``--articles`` articles parsed with
