@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/bench_news.py [--feeds 200] [--items 50] [--events 1000]
     .venv/bin/python benchmarks/bench_news.py --quick        # 40 feeds, 200 events
     .venv/bin/python benchmarks/bench_news.py --profile      # and a cProfile of each cycle
+    .venv/bin/python benchmarks/bench_news.py --probe        # where each cycle's loop lag went
 
 Polling: ``benchmarks/feed_farm.py`` serves ``--feeds`` distinct RSS 2.0 feeds of
 ``--items`` items each from its own process (uvicorn + a bare ASGI app; its CPU is
@@ -21,13 +22,17 @@ During each cycle a user sends ``/upcoming`` through the fake Bot API (its own p
 
 Reported per cycle: wall time, feeds/s, new articles/s, requests the farm answered, the
 bot's CPU time (``process_time``) and the farm's, the store's journal writes (each an
-fsync), the longest the event loop was blocked (a 5 ms timer's worst lateness, which
-includes time the OS ran other processes), the longest single loop step by its own CPU
-time and the longest garbage-collector pause, peak RSS (``ru_maxrss``, the process's
-high-water mark) after the cycle and,
+fsync), the loop lag measured by ``benchmarks/loop_probe.py``: a 5 ms timer's worst and
+p99 lateness (wall clock: it includes time the OS ran other processes), the most CPU the
+loop thread used between two ticks (what the bot itself held the loop for), the longest
+single loop step by its own CPU time, the longest garbage-collector pause (wall and CPU),
+peak RSS (``ru_maxrss``, the process's high-water mark) after the cycle and,
 with ``--tracemalloc`` (which roughly triples the cycle times), the Python heap peak.
 Wall minus CPU is mostly time spent waiting in fsync: the median/mean latency of an
 append + fsync on the database's disk is printed, to read the wall times against.
+``--probe`` names each loop step by where its task resumed and suspended, and splits the
+worst late ticks into the loop's CPU, its wait in the OS run queue (another process had
+the core: the machine, not the bot) and the rest (idle, GIL, locks, disk).
 
 Matching: ``Matcher`` over ``--events`` events of ~5 keywords each (single words,
 multi-word, hyphenated, Devanagari), run over ``--articles`` articles parsed with
@@ -42,7 +47,6 @@ import asyncio
 import contextlib
 import cProfile
 import dataclasses
-import gc
 import io
 import json
 import os
@@ -72,6 +76,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_broadcast import FakeServer, fake_server  # noqa: E402
 from benchmarks.feed_farm import DEVANAGARI, ENTITIES, make_feed  # noqa: E402
+from benchmarks.loop_probe import LoopProbe, percentile, summary  # noqa: E402
 from bot.app import SummitWatch  # noqa: E402
 from bot.delivery.notifier import ConsoleNotifier  # noqa: E402
 from bot.store.journal import JournalStorage  # noqa: E402
@@ -207,11 +212,15 @@ class Cycle:
     notices: int
     writes: int
     max_lag: float
+    p99_lag: float
+    window_cpu: float  # the most CPU the loop thread used between two ticks
     replies: list[float | None]
     step_cpu: float
     step_wall: float
     step_what: str
     gc_worst: float
+    gc_worst_cpu: float
+    probe: str  # the loop probe's findings (printed with --probe)
 
 
 USER_CHAT = 2002  # a user who asks /upcoming while the cycle runs
@@ -225,63 +234,6 @@ async def ask_meanwhile(fake: FakeServer, replies: list[float | None], stop: asy
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(0.25):
                 await stop.wait()
-
-
-class StepMeter:
-    """The most CPU one step of the event loop took (a callback or a task's step).
-
-    The lag probe's number includes time the OS gave other processes (on a shared 2-core
-    machine, tens of ms); a step's own thread CPU time is what the code itself blocked.
-    """
-
-    def __init__(self) -> None:
-        self.worst_cpu = 0.0
-        self.worst_wall = 0.0
-        self.worst_what = ""
-        self.gc_worst = 0.0  # the longest garbage collection, which any step may trigger
-        self._gc_started = 0.0
-
-    def _gc(self, phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            self._gc_started = time.perf_counter()
-        else:
-            self.gc_worst = max(self.gc_worst, time.perf_counter() - self._gc_started)
-
-    @contextmanager
-    def installed(self) -> Iterator[None]:
-        original = asyncio.events.Handle._run
-        meter = self
-
-        def run(handle: asyncio.events.Handle) -> None:
-            wall, cpu = time.perf_counter(), time.thread_time()
-            original(handle)
-            cpu = time.thread_time() - cpu
-            if cpu > meter.worst_cpu:
-                meter.worst_cpu, meter.worst_wall = cpu, time.perf_counter() - wall
-                meter.worst_what = repr(handle)[:160]
-
-        gc.callbacks.append(self._gc)
-
-        asyncio.events.Handle._run = run  # type: ignore[method-assign,assignment]
-        try:
-            yield
-        finally:
-            asyncio.events.Handle._run = original  # type: ignore[method-assign]
-            gc.callbacks.remove(self._gc)
-
-
-class LoopLag:
-    """The longest the event loop was unable to run a 5 ms timer on time (blocked)."""
-
-    def __init__(self) -> None:
-        self.worst = 0.0
-
-    async def watch(self) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            expected = loop.time() + 0.005
-            await asyncio.sleep(0.005)
-            self.worst = max(self.worst, loop.time() - expected)
 
 
 def journal_writes(app: SummitWatch) -> int:
@@ -302,6 +254,7 @@ async def timed_cycle(
     *,
     telegram: FakeServer,
     trace: bool,
+    detail: bool = False,
     profile: cProfile.Profile | None = None,
 ) -> Cycle:
     before = await farm_call(farm, "/_farm/stats")
@@ -309,8 +262,8 @@ async def timed_cycle(
     writes = journal_writes(app)
     if trace:
         tracemalloc.start()
-    lag = LoopLag()
-    watcher = asyncio.create_task(lag.watch())
+    probe = LoopProbe(detail=detail)
+    watcher = asyncio.create_task(probe.watch())
     replies: list[float | None] = []
     stop_asking = asyncio.Event()
     asker = asyncio.create_task(ask_meanwhile(telegram, replies, stop_asking))
@@ -318,8 +271,7 @@ async def timed_cycle(
     started = time.perf_counter()
     if profile is not None:
         profile.enable()
-    steps = StepMeter()
-    with steps.installed():
+    with probe.installed():
         results = await app.news.poller.poll_due()
     if profile is not None:
         profile.disable()
@@ -328,6 +280,7 @@ async def timed_cycle(
     watcher.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await watcher
+    probe.close()
     stop_asking.set()
     await asker  # the question under way, if any, is answered (and counted) first
     heap_peak = None
@@ -335,6 +288,9 @@ async def timed_cycle(
         heap_peak = tracemalloc.get_traced_memory()[1] / 1e6
         tracemalloc.stop()
     after = await farm_call(farm, "/_farm/stats")
+    lates = [t.late for t in probe.ticks]
+    worst = max(probe.steps, key=lambda s: s.cpu)
+    gc_worst = max(probe.collections, key=lambda c: c.wall, default=None)
     return Cycle(
         name=name,
         wall=wall,
@@ -351,12 +307,16 @@ async def timed_cycle(
         heap_peak=heap_peak,
         notices=console.getvalue().count("📰") - notices_before,
         writes=journal_writes(app) - writes,
-        max_lag=lag.worst,
+        max_lag=max(lates, default=0.0),
+        p99_lag=percentile(lates, 0.99),
+        window_cpu=max((t.cpu for t in probe.ticks), default=0.0),
         replies=replies,
-        step_cpu=steps.worst_cpu,
-        step_wall=steps.worst_wall,
-        step_what=steps.worst_what,
-        gc_worst=steps.gc_worst,
+        step_cpu=worst.cpu,
+        step_wall=worst.wall,
+        step_what=worst.where,
+        gc_worst=gc_worst.wall if gc_worst else 0.0,
+        gc_worst_cpu=gc_worst.cpu if gc_worst else 0.0,
+        probe=summary(probe),
     )
 
 
@@ -427,6 +387,7 @@ async def _bench_polling(
                     console,
                     telegram=telegram,
                     trace=trace,
+                    detail=args.probe,
                     profile=profiles.get(1),
                 )
             )
@@ -439,6 +400,7 @@ async def _bench_polling(
                     console,
                     telegram=telegram,
                     trace=trace,
+                    detail=args.probe,
                     profile=profiles.get(2),
                 )
             )
@@ -453,6 +415,7 @@ async def _bench_polling(
                     console,
                     telegram=telegram,
                     trace=trace,
+                    detail=args.probe,
                     profile=profiles.get(3),
                 )
             )
@@ -499,12 +462,12 @@ def report_polling(
     heap = "  heap peak" if args.tracemalloc else ""
     print(
         f"  {'cycle':<12}{'bot cpu s':>10}{'farm cpu s':>11}{'fsyncs':>8}"
-        f"{'max loop lag':>14}{'peak RSS':>10}{heap}{'longest step: CPU (wall)':>27}"
+        f"{'max loop lag':>14}{'p99':>8}{'peak RSS':>10}{heap}{'longest step: CPU (wall)':>27}"
     )
     for c in cycles:
         line = (
             f"  {c.name:<12}{c.cpu:10.2f}{c.farm_cpu:11.2f}{c.writes:8}"
-            f"{c.max_lag * 1e3:11.0f} ms{c.peak_rss:7.0f} MB"
+            f"{c.max_lag * 1e3:11.0f} ms{c.p99_lag * 1e3:5.0f} ms{c.peak_rss:7.0f} MB"
         )
         if c.heap_peak is not None:
             line += f"{c.heap_peak:8.0f} MB"
@@ -512,9 +475,14 @@ def report_polling(
         print(line)
     for c in cycles:
         print(
-            f"  {c.name:<12}  longest GC pause {c.gc_worst * 1e3:.0f} ms; "
-            f"longest step: {c.step_what}"
+            f"  {c.name:<12}  longest GC pause {c.gc_worst * 1e3:.0f} ms "
+            f"({c.gc_worst_cpu * 1e3:.0f} ms CPU); most loop CPU between two lag ticks "
+            f"{c.window_cpu * 1e3:.0f} ms; longest step: {c.step_what}"
         )
+    if args.probe:
+        for c in cycles:
+            print(f"  loop probe, cycle {c.name}:")
+            print("    " + c.probe.replace("\n", "\n    "))
     print(f"  {'cycle':<12}  a user's /upcoming during the cycle (fake Bot API, reply time)")
     for c in cycles:
         answered = [r for r in c.replies if r is not None]
@@ -593,6 +561,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="40 feeds, 200 events, 4,000 art.")
     parser.add_argument("--tracemalloc", action="store_true", help="heap peak (slows cycles)")
     parser.add_argument("--profile", action="store_true", help="cProfile each cycle")
+    parser.add_argument("--probe", action="store_true", help="name loop steps; where lag went")
     parser.add_argument("--skip-matching", action="store_true")
     args = parser.parse_args()
     if args.quick:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -16,9 +17,26 @@ from calendars.news.sources import NewsSource
 
 __all__ = ["ArticleIntake"]
 
-# Articles matched between two yields to the event loop: ~25 x 0.2 ms, so a command or a
-# send waiting meanwhile is not held up by a poll of a long feed.
+# The most work done between two yields to the event loop: SLICE articles (or events), or
+# SLICE_SECONDS of it if that comes first (a slow or busy host, events with long coverage),
+# so a command or a send waiting meanwhile is never held up by a poll of a long feed.
 SLICE = 25
+SLICE_SECONDS = 0.004
+
+
+class _Turns:
+    """Counts work done since the last yield; ``step`` yields once a slice is used up."""
+
+    def __init__(self) -> None:
+        self._done = 0
+        self._since = time.perf_counter()
+
+    async def step(self) -> None:
+        self._done += 1
+        if self._done >= SLICE or time.perf_counter() - self._since >= SLICE_SECONDS:
+            await asyncio.sleep(0)
+            self._done, self._since = 0, time.perf_counter()
+
 
 Fingerprint = tuple[tuple[str, tuple[str, ...], frozenset[str]], ...]
 
@@ -41,6 +59,9 @@ class ArticleIntake:
         self._clock = clock
         self._matcher: tuple[int, Matcher] | None = None
         self._matched_on: Fingerprint = ()
+        # One poll's intake at a time: eight polls each ready with a slice would make one
+        # pass of the loop eight slices long; taking turns keeps a pass at one slice.
+        self._turn = asyncio.Lock()
 
     def unseen(self, articles: Sequence[Article]) -> list[Article]:
         return [a for a in articles if not self._store.articles.seen(a.key)]
@@ -50,20 +71,19 @@ class ArticleIntake:
 
         Returns how many articles matched an event.
         """
-        now, matcher, matched = self._clock(), self._current_matcher(), 0
+        matched = 0
         coverage: dict[str, list[Coverage]] = {}
-        found = await self._match(matcher, articles, source)
-        # One journal line for the whole poll, fsynced off the loop: one per article and
-        # per event was ~90 fsyncs a poll on the event loop, stalling it ~0.5 s at a time.
-        async with self._store.batch():
-            for n, (article, event_ids) in enumerate(zip(articles, found, strict=True)):
-                if n and not n % SLICE:
-                    await asyncio.sleep(0)  # the batch stays open; others run meanwhile
+        # One journal line for the whole poll, fsynced off the loop (after the turn: the
+        # next poll's intake runs while this one's line is written).
+        async with self._store.batch(), self._turn:
+            now, matcher, turns = self._clock(), self._current_matcher(), _Turns()
+            for article in articles:
+                event_ids = self._match(matcher, article, source)
                 record = {
                     **article.to_record(),
                     "events": event_ids,
                     "pending": notify and bool(event_ids),
-                    "detect": self._on_taken is not None,  # until suggestions have read it
+                    "detect": self._on_taken is not None,  # until suggestions read it
                 }
                 self._store.articles.add(article.key, record, at=now)
                 if event_ids:
@@ -71,10 +91,10 @@ class ArticleIntake:
                     item = Coverage(article.title, article.link, article.source, article.published)
                     for event_id in event_ids:
                         coverage.setdefault(event_id, []).insert(0, item)  # newest first
-            for n, (event_id, items) in enumerate(coverage.items()):  # one revision per poll
-                if n and not n % SLICE:
-                    await asyncio.sleep(0)
+                await turns.step()  # the batch stays open; others run meanwhile
+            for event_id, items in coverage.items():  # one revision per poll
                 self._events.record_coverage(event_id, items)
+                await turns.step()
         if self._on_taken is not None:
             self._on_taken(articles)
         if notify and matched:
@@ -82,18 +102,9 @@ class ArticleIntake:
         return matched
 
     @staticmethod
-    async def _match(
-        matcher: Matcher, articles: Sequence[Article], source: NewsSource
-    ) -> list[list[str]]:
-        """Each article's event ids, ``SLICE`` articles between yields to the loop."""
-        found: list[list[str]] = []
-        for start in range(0, len(articles), SLICE):
-            if start:
-                await asyncio.sleep(0)
-            for article in articles[start : start + SLICE]:
-                matches = matcher.matches(article, source_tags=source.tags)
-                found.append(sorted({m.event_id for m in matches}))
-        return found
+    def _match(matcher: Matcher, article: Article, source: NewsSource) -> list[str]:
+        """The ids of the events ``article`` is about."""
+        return sorted({m.event_id for m in matcher.matches(article, source_tags=source.tags)})
 
     def _current_matcher(self) -> Matcher:
         """Rebuilt when what matching reads changes (ids, keywords, tags), not on every

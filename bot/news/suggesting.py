@@ -153,7 +153,10 @@ class SuggestionService:
                 except Exception:  # one bad batch must not end suggestions for good
                     logger.exception("suggest.cycle_failed articles=%d", len(batch))
                 # Read (or logged as unreadable): a restart must not queue them again.
-                self._store.articles.detected(article.key for article in batch)
+                # In a batch: the 250 records' journal line is written and fsynced off
+                # the loop (on it, that was the longest step of the suggestion worker).
+                async with self._store.batch():
+                    self._store.articles.detected(article.key for article in batch)
             return created
         finally:
             self._busy = False

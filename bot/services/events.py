@@ -141,7 +141,7 @@ class EventService:
         if not fresh:
             return False
         coverage = tuple(fresh + list(current.coverage))[:MAX_COVERAGE]
-        revised = current.revised(now=self._clock(), coverage=coverage)
+        revised = current.with_coverage(coverage, now=self._clock())
         # Coverage moves no time and is no admin's act: no reminder work, no audit entry.
         self._store.events.save(revised, by_admin=False)
         return True

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any, cast
 
 from tinydb.table import Table
 
 from bot.store.documents import by_key, keyed, peek
+from bot.store.journal import JournalStorage
 from bot.store.sources import SourceRegistry
 from calendars.news.sources import NewsSource
 
-__all__ = ["ArticleLog", "HeldNotices", "NewsSourceRegistry"]
+__all__ = ["PRUNE_CHUNK", "ArticleLog", "HeldNotices", "NewsSourceRegistry"]
+
+PRUNE_CHUNK = 2_000  # articles decided and removed per write (and per loop step)
 
 
 class NewsSourceRegistry(SourceRegistry[NewsSource]):
@@ -59,11 +62,30 @@ class ArticleLog:
 
     def prune(self, *, older_than: datetime) -> int:
         """Forget articles first seen before ``older_than``; returns how many."""
+        return sum(self.prune_chunks(older_than=older_than))
+
+    def prune_chunks(self, *, older_than: datetime, chunk: int = PRUNE_CHUNK) -> Iterator[int]:
+        """``prune``, ``chunk`` records decided and removed at a time (how many, each): the
+        caller yields to the event loop in between. Reads the stored documents uncopied:
+        iterating the table copied each one, ~30 ms at once for 10,000 articles."""
         cutoff = older_than.astimezone(UTC).isoformat()
-        old = [str(d.doc_id) for d in self._table if d.get("seen_at", "") < cutoff]
-        if old:
-            self._table.remove(doc_ids=cast(Any, old))
-        return len(old)
+        keys = list(self._docs())
+        for first in range(0, len(keys), chunk):
+            docs = self._docs()
+            old = [
+                key
+                for key in keys[first : first + chunk]
+                if (doc := docs.get(key)) is not None and doc.get("seen_at", "") < cutoff
+            ]
+            if old:
+                self._table.remove(doc_ids=cast(Any, old))
+            yield len(old)
+
+    def _docs(self) -> Mapping[str, Mapping[str, Any]]:
+        storage = self._table.storage
+        if isinstance(storage, JournalStorage):
+            return storage.table_data(self._table.name)
+        return {str(d.doc_id): d for d in self._table}
 
     def __len__(self) -> int:
         return len(self._table)

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from calendars.errors import InvalidEvent
-from calendars.events import Event, Status, same_moment
+from calendars.events import MAX_COVERAGE, Coverage, Event, Status, same_moment
 from tests.conftest import at, timed_event
 
 
@@ -231,3 +231,23 @@ def test_same_moment_tells_the_two_passes_apart_where_equality_does_not() -> Non
     assert same_moment(FIRST_0230, FIRST_0230.astimezone(UTC))
     assert same_moment(date(2027, 10, 31), date(2027, 10, 31))
     assert not same_moment(date(2027, 10, 31), FIRST_0230)
+
+
+@given(st.integers(min_value=0, max_value=14))
+def test_recording_coverage_quickly_is_the_same_as_revising(count: int) -> None:
+    """Coverage bumps SEQUENCE and ``updated`` as any revision does, keeps the newest
+    MAX_COVERAGE items, and changes nothing else (the fast path skips the checks only)."""
+    event = timed_event("talks", at("2026-12-10T10:00", "Asia/Kolkata"), keywords=("Modi",))
+    now = datetime(2026, 12, 1, 8, tzinfo=UTC)
+    items = [Coverage(f"story {n}", f"https://news.example.org/{n}") for n in range(count)]
+    quick = event.with_coverage(items, now=now)
+    assert quick == event.revised(now=now, coverage=tuple(items))
+    assert (quick.sequence, quick.updated) == (event.sequence + 1, now)
+    assert len(quick.coverage) == min(count, MAX_COVERAGE)
+    assert event.coverage == ()  # the event it came from is unchanged
+
+
+def test_recording_coverage_refuses_a_naive_time() -> None:
+    event = timed_event("talks", at("2026-12-10T10:00"))
+    with pytest.raises(InvalidEvent, match="aware"):
+        event.with_coverage([], now=datetime(2026, 12, 1, 8))

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import Store
+from bot.store.journal import JournalStorage
 from tests.bot.store.test_journal_storage import crash_copy, journal_of
 
 AT = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
@@ -110,3 +111,24 @@ def test_handled_updates_are_pruned_but_the_offset_is_kept(tmp_path: Path) -> No
             pass
         assert store.updates.prune(older_than=datetime(2027, 1, 1, tzinfo=UTC)) == 0
         assert store.updates.next_offset() == 5  # the newest stays: polling resumes after it
+
+
+def test_a_batched_write_reads_back_as_a_restart_reads_it(tmp_path: Path) -> None:
+    """What a batch holds in memory is what the journal replays: tuples become lists, and
+    keys that are not strings (which the fast path refuses, so json decides) strings."""
+    path = tmp_path / "db.json"
+    record = {"n": 7, "pair": ("a", "b"), "by": {1: "x"}, "text": "मोदी ✓"}
+    with Store(path) as store:
+        storage = store._db.storage
+        assert isinstance(storage, JournalStorage)
+        with storage.transaction():
+            store.articles.add("k", record, at=AT)
+            in_memory = store.articles.get("k")
+        crashed = crash_copy(path, tmp_path / "crashed")
+    with Store(crashed) as store:
+        replayed = store.articles.get("k")
+    assert in_memory == replayed
+    assert replayed is not None
+    assert replayed["pair"] == ["a", "b"]
+    assert replayed["by"] == {"1": "x"}
+    assert replayed["text"] == "मोदी ✓"
