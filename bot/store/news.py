@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from tinydb.table import Table
 
-from bot.store.documents import by_key, keyed, peek
+from bot.store.documents import by_key, keyed, peek, peek_all
 from bot.store.sources import SourceRegistry
 from calendars.news.sources import NewsSource
 
@@ -39,14 +39,14 @@ class ArticleLog:
 
     def pending(self) -> list[tuple[str, dict[str, Any]]]:
         """Articles whose notices were not all sent (the app stopped in between)."""
-        return [(str(d.doc_id), dict(d)) for d in self._table if d.get("pending")]
+        return [(key, dict(d)) for key, d in peek_all(self._table).items() if d.get("pending")]
 
     def settle(self, key: str) -> None:
         self._table.update({"pending": False}, doc_ids=[cast(Any, key)])
 
     def undetected(self) -> list[dict[str, Any]]:
         """Articles taken in but not yet read by the suggestion detector (a stop came first)."""
-        return [dict(d) for d in self._table if d.get("detect")]
+        return [dict(d) for d in peek_all(self._table).values() if d.get("detect")]
 
     def detected(self, keys: Iterable[str]) -> None:
         """The detector has read these: a restart does not queue them again."""
@@ -60,7 +60,8 @@ class ArticleLog:
     def prune(self, *, older_than: datetime) -> int:
         """Forget articles first seen before ``older_than``; returns how many."""
         cutoff = older_than.astimezone(UTC).isoformat()
-        old = [str(d.doc_id) for d in self._table if d.get("seen_at", "") < cutoff]
+        docs = peek_all(self._table)
+        old = [key for key, d in docs.items() if d.get("seen_at", "") < cutoff]
         if old:
             self._table.remove(doc_ids=cast(Any, old))
         return len(old)
