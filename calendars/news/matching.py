@@ -47,32 +47,16 @@ def _mark_class(*, astral: bool) -> str:
     return "".join(f"{chr(a)}-{chr(b)}" for a, b in ranges)
 
 
-@dataclass(frozen=True, slots=True)
-class _WordPatterns:
-    word: re.Pattern[str]  # a whole word
-    char: re.Pattern[str]  # one word character
-    bmp_word: re.Pattern[str]  # a faster equal of ``word`` for text within the BMP
-
-
-@functools.cache
-def _patterns() -> _WordPatterns:
-    """Built on first use, not at import: the marks are ~130,000 look-ups (~50 ms of every
-    start, which matches nothing until news comes in)."""
-    bmp, astral = _mark_class(astral=False), _mark_class(astral=True)
-    # A word character: a letter or digit (``[^\W_]``), a combining mark, or ZWNJ/ZWJ,
-    # which sit inside Indic words.
-    word_class = f"[^\\W_]|[{bmp}{astral}\u200c\u200d]"
-    return _WordPatterns(
-        word=re.compile(f"(?:{word_class})+"),
-        char=re.compile(word_class),
-        # One class of BMP characters is a table lookup in ``re``; a class reaching beyond
-        # the BMP is a scan of its ranges. Wrong only for "_" (see ``_NEEDS_EXACT_RE``).
-        bmp_word=re.compile(f"[\\w{bmp}\u200c\u200d]+"),
-    )
-
-
-# Faster equivalents of the word pattern where they give the same words.
+# A word character: a letter or digit (``[^\W_]``), a combining mark, or ZWNJ/ZWJ, which
+# sit inside Indic words.
+_BMP_MARKS, _ASTRAL_MARKS = _mark_class(astral=False), _mark_class(astral=True)
+_WORD_CLASS = f"[^\\W_]|[{_BMP_MARKS}{_ASTRAL_MARKS}\u200c\u200d]"
+_WORD_RE = re.compile(f"(?:{_WORD_CLASS})+")
+_WORD_CHAR_RE = re.compile(_WORD_CLASS)
+# Faster equivalents where they give the same words. One class of BMP characters is a
+# table lookup in ``re``; a class reaching beyond the BMP is a scan of its ranges.
 _ASCII_WORD_RE = re.compile(r"[^\W_]+")
+_BMP_WORD_RE = re.compile(f"[\\w{_BMP_MARKS}\u200c\u200d]+")  # wrong only for "_"
 _NEEDS_EXACT_RE = re.compile("[_\U00010000-\U0010ffff]")
 _SPACE_RE = re.compile(r"\s+")
 
@@ -90,13 +74,13 @@ def _words(folded: str) -> Iterable[re.Match[str]]:
     if folded.isascii():
         return _ASCII_WORD_RE.finditer(folded)
     if _NEEDS_EXACT_RE.search(folded):
-        return _patterns().word.finditer(folded)
-    return _patterns().bmp_word.finditer(folded)
+        return _WORD_RE.finditer(folded)
+    return _BMP_WORD_RE.finditer(folded)
 
 
 def is_word_char(char: str) -> bool:
     """True for letters, digits and combining marks: what a whole word may not touch."""
-    return bool(_patterns().char.fullmatch(char))
+    return bool(_WORD_CHAR_RE.fullmatch(char))
 
 
 @dataclass(slots=True, eq=False)  # compared by identity: hashing stays cheap
@@ -234,13 +218,13 @@ def _stands_at(
         start -= len(keyword.prefix)
         if start < 0 or text[start : spans[i][0]] != keyword.prefix:
             return False
-        if start > 0 and _patterns().char.match(text, start - 1):
+        if start > 0 and _WORD_CHAR_RE.match(text, start - 1):
             return False
     if keyword.suffix:
         if text[end : end + len(keyword.suffix)] != keyword.suffix:
             return False
         end += len(keyword.suffix)
-        if _patterns().char.match(text, end):
+        if _WORD_CHAR_RE.match(text, end):
             return False
     return True
 
