@@ -15,6 +15,9 @@ find no record to remove (it is checked, not assumed); it cuts the text of artic
 than 7 days, as it does every few hours in a running app. The last pruning pass is left
 unrecorded, so every start finds one due (the worst case: a restart after a long stop).
 
+As a restart finds them, the kept renders of an earlier run (``<db>.feeds``, made once in
+process; the app runs with a fixed ``SUMMITWATCH_PUBLIC_URL`` so they stay valid) lie beside
+it, and the app's modules are compiled to bytecode (as pip leaves them in the image).
 Each run copies that database afresh (so every start finds the same year), starts the
 fake Telegram Bot API (``fake_bot_api_server.py``, its own process), then starts ``run.py``
 as a process with a bot token pointed at the fake (no seed, no news sources), and at once
