@@ -33,7 +33,7 @@ from bot.services.briefings import BriefingService
 from bot.services.events import EventService
 from bot.services.imports import ImportService
 from bot.services.reminders import ReminderService, utc_now
-from bot.services.retention import PRUNE_EVERY, RetentionService
+from bot.services.retention import CHECK_EVERY, RetentionService
 from bot.services.stats import StatsService
 from bot.services.subscriptions import SubscriptionService
 from bot.store import Store
@@ -94,11 +94,18 @@ class SummitWatch:
         self.public_url = ""
 
     async def start(self) -> None:
+        # Start-up builds ~2 million objects (the database) and frees almost none: full
+        # passes of the cyclic collector over them were ~0.3 s of a start (bench_startup).
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             await self._start(self._stack)
         except BaseException:
             await self._stack.aclose()
             raise
+        finally:
+            if collecting:
+                gc.enable()
         logger.info("app.started url=%s events=%d", self.public_url, len(self.store.events))
 
     async def _start(self, stack: AsyncExitStack) -> None:
@@ -145,8 +152,7 @@ class SummitWatch:
         self.events.conclude_due()
         self.reminders.call_every("conclude", CONCLUDE_EVERY, self.events.conclude_due)
         self.reminders.call_every("publish-feeds", PUBLISH_EVERY, self._publish_if_changed)
-        self._spawn(self.retention.prune(), "prune-at-start")
-        self.reminders.call_every("prune", PRUNE_EVERY, self._prune)
+        self.reminders.call_every("prune", CHECK_EVERY, self._prune)
         self.briefings.start()
         stack.push_async_callback(self.briefings.stop)
         self.web = WebServer(self._web_app(), sock, limits=HttpLimits.from_settings(settings))
@@ -166,6 +172,7 @@ class SummitWatch:
         self._spawn(self.briefings.check(), "briefing-catch-up")
         self._spawn(self.news.notices.send_pending(), "news-resume")
         self._spawn(self.suggestions.resume(), "suggestions-resume")
+        self._spawn(self._prune_after(set(self._tasks)), "prune-at-start")
         self.suggestions.prune()
         self.reminders.call_every("suggestions-prune", timedelta(days=1), self.suggestions.prune)
         suggesting = asyncio.create_task(self.suggestions.run_forever(), name="suggestions")
@@ -331,7 +338,13 @@ class SummitWatch:
             self._spawn(asyncio.to_thread(self.publisher.publish), "publish-feeds")
 
     def _prune(self) -> None:
-        self._spawn(self.retention.prune(), "prune")
+        self._spawn(self.retention.prune_when_due(), "prune")
+
+    async def _prune_after(self, started: set[asyncio.Task[Any]]) -> None:
+        """A pass if one is due, once the start's own work is done: serving, answering and
+        what fell due while stopped come first (a pass over a year's log: 0.2-0.4 s of CPU)."""
+        await asyncio.gather(*started, return_exceptions=True)
+        await self.retention.prune_when_due()
 
     def _spawn(self, work: Coroutine[Any, Any, Any], name: str) -> None:
         task = asyncio.create_task(work, name=name)

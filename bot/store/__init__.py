@@ -69,6 +69,7 @@ class Store:
             events=self.events,
             pending_alerts=self.pending_alerts,
             tally=self.delivery_tally,
+            marks=self._db.table("tallies"),
         )
         if any(s.is_legacy_topic for s in self.subscribers.all()):
             storage = self._db.storage

@@ -9,7 +9,7 @@ from tinydb.table import Document, Table
 
 from bot.store.journal import JournalTable
 
-__all__ = ["by_key", "keyed", "peek"]
+__all__ = ["by_key", "keyed", "peek", "peek_all"]
 
 
 def keyed(data: dict[str, Any], key: str) -> Document:
@@ -27,3 +27,10 @@ def peek(table: Table, key: str) -> Mapping[str, Any] | None:
     if isinstance(table, JournalTable):
         return table.peek(key)
     return by_key(table, key)
+
+
+def peek_all(table: Table) -> Mapping[str, Mapping[str, Any]]:
+    """Every stored document by id, uncopied and read-only (see ``JournalTable.peek_all``)."""
+    if isinstance(table, JournalTable):
+        return table.peek_all()
+    return {str(doc.doc_id): doc for doc in table}

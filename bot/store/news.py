@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, cast
 
 from tinydb.table import Table
 
-from bot.store.documents import by_key, keyed, peek
-from bot.store.journal import JournalStorage
+from bot.store.documents import by_key, keyed, peek, peek_all
 from bot.store.sources import SourceRegistry
 from calendars.news.sources import NewsSource
 
@@ -42,14 +41,14 @@ class ArticleLog:
 
     def pending(self) -> list[tuple[str, dict[str, Any]]]:
         """Articles whose notices were not all sent (the app stopped in between)."""
-        return [(str(d.doc_id), dict(d)) for d in self._table if d.get("pending")]
+        return [(key, dict(d)) for key, d in peek_all(self._table).items() if d.get("pending")]
 
     def settle(self, key: str) -> None:
         self._table.update({"pending": False}, doc_ids=[cast(Any, key)])
 
     def undetected(self) -> list[dict[str, Any]]:
         """Articles taken in but not yet read by the suggestion detector (a stop came first)."""
-        return [dict(d) for d in self._table if d.get("detect")]
+        return [dict(d) for d in peek_all(self._table).values() if d.get("detect")]
 
     def detected(self, keys: Iterable[str]) -> None:
         """The detector has read these: a restart does not queue them again."""
@@ -69,9 +68,9 @@ class ArticleLog:
         caller yields to the event loop in between. Reads the stored documents uncopied:
         iterating the table copied each one, ~30 ms at once for 10,000 articles."""
         cutoff = older_than.astimezone(UTC).isoformat()
-        keys = list(self._docs())
+        keys = list(peek_all(self._table))
         for first in range(0, len(keys), chunk):
-            docs = self._docs()
+            docs = peek_all(self._table)
             old = [
                 key
                 for key in keys[first : first + chunk]
@@ -80,12 +79,6 @@ class ArticleLog:
             if old:
                 self._table.remove(doc_ids=cast(Any, old))
             yield len(old)
-
-    def _docs(self) -> Mapping[str, Mapping[str, Any]]:
-        storage = self._table.storage
-        if isinstance(storage, JournalStorage):
-            return storage.table_data(self._table.name)
-        return {str(d.doc_id): d for d in self._table}
 
     def __len__(self) -> int:
         return len(self._table)

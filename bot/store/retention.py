@@ -32,11 +32,14 @@ handled Telegram updates are pruned where they are written: ``bot.news.poller``,
 ``bot.telegram.intake``; held notices are released every news cycle.)
 
 Pruning goes in chunks (``chunks``): each chunk is decided and removed in one journal
-line, so the event loop is never held for long and a crash leaves a consistent log.
+line, so the event loop is never held for long and a crash leaves a consistent log. When
+the last whole pass ended is kept (``last_pass``, in the ``tallies`` table), so a restart
+knows whether one is due (``bot.services.retention``).
 """
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -46,6 +49,7 @@ from typing import Any, cast
 from tinydb.table import Table
 
 from bot.store.alerts import PendingAlerts
+from bot.store.documents import keyed, peek
 from bot.store.journal import JournalStorage
 from bot.store.repositories import EventRepository
 from bot.store.tally import DeliveryTally
@@ -57,8 +61,10 @@ AUDIT_KEEP = timedelta(days=365)
 CHUNK = 2_000  # records decided and removed per journal line
 _BY_TIME = frozenset({"digest", "quiet", "briefing"})
 _FOREVER_AUDIT = frozenset({"feed.remove"})
+LAST_PASS = "retention_last_pass"  # the tallies document: when the last whole pass ran
 
 
+@functools.lru_cache(maxsize=4096)  # one start per event, read from ~every key: strptime
 def _stamp(text: str) -> datetime | None:
     try:
         return datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
@@ -78,6 +84,19 @@ class RecordPruner:
     events: EventRepository
     pending_alerts: PendingAlerts
     tally: DeliveryTally
+    marks: Table  # the small bookkeeping documents (``tallies``): ``LAST_PASS``
+
+    def last_pass(self) -> datetime | None:
+        """When the last whole pass ran (``passed``), or None if none was recorded."""
+        at = (peek(self.marks, LAST_PASS) or {}).get("at")
+        try:
+            return datetime.fromisoformat(str(at)) if at is not None else None
+        except ValueError:
+            return None  # an unreadable mark: a pass is due, which is always safe
+
+    def passed(self, at: datetime) -> None:
+        """Record that a whole pass ran at ``at`` (call once its last chunk is done)."""
+        self.marks.upsert(keyed({"at": at.astimezone(UTC).isoformat()}, LAST_PASS))
 
     def chunks(self, now: datetime, keep: timedelta = KEEP) -> Iterator[int]:
         """Remove what may go, one chunk per step (the caller may yield between steps);

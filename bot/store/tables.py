@@ -132,6 +132,11 @@ class JournalTable(Table):
         """
         return self._read_table().get(str(doc_id))
 
+    def peek_all(self) -> Mapping[str, Mapping[str, Any]]:
+        """Every stored document by id, uncopied (as ``peek``): a scan of 100,000 articles
+        through TinyDB's iteration copies each one (~0.1 s, on the loop, at every start)."""
+        return self._read_table()
+
     def update(self, fields: Any, cond: Any = None, doc_ids: Any = None) -> list[Any]:
         """As TinyDB's; setting fields of documents by id merges them without a deep copy.
 

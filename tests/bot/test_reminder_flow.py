@@ -209,3 +209,23 @@ async def test_a_sent_reminder_comes_again_after_a_move_only_if_its_moment_is_st
             clock.move_to(new_start - timedelta(minutes=1))
             assert await app.reminders.catch_up() == 0
     assert console.getvalue().count("⏰") == 1 + again
+
+
+async def test_a_reminder_at_a_subscribers_own_offset_missed_while_down_comes_at_start(
+    settings: Settings,
+) -> None:
+    """The start's catch-up passes over events with nothing due yet: "due" must count every
+    offset in use, not only the defaults, or this reminder would wait for nothing."""
+    summit = T0 + timedelta(days=20)
+    with time_machine.travel(T0, tick=False) as clock:
+        async with running(settings) as app:
+            me = app.store.subscribers.get("console")
+            assert me is not None
+            app.store.subscribers.save(me.replace(offsets=(timedelta(days=10),)))
+            await app.events.add(timed_event("summit", summit), actor="admin")
+        clock.move_to(summit - timedelta(days=9))  # down when the 10-day reminder fell due
+        after_downtime = io.StringIO()
+        async with running(settings, after_downtime) as app:
+            await app.wait_background()
+        assert after_downtime.getvalue().count("⏰") == 1
+        assert "starts in 9 days" in after_downtime.getvalue()

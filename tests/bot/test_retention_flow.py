@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
+from bot.services.retention import PRUNE_EVERY, RetentionService
+from bot.store import Store
 from bot.store.retention import KEEP
 from config.settings import Settings
 from tests.conftest import running, timed_event, until
@@ -61,3 +63,52 @@ async def test_records_of_an_event_long_over_are_gone_and_restarts_repeat_nothin
             await app.wait_background()
         assert last.getvalue().count("⏰") == 1
         assert "starts in 1 hour" in last.getvalue()
+
+
+def delivery_keys(store: Store) -> set[str]:
+    return {str(doc.doc_id) for doc in store._db.table("deliveries")}
+
+
+def leave_old_digest(settings: Settings, key: str, now: datetime) -> None:
+    """A record an earlier run left, old enough to go (digests go by their own age)."""
+    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    with Store(settings.db_path) as store:
+        store.deliveries.record(key, "sent", at=now - KEEP - timedelta(days=1))
+
+
+async def test_a_start_prunes_when_a_pass_is_due_and_a_restart_soon_after_does_not(
+    settings: Settings,
+) -> None:
+    with time_machine.travel(T0, tick=False) as clock:
+        leave_old_digest(settings, "digest:first/1", T0)
+        async with running(settings) as app:
+            await app.wait_background()  # the pass runs once the start's own work is done
+            assert "digest:first/1" not in delivery_keys(app.store)
+            assert app.retention.last_pass == T0
+
+        # Restarted an hour later: the last pass is remembered, so this start skips it...
+        leave_old_digest(settings, "digest:second/1", T0)
+        clock.move_to(T0 + timedelta(hours=1))
+        async with running(settings) as app:
+            await app.wait_background()
+            assert "digest:second/1" in delivery_keys(app.store)
+            assert app.retention.last_pass == T0
+            # ...and the hourly check runs it once one is due: the log stays bounded.
+            clock.move_to(T0 + PRUNE_EVERY)
+            app.reminders.wake()
+            await until(lambda: app.retention.last_pass == T0 + PRUNE_EVERY, what="a pass")
+            assert "digest:second/1" not in delivery_keys(app.store)
+
+
+async def test_a_pass_stamped_in_the_future_does_not_stop_pruning(settings: Settings) -> None:
+    """A clock set back (a wrong date fixed) must not hold pruning off until that date."""
+    now = T0
+    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    with Store(settings.db_path) as store:
+        retention = RetentionService(store=store, clock=lambda: now)
+        await retention.prune()
+        assert not retention.due()
+        now = T0 - timedelta(days=30)
+        assert retention.due()
+        now = T0 + PRUNE_EVERY
+        assert retention.due()
