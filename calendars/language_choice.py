@@ -14,11 +14,18 @@ from __future__ import annotations
 
 import re
 from typing import Final
+from urllib.parse import urlencode
 
 from calendars.errors import InvalidInput
 from calendars.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, _, language_of
 
-__all__ = ["accepted_language", "asked_language", "language_ranges", "request_language"]
+__all__ = [
+    "accepted_language",
+    "asked_language",
+    "feed_in_language",
+    "language_ranges",
+    "request_language",
+]
 
 MAX_HEADER: Final = 1024
 MAX_RANGES: Final = 32
@@ -45,6 +52,14 @@ def asked_language(value: str | None) -> str | None:
             example="?lang=hi",
         )
     return lang
+
+
+def feed_in_language(url: str, lang: str) -> str:
+    """``url`` of a feed served in ``lang`` (``?lang=hi`` added); English: unchanged, the
+    bytes every subscriber always had."""
+    if lang == DEFAULT_LANGUAGE:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}{urlencode({'lang': lang})}"
 
 
 def language_ranges(header: str) -> list[tuple[str, float]]:

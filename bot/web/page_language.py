@@ -19,9 +19,9 @@ from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from calendars.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, current_language, translator
+from calendars.i18n import LANGUAGE_NAMES, current_language, translator
 from calendars.ical.http_cache import is_not_modified
-from calendars.language_choice import request_language
+from calendars.language_choice import feed_in_language, request_language
 from calendars.time.language import digits
 
 __all__ = ["Choice", "PageLanguage", "html_response", "page_digits", "page_gettext"]
@@ -69,9 +69,7 @@ class PageLanguage:
 
     def feed(self, url: str) -> str:
         """A feed URL whose calendar is named in this language (English: unchanged)."""
-        if self.lang == DEFAULT_LANGUAGE:
-            return url
-        return f"{url}{'&' if '?' in url else '?'}{urlencode({'lang': self.lang})}"
+        return feed_in_language(url, self.lang)
 
     def choices(self) -> list[Choice]:
         """This very page in each language, its other query parameters kept."""

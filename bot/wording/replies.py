@@ -14,8 +14,10 @@ from bot.wording.notices import event_lines
 from bot.wording.telegram_html import link
 from calendars.events import Event
 from calendars.i18n import LANGUAGE_NAMES, N_, _, current_language
+from calendars.ical.feeds import calendar_title
 from calendars.ical.personal import private_feed_url
 from calendars.ical.render import CalendarMeta
+from calendars.language_choice import feed_in_language
 from calendars.links import GOOGLE_ADD_BY_URL, SubscribeLinks, subscribe_links
 from calendars.news.sources import NewsSource
 from calendars.subscribers import Subscriber
@@ -231,8 +233,10 @@ def private_calendar(meta: CalendarMeta, *, feed_token: str | None, reset: bool)
         return [
             _("Send /start, then /calendar again, for a private calendar of this chat's topics.")
         ]
+    lang = current_language()
     links = subscribe_links(
-        private_feed_url(meta.public_url, feed_token), name=f"{meta.name} (this chat)"
+        feed_in_language(private_feed_url(meta.public_url, feed_token), lang),
+        name=_("{name} (this chat)", name=meta.name),
     )
     title = escape(_("This chat's private calendar"))
     head = _("{title} (the topics it follows)", title=f"<b>{title}</b>")
@@ -257,8 +261,10 @@ def calendar_links(
     feed_token: str | None = None,
     reset: bool = False,
 ) -> str:
-    base = meta.public_url.rstrip("/")
-    links = subscribe_links(f"{base}/calendar.ics", name=meta.name)
+    base, lang = meta.public_url.rstrip("/"), current_language()
+    links = subscribe_links(
+        feed_in_language(f"{base}/calendar.ics", lang), name=calendar_title(meta.name, lang)
+    )
     title = escape(_("Add the SummitWatch calendar"))
     lines = [
         *private_calendar(meta, feed_token=feed_token, reset=reset),
@@ -276,7 +282,8 @@ def calendar_links(
         lines.append(_("Feeds of the topics this chat follows:"))
         for topic in topics:
             topic_links = subscribe_links(
-                f"{base}/calendar/{topic}.ics", name=f"{meta.name} — {topic}"
+                feed_in_language(f"{base}/calendar/{topic}.ics", lang),
+                name=calendar_title(meta.name, lang, topic),
             )
             lines.append(
                 f"• {escape(topic)}: <code>{escape(topic_links.https)}</code> "

@@ -134,7 +134,7 @@ class CalendarFeeds:
         """A chat's private feed: its topics and the events it follows singly."""
 
         def select(events: Sequence[Event]) -> tuple[Sequence[Event], str]:
-            return selection.select(events), selection.name(self.renderer.meta.name)
+            return selection.select(events), selection.name(self.renderer.meta.name, lang)
 
         filename = "summitwatch-personal.ics"
         feed = self._cached(selection.scope, select, filename=filename, lang=lang)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from calendars.events import Event
+from calendars.i18n import DEFAULT_LANGUAGE, gettext_in, ngettext_in
 
 __all__ = ["PRIVATE_PREFIX", "FeedSelection", "is_private", "private_feed_url"]
 
@@ -45,15 +46,15 @@ class FeedSelection:
         wanted = f"{topics}|{','.join(sorted(self.event_ids))}"
         return PRIVATE_PREFIX + hashlib.blake2b(wanted.encode(), digest_size=12).hexdigest()
 
-    def name(self, calendar_name: str) -> str:
-        """The calendar's title in the reader's app: what it follows, briefly."""
+    def name(self, calendar_name: str, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The calendar's title in the reader's app: what it follows, briefly, in ``lang``."""
         if self.topics is None:
-            what = "all topics"
+            what = gettext_in(lang, "all topics")
         else:
-            what = ", ".join(sorted(self.topics)) or "no topics"
+            what = ", ".join(sorted(self.topics)) or gettext_in(lang, "no topics")
         if self.event_ids:
             count = len(self.event_ids)
-            what += f" + {count} event{'s' if count != 1 else ''}"
+            what += " + " + ngettext_in(lang, "{count} event", "{count} events", count)
         if len(what) > _NAME_LIMIT:
             what = what[: _NAME_LIMIT - 1].rstrip(", ") + "…"
         return f"{calendar_name} — {what}"

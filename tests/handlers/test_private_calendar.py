@@ -10,6 +10,7 @@ import icalendar
 import pytest
 
 from bot.app import SummitWatch
+from calendars.commands import parse_editevent
 from config.settings import Settings
 from tests.conftest import timed_event
 from tests.fakes.telegram_api import FakeTelegram
@@ -17,7 +18,9 @@ from tests.handlers.conftest import ADMIN, OTHER_USER, USER, bot_running, bot_se
 
 pytestmark = pytest.mark.asyncio
 
-PRIVATE_URL = re.compile(r"<code>(http://[^<]+/calendar/private/[A-Za-z0-9_-]+\.ics)</code>")
+PRIVATE_URL = re.compile(
+    r"<code>(http://[^<]+/calendar/private/[A-Za-z0-9_-]+\.ics(?:\?lang=[a-z]+)?)</code>"
+)
 
 
 def private_url(reply: str) -> str:
@@ -59,6 +62,32 @@ async def test_the_url_in_the_reply_serves_this_chats_events_only(
             "energy talks",
             "trade talks",
         }
+
+
+async def test_a_russian_chats_calendar_links_serve_the_calendar_in_russian(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    async with bot_running(bot_settings(settings, fake)) as app, httpx.AsyncClient() as http:
+        await add_events(app)
+        await app.events.edit("sco-talks", actor="test", **translated("sco-talks", app))
+        await say(fake, USER, "/start")
+        await say(fake, USER, "/lang ru")
+        reply = await say(fake, USER, "/calendar")
+        url = private_url(reply)
+        private = icalendar.Calendar.from_ical((await http.get(url)).content)
+        public = await http.get(f"{app.public_url}/calendar.ics?lang=ru")
+    assert url.endswith("?lang=ru")
+    assert str(private["X-WR-CALNAME"]) == "SummitWatch — все темы"
+    assert "Переговоры ШОС" in summaries(private.to_ical())
+    assert f"{app.public_url}/calendar.ics?lang=ru" in reply
+    assert b"X-WR-CALNAME:SummitWatch: " in public.content  # named in Russian, not the brand alone
+
+
+def translated(event_id: str, app: SummitWatch) -> dict[str, object]:
+    _id, changes = parse_editevent(
+        f'{event_id} title.ru="Переговоры ШОС"', current_lookup=app.events.find
+    )
+    return changes
 
 
 async def test_reset_gives_a_new_url_and_the_old_one_404s(
