@@ -24,7 +24,20 @@ __all__ = ["briefing_message", "briefing_summary"]
 
 _KINDS = {"added": N_("🆕 New"), "edited": N_("✏️ Changed"), "cancelled": N_("❌ Cancelled")}
 # What an edit changed, as history names it.
-_FIELDS = {"time": N_("time"), "place": N_("place"), "status": N_("status"), "title": N_("title")}
+# What an edit changed, in words: the event's stored fields (the audit log names them) as a
+# reader thinks of them; a field not named here is not shown.
+_FIELDS = {
+    "start": N_("time"),
+    "end": N_("time"),
+    "timezone": N_("time"),
+    "precision": N_("time"),
+    "location": N_("place"),
+    "status": N_("status"),
+    "title": N_("title"),
+    "description": N_("description"),
+    "tags": N_("topics"),
+    "urls": N_("links"),
+}
 _DAYS = (
     N_("Monday"),
     N_("Tuesday"),
@@ -51,11 +64,8 @@ def _item_lines(item: BriefingItem, *, zone: str, meta: CalendarMeta, since: dat
 
 
 def _change_line(change: EventChange, *, zone: str) -> str:
-    what = (
-        f" ({escape(', '.join(_(_FIELDS[f]) if f in _FIELDS else f for f in change.fields))})"
-        if change.kind == "edited" and change.fields
-        else ""
-    )
+    named = dict.fromkeys(_(_FIELDS[f]) for f in change.fields if f in _FIELDS)  # in order
+    what = f" ({escape(', '.join(named))})" if change.kind == "edited" and named else ""
     when = escape(format_event_when(change.event, zone, current_language()))
     title = localized(change.event, current_language()).title
     return f"• {_(_KINDS[change.kind])}: <b>{escape(title)}</b>{what} — {when}"

@@ -116,7 +116,7 @@ async def test_nothing_new_means_no_message(in_berlin: Settings) -> None:
     output = console.getvalue()
     assert "No events in the next 7 days" in output
     assert "Changed since Tue 1 Dec 2026, 08:00 CET" in output
-    assert "Event far (location)" in output
+    assert "Event far (place)" in output  # as a reader says it, not the stored field
 
 
 @pytest.mark.parametrize(
