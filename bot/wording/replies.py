@@ -11,6 +11,7 @@ from bot.services.stats import InstanceStats
 from bot.wording.lifecycle import change_lines, status_line, status_word
 from bot.wording.local_time import is_shared
 from bot.wording.notices import event_lines
+from bot.wording.polling import error_lines
 from bot.wording.telegram_html import link
 from calendars.events import Event
 from calendars.i18n import LANGUAGE_NAMES, N_, _, current_language
@@ -122,16 +123,7 @@ def source_status(source: NewsSource, *, now: datetime) -> str:
         )
     elif not source.last_error:
         lines.append(_("Not polled yet"))
-    if source.errors and source.last_error and source.last_error_at:
-        fields = {
-            "count": source.errors,
-            "when": format_relative(source.last_error_at, now, lang),
-            "error": escape(source.last_error),
-        }
-        if source.failing:
-            lines.append(_("Failing ({count} in a row, {when}): {error}", **fields))
-        else:
-            lines.append(_("Last error ({count} in a row, {when}): {error}", **fields))
+    lines += error_lines(source, now=now)
     if source.warning:
         lines.append(_("Warning: {warning}", warning=escape(source.warning)))
     lines.append(_("Next poll {when}", when=format_relative(source.next_poll, now, lang)))

@@ -6,6 +6,7 @@ from datetime import datetime
 from html import escape
 
 from bot.upstream.poller import SyncOutcome
+from bot.wording.polling import error_lines
 from calendars.i18n import _, current_language, ngettext
 from calendars.time.timefmt import format_relative
 from calendars.upstream.plan import HOLD_MIN, HOLD_SHARE
@@ -129,16 +130,7 @@ def source_block(source: UpstreamSource, *, now: datetime, events: int) -> str:
         lines += _skipped(source.summary)
     elif not source.last_error:
         lines.append(_("Not polled yet"))
-    if source.errors and source.last_error and source.last_error_at:
-        fields = {
-            "count": source.errors,
-            "when": format_relative(source.last_error_at, now, lang),
-            "error": escape(source.last_error),
-        }
-        if source.failing:
-            lines.append(_("Failing ({count} in a row, {when}): {error}", **fields))
-        else:
-            lines.append(_("Last error ({count} in a row, {when}): {error}", **fields))
+    lines += error_lines(source, now=now)
     if source.missing:
         lines.append(
             _(
