@@ -5,7 +5,7 @@ cycle is seconds of CPU. Three ways to keep that off the loop, measured by
 ``benchmarks/bench_suggestions.py``:
 
 - ``process`` (the default): batches (and the watch list) go to one worker process
-  (pebble, forked from a fork server as in :mod:`bot.news.reading`), handed over from a
+  (:mod:`bot.news.worker_pool`, forked from a fork server), handed over from a
   thread. A batch over :data:`DETECT_BATCH_SECONDS` is killed and its articles skipped,
   so hostile text costs a bounded moment. The lowest loop lag of the three.
 - ``thread``: batches run in a thread; the loop shares the GIL with it, so it is slowed
@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
-import threading
 import time
 from collections.abc import Sequence
 from datetime import datetime
@@ -26,6 +24,7 @@ from typing import Literal
 
 import pebble
 
+from bot.news.worker_pool import WorkerPool
 from calendars.news.announcements import Announcement, WatchList
 from calendars.news.articles import Article
 from calendars.news.detection import find_announcement
@@ -63,9 +62,7 @@ class DetectionRunner:
     def __init__(self, mode: Mode = "process", *, batch: int = DETECT_BATCH) -> None:
         self.mode = mode
         self._batch = batch
-        self._lock = threading.Lock()
-        self._pool: pebble.ProcessPool | None = None
-        self._closed = False
+        self._workers = WorkerPool(name="detector", preload=__name__, max_tasks=500)
 
     async def detect(
         self, articles: Sequence[Article], watch: WatchList, now: datetime
@@ -93,26 +90,11 @@ class DetectionRunner:
     def _schedule(
         self, chunk: list[Article], watch: WatchList, now: datetime
     ) -> pebble.ProcessFuture[list[Announcement]]:
-        with self._lock:
-            if self._closed:
-                raise RuntimeError("the detector is closed")
-            if self._pool is None or not self._pool.active:
-                if self._pool is not None:  # broken: its threads and workers go first
-                    self._pool.stop()  # type: ignore[no-untyped-call]
-                    self._pool.join()
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload([__name__])
-                self._pool = pebble.ProcessPool(max_workers=1, max_tasks=500, context=context)
-            pool = self._pool
-        return pool.schedule(detect_batch, args=(chunk, watch, now), timeout=DETECT_BATCH_SECONDS)
+        return self._workers.schedule(detect_batch, (chunk, watch, now), DETECT_BATCH_SECONDS)
 
     async def close(self) -> None:
-        """Stop the worker process, if one was started (off the loop: joining waits)."""
-        with self._lock:
-            pool, self._pool, self._closed = self._pool, None, True
-        if pool is not None:
-            pool.stop()  # type: ignore[no-untyped-call]
-            await asyncio.to_thread(pool.join)
+        """Stop the worker process, if one was started."""
+        await self._workers.close()
 
 
 async def _in_slices(chunk: list[Article], watch: WatchList, now: datetime) -> list[Announcement]:

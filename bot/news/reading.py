@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import resource
-import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import pebble
 
+from bot.news.worker_pool import WorkerPool
 from calendars import limits
 from calendars.errors import FetchFailed, InvalidInput
 from calendars.news.parsing import ParsedArticles, SourceUnreadable, parse_articles
@@ -45,9 +44,13 @@ class SourceReader:
     (the app's start-up stack calls it), restarted if a killed worker broke it."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._pool: pebble.ProcessPool | None = None
-        self._closed = False
+        self._workers = WorkerPool(
+            name="feed reader",
+            preload=__name__,
+            max_tasks=200,  # a fresh worker now and then gives back fragmented memory
+            initializer=_limit_memory,
+            initargs=lambda: (limits.NEWS_PARSE_MEMORY_BYTES,),
+        )
 
     async def read(
         self, content: bytes, *, source_url: str, content_type: str | None
@@ -99,35 +102,12 @@ class SourceReader:
     def _schedule(
         self, function: Callable[..., R], args: tuple[Any, ...], seconds: float
     ) -> pebble.ProcessFuture[R]:
-        pool = self._the_pool()
-        return pool.schedule(function, args=args, timeout=seconds)
-
-    def _the_pool(self) -> pebble.ProcessPool:
-        with self._lock:
-            if self._closed:
-                raise RuntimeError("the feed reader is closed")
-            if self._pool is None or not self._pool.active:
-                if self._pool is not None:  # broken: its threads and workers go first
-                    self._pool.stop()  # type: ignore[no-untyped-call]
-                    self._pool.join()
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload([__name__])
-                self._pool = pebble.ProcessPool(
-                    max_workers=1,  # polls share two cores with the bot; parses are ~15 ms
-                    max_tasks=200,  # a fresh worker now and then gives back fragmented memory
-                    initializer=_limit_memory,
-                    initargs=(limits.NEWS_PARSE_MEMORY_BYTES,),
-                    context=context,
-                )
-            return self._pool
+        # One worker: polls share two cores with the bot; parses are ~15 ms.
+        return self._workers.schedule(function, args, seconds)
 
     async def close(self) -> None:
         """Stop the worker (off the loop: joining waits for it to exit)."""
-        with self._lock:
-            pool, self._pool, self._closed = self._pool, None, True
-        if pool is not None:
-            pool.stop()  # type: ignore[no-untyped-call]
-            await asyncio.to_thread(pool.join)
+        await self._workers.close()
 
 
 def _read(
